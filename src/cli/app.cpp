@@ -1,0 +1,103 @@
+#include "cli/app.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+#include "cli/commands.h"
+#include "errors.h"
+
+namespace mig {
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"mig: versioned database migrations from plain SQL revision files", "mig"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", "mig 0.1.0");
+  app.footer(
+      "Targets: head, heads, base, an id or unique prefix, +N, -N, ID+N, ID-N.\n"
+      "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error.");
+
+  Context ctx;
+  auto* config = app.add_option("--config", ctx.global.config, "configuration file")
+                     ->default_str("mig.toml");
+  app.add_option("--url", ctx.global.url, "database URL (overrides DATABASE_URL and mig.toml)");
+  app.add_option("--env", ctx.global.env, "environment from [environments.NAME] (or MIG_ENV)");
+  auto* verbose = app.add_flag("-v,--verbose", ctx.global.verbose, "show each statement");
+  app.add_flag("-q,--quiet", ctx.global.quiet, "print only errors and requested data")
+      ->excludes(verbose);
+  app.add_flag("--json", ctx.global.json, "machine-readable output (current, heads, history, "
+                                          "status, show)");
+
+  std::function<int()> action;
+
+  std::string init_dir = ".";
+  auto* init = app.add_subcommand("init", "create mig.toml, migrations/, seed/, templates/");
+  init->add_option("DIR", init_dir, "project directory")->default_str(".");
+  init->callback([&] { action = [&] { return cmd_init(ctx, init_dir); }; });
+
+  RevisionOptions rev;
+  auto* revision = app.add_subcommand("revision", "write a new revision file from a template");
+  auto* msg_pos = revision->add_option("MESSAGE", rev.message, "what the revision does");
+  revision->add_option("-m,--message", rev.message, "same as MESSAGE")->excludes(msg_pos);
+  revision->add_option("--kind", rev.kind, "schema (default) or data")
+      ->check(CLI::IsMember({"schema", "data"}));
+  revision->add_option("--template", rev.template_name,
+                       "template NAME from templates/NAME.sql.mustache (default: the kind)");
+  revision->add_option("--parent", rev.parents, "parent revision(s) instead of the current head");
+  revision->callback([&] {
+    if (rev.message.empty()) throw CLI::RequiredError("MESSAGE");
+    action = [&] { return cmd_revision(ctx, rev); };
+  });
+
+  MigrateOptions up{"head", false};
+  auto* upgrade = app.add_subcommand("upgrade", "apply revisions up to TARGET (default head)");
+  upgrade->add_option("TARGET", up.target, "target revision")->default_str("head");
+  upgrade->add_flag("--dry-run", up.dry_run, "list what would run; change nothing");
+  upgrade->callback([&] { action = [&] { return cmd_upgrade(ctx, up); }; });
+
+  MigrateOptions down{"", false};
+  auto* downgrade = app.add_subcommand("downgrade", "undo revisions down to TARGET");
+  downgrade->add_option("TARGET", down.target, "e.g. -1, base, an id")->required();
+  downgrade->add_flag("--dry-run", down.dry_run, "list what would run; change nothing");
+  downgrade->callback([&] { action = [&] { return cmd_downgrade(ctx, down); }; });
+
+  app.add_subcommand("current", "show the revision(s) the database is at")->callback([&] {
+    action = [&] { return cmd_current(ctx); };
+  });
+
+  app.add_subcommand("status", "current vs heads, pending, edited, missing and failed")
+      ->callback([&] { action = [&] { return cmd_status(ctx); }; });
+
+  std::string range;
+  auto* history = app.add_subcommand("history", "list revisions from heads to base");
+  history->add_option("--range", range, "only revisions between A and B, as A:B");
+  history->callback([&] { action = [&] { return cmd_history(ctx, range); }; });
+
+  app.add_subcommand("heads", "list the heads of the revision graph")->callback([&] {
+    action = [&] { return cmd_heads(ctx); };
+  });
+
+  std::string show_target;
+  auto* show = app.add_subcommand("show", "show one revision in full");
+  show->add_option("REVISION", show_target, "id, prefix or target")->required();
+  show->callback([&] { action = [&] { return cmd_show(ctx, show_target); }; });
+
+  std::string stamp_target;
+  auto* stamp = app.add_subcommand("stamp", "record TARGET as applied without running SQL");
+  stamp->add_option("TARGET", stamp_target, "target revision")->required();
+  stamp->callback([&] { action = [&] { return cmd_stamp(ctx, stamp_target); }; });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 2;
+  }
+  ctx.global.config_given = config->count() > 0;
+  load_context(ctx);
+  return action();
+}
+
+}  // namespace mig

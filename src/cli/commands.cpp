@@ -1,0 +1,509 @@
+#include "cli/commands.h"
+
+#include <algorithm>
+#include <boost/filesystem.hpp>
+#include <chrono>
+#include <ctime>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "runtime/migrator.h"
+#include "script/revision_file.h"
+#include "script/templates.h"
+
+namespace fs = boost::filesystem;
+using nlohmann::json;
+
+namespace mig {
+namespace {
+
+std::string format_ms(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
+  return buf;
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
+  return out;
+}
+
+std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<int>& revs) {
+  std::vector<std::string> out;
+  for (int r : revs) out.push_back(graph.at(r).id);
+  return out;
+}
+
+class CliReporter : public Reporter {
+ public:
+  explicit CliReporter(Output& out) : out_(out) {}
+  void statement(const Revision&, size_t number, const Statement& st) override {
+    out_.detail("    [" + std::to_string(number) + "] " + st.sql);
+  }
+  void step_done(const Revision& rev, Direction d, double ms) override {
+    out_.progress(std::string(d == Direction::Up ? "upgrade   " : "downgrade ") + rev.id + "  " +
+                  rev.message + "  (" + format_ms(ms) + ")");
+    ++count_;
+  }
+  int count() const { return count_; }
+
+ private:
+  Output& out_;
+  int count_ = 0;
+};
+
+void warn_unknown(Context& ctx, const DatabaseState& state) {
+  for (const auto& id : state.unknown)
+    ctx.out->warn("revision " + id + " is recorded as applied but no file in " +
+                  ctx.settings.migrations_dir + " defines it");
+}
+
+std::string describe_current(const RevisionGraph& graph, const AppliedSet& applied) {
+  auto current = current_revisions(graph, applied);
+  return current.empty() ? "base" : join(ids(graph, current), ", ");
+}
+
+void no_json(Context& ctx, const char* command) {
+  if (ctx.global.json) throw UsageError(std::string("--json: '") + command + "' has no JSON output");
+}
+
+int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
+  const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
+  no_json(ctx, verb);
+  RevisionGraph graph = load_graph(ctx.settings);
+  auto db = connect(ctx.settings);
+  VersionStore store(*db, ctx.settings.table_prefix);
+  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  DatabaseState state = read_state(store, graph);
+  warn_unknown(ctx, state);
+  if (direction == Direction::Down && !state.unknown.empty())
+    throw OperationError("cannot downgrade while applied revision(s) " + join(state.unknown, ", ") +
+                         " have no file: mig cannot tell where they sit or how to undo them");
+  Plan plan = direction == Direction::Up ? plan_upgrade(graph, state.applied, opts.target)
+                                         : plan_downgrade(graph, state.applied, opts.target);
+  if (plan.steps.empty()) {
+    db->release_lock();
+    ctx.out->progress(std::string("nothing to ") + verb + "; the database is at " +
+                      describe_current(graph, state.applied));
+    return 0;
+  }
+  if (opts.dry_run) {
+    for (const Step& s : plan.steps) {
+      const Revision& rev = graph.at(s.revision);
+      ctx.out->data(std::string("would ") + verb + " " + rev.id + "  " + rev.message + "  (" +
+                    rev.path + ")");
+    }
+    db->release_lock();
+    return 0;
+  }
+  store.ensure();
+  CliReporter reporter(*ctx.out);
+  Migrator migrator(*db, store, graph, reporter);
+  auto start = std::chrono::steady_clock::now();
+  migrator.run(plan);
+  db->release_lock();
+  AppliedSet after = state.applied;
+  for (const Step& s : plan.steps) after[s.revision] = direction == Direction::Up;
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ctx.out->progress(std::string(direction == Direction::Up ? "upgraded " : "downgraded ") +
+                    std::to_string(reporter.count()) + " revision(s) in " + format_ms(ms) +
+                    "; the database is at " + describe_current(graph, after));
+  return 0;
+}
+
+std::string now_utc(const char* format) {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+bool write_new_file(const fs::path& path, const std::string& text) {
+  if (fs::exists(path)) return false;
+  std::ofstream f(path.string(), std::ios::binary);
+  f << text;
+  f.close();
+  if (!f) throw OperationError("cannot write " + path.string());
+  return true;
+}
+
+json revision_json(const RevisionGraph& graph, int i, const AppliedSet& applied,
+                   const std::vector<int>& current) {
+  const Revision& r = graph.at(i);
+  const auto& heads = graph.heads();
+  return json{{"id", r.id},
+              {"parents", r.parents},
+              {"depends", r.depends},
+              {"message", r.message},
+              {"kind", to_string(r.kind)},
+              {"path", r.path},
+              {"head", std::find(heads.begin(), heads.end(), i) != heads.end()},
+              {"current", std::find(current.begin(), current.end(), i) != current.end()},
+              {"applied", static_cast<bool>(applied[i])}};
+}
+
+}  // namespace
+
+std::string default_config_text() {
+  return R"(# mig configuration. Every setting is optional; the values below are the
+# defaults. Relative paths are relative to this file. ${VAR} and
+# ${VAR:-fallback} expand from the environment.
+
+[database]
+url = "sqlite:var/mig.db"
+table_prefix = "mig_"
+lock_timeout = 60          # seconds to wait for another run's lock
+
+[paths]
+migrations = "migrations"
+seed = "seed"
+templates = "templates"
+
+[revision]
+file_template = "{{timestamp}}_{{id}}_{{slug}}.sql"
+
+# Select with --env NAME or MIG_ENV=NAME; any setting above can be overridden.
+# [environments.production]
+# url = "${DATABASE_URL}"
+)";
+}
+
+int cmd_init(Context& ctx, const std::string& dir) {
+  no_json(ctx, "init");
+  fs::path root(dir.empty() ? "." : dir);
+  for (const char* sub : {"", "migrations", "seed", "templates"}) {
+    fs::path p = root / sub;
+    if (!fs::exists(p)) {
+      fs::create_directories(p);
+      ctx.out->progress("created " + p.string() + "/");
+    }
+  }
+  if (write_new_file(root / "mig.toml", default_config_text()))
+    ctx.out->progress("created " + (root / "mig.toml").string());
+  else
+    ctx.out->progress("kept existing " + (root / "mig.toml").string());
+  for (const auto& name : builtin_template_names()) {
+    fs::path p = root / "templates" / (name + ".sql.mustache");
+    if (write_new_file(p, builtin_template(name))) ctx.out->progress("created " + p.string());
+  }
+  return 0;
+}
+
+int cmd_revision(Context& ctx, const RevisionOptions& opts) {
+  no_json(ctx, "revision");
+  std::string message = opts.message;
+  if (message.find_first_of("\r\n") != std::string::npos)
+    throw UsageError("MESSAGE must be one line");
+  if (message.find_first_not_of(" \t") == std::string::npos)
+    throw UsageError("MESSAGE must not be empty");
+  const Settings& s = ctx.settings;
+  fs::create_directories(s.migrations_dir);
+  RevisionGraph graph = load_graph(s);
+
+  NewRevision nr;
+  if (!opts.parents.empty()) {
+    for (const auto& p : opts.parents) nr.parents.push_back(graph.at(graph.resolve_id(p)).id);
+  } else if (graph.heads().size() > 1) {
+    throw UsageError("there are several heads (" + join(ids(graph, graph.heads()), ", ") +
+                     "); pass --parent ID to choose one");
+  } else if (!graph.heads().empty()) {
+    nr.parents.push_back(graph.at(graph.heads().front()).id);
+  }
+  do nr.id = random_revision_id();
+  while (graph.find(nr.id) >= 0);
+  nr.message = message;
+  nr.kind = opts.kind;
+  nr.created = now_utc("%Y-%m-%dT%H:%M:%SZ");
+  nr.timestamp = now_utc("%Y%m%d%H%M%S");
+
+  std::string name = opts.template_name.empty() ? opts.kind : opts.template_name;
+  std::string origin = s.templates_dir + "/" + name + ".sql.mustache";
+  std::string text = render_template(load_template(s.templates_dir, name), nr, origin);
+  Revision rendered;
+  try {
+    rendered = parse_revision(text, origin + " (rendered)", dialect_of(s.url.backend));
+  } catch (const FileError& e) {
+    throw OperationError(std::string("template does not render a valid revision file: ") +
+                         e.what());
+  }
+  if (rendered.id != nr.id || rendered.parents != nr.parents)
+    throw OperationError(origin + ": the template must write -- mig:revision {{id}} and "
+                                  "-- mig:parent {{parents}}");
+  if (std::string(to_string(rendered.kind)) != opts.kind)
+    throw OperationError(origin + ": --kind " + opts.kind + " asked for, but the template writes " +
+                         "a " + to_string(rendered.kind) + " revision");
+
+  fs::path file = fs::path(s.migrations_dir) / render_file_name(s.file_template, nr);
+  if (file.has_parent_path()) fs::create_directories(file.parent_path());
+  if (!write_new_file(file, text)) throw OperationError(file.string() + " already exists");
+  ctx.out->data("created " + file.string());
+  return 0;
+}
+
+int cmd_upgrade(Context& ctx, const MigrateOptions& opts) {
+  return migrate(ctx, opts, Direction::Up);
+}
+
+int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {
+  return migrate(ctx, opts, Direction::Down);
+}
+
+int cmd_current(Context& ctx) {
+  RevisionGraph graph = load_graph(ctx.settings);
+  DatabaseState state = read_state_if_exists(ctx.settings, graph);
+  auto current = current_revisions(graph, state.applied);
+  if (ctx.out->json()) {
+    json list = json::array();
+    for (int i : current) list.push_back(revision_json(graph, i, state.applied, current));
+    ctx.out->data(json{{"database", ctx.settings.url.redacted()},
+                       {"current", list},
+                       {"unknown", state.unknown}}
+                      .dump(2));
+    return 0;
+  }
+  warn_unknown(ctx, state);
+  if (current.empty()) ctx.out->data("base (no revision applied)");
+  const auto& heads = graph.heads();
+  for (int i : current) {
+    bool head = std::find(heads.begin(), heads.end(), i) != heads.end();
+    ctx.out->data(graph.at(i).id + (head ? " (head)" : "") + "  " + graph.at(i).message);
+  }
+  return 0;
+}
+
+int cmd_heads(Context& ctx) {
+  RevisionGraph graph = load_graph(ctx.settings);
+  DatabaseState state = read_state_if_exists(ctx.settings, graph);
+  auto current = current_revisions(graph, state.applied);
+  if (ctx.out->json()) {
+    json list = json::array();
+    for (int i : graph.heads()) list.push_back(revision_json(graph, i, state.applied, current));
+    ctx.out->data(json{{"heads", list}}.dump(2));
+    return 0;
+  }
+  for (int i : graph.heads()) {
+    bool cur = std::find(current.begin(), current.end(), i) != current.end();
+    ctx.out->data(graph.at(i).id + " (head)" + (cur ? " (current)" : "") + "  " +
+                  graph.at(i).message);
+  }
+  return 0;
+}
+
+int cmd_history(Context& ctx, const std::string& range) {
+  RevisionGraph graph = load_graph(ctx.settings);
+  DatabaseState state = read_state_if_exists(ctx.settings, graph);
+  auto current = current_revisions(graph, state.applied);
+  std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
+  if (!range.empty()) {
+    size_t colon = range.find(':');
+    if (colon == std::string::npos) throw UsageError("--range expects A:B (either side may be empty)");
+    std::string a = range.substr(0, colon), b = range.substr(colon + 1);
+    if (!a.empty() && a != "base")
+      lower = graph.descendants(resolve_target(graph, state.applied, a, Direction::Up), true);
+    if (!b.empty() && b != "heads")
+      upper = graph.ancestors(resolve_target(graph, state.applied, b, Direction::Up), true);
+  }
+  const auto& heads = graph.heads();
+  json list = json::array();
+  const auto& order = graph.order();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    int i = *it;
+    if (!lower[i] || !upper[i]) continue;
+    if (ctx.out->json()) {
+      list.push_back(revision_json(graph, i, state.applied, current));
+      continue;
+    }
+    const Revision& r = graph.at(i);
+    std::string line = (r.parents.empty() ? "<base>" : join(r.parents, ", ")) + " -> " + r.id;
+    if (std::find(heads.begin(), heads.end(), i) != heads.end()) line += " (head)";
+    if (std::find(current.begin(), current.end(), i) != current.end()) line += " (current)";
+    if (r.parents.size() > 1) line += " (merge)";
+    if (graph.children(i).size() > 1) line += " (branchpoint)";
+    if (r.kind == RevisionKind::Data) line += " (data)";
+    if (!r.depends.empty()) line += " (depends " + join(r.depends, ", ") + ")";
+    ctx.out->data(line + ", " + r.message);
+    ctx.out->detail("    " + r.path + (r.created.empty() ? "" : "  created " + r.created) +
+                    (state.applied[i] ? "  applied" : "  pending"));
+  }
+  if (ctx.out->json()) ctx.out->data(list.dump(2));
+  return 0;
+}
+
+int cmd_show(Context& ctx, const std::string& target) {
+  RevisionGraph graph = load_graph(ctx.settings);
+  AppliedSet none(graph.size(), false);
+  auto revs = resolve_target(graph, none, target, Direction::Up);
+  if (revs.size() != 1)
+    throw UsageError("show needs one revision; '" + target + "' names " +
+                     std::to_string(revs.size()));
+  const Revision& r = graph.at(revs.front());
+  auto sql_list = [](const std::vector<Statement>& sts) {
+    json out = json::array();
+    for (const auto& st : sts) out.push_back(json{{"line", st.line}, {"sql", st.sql}});
+    return out;
+  };
+  if (ctx.out->json()) {
+    ctx.out->data(json{{"id", r.id},
+                       {"parents", r.parents},
+                       {"depends", r.depends},
+                       {"message", r.message},
+                       {"created", r.created},
+                       {"kind", to_string(r.kind)},
+                       {"transaction", r.transactional},
+                       {"path", r.path},
+                       {"checksum", r.checksum},
+                       {"upgrade", sql_list(r.upgrade)},
+                       {"downgrade", r.has_downgrade ? sql_list(r.downgrade) : json(nullptr)}}
+                      .dump(2));
+    return 0;
+  }
+  std::ostringstream o;
+  o << "Revision:    " << r.id << "\n"
+    << "Parents:     " << (r.parents.empty() ? "<base>" : join(r.parents, " ")) << "\n";
+  if (!r.depends.empty()) o << "Depends:     " << join(r.depends, " ") << "\n";
+  o << "Message:     " << r.message << "\n"
+    << "Kind:        " << to_string(r.kind) << "\n"
+    << "Transaction: " << (r.transactional ? "on" : "off") << "\n";
+  if (!r.created.empty()) o << "Created:     " << r.created << "\n";
+  o << "Path:        " << r.path << "\n"
+    << "Checksum:    " << r.checksum << "\n\n"
+    << "Upgrade (" << r.upgrade.size() << " statements):\n";
+  for (const auto& st : r.upgrade) o << "  " << st.sql << ";\n";
+  if (r.has_downgrade) {
+    o << "\nDowngrade (" << r.downgrade.size() << " statements):\n";
+    for (const auto& st : r.downgrade) o << "  " << st.sql << ";\n";
+  } else {
+    o << "\nDowngrade: none (irreversible)\n";
+  }
+  std::string text = o.str();
+  text.pop_back();
+  ctx.out->data(text);
+  return 0;
+}
+
+int cmd_stamp(Context& ctx, const std::string& target) {
+  no_json(ctx, "stamp");
+  RevisionGraph graph = load_graph(ctx.settings);
+  auto db = connect(ctx.settings);
+  VersionStore store(*db, ctx.settings.table_prefix);
+  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  DatabaseState state = read_state(store, graph);
+  warn_unknown(ctx, state);
+  AppliedSet to = stamp_state(graph, state.applied, target);
+  if (to == state.applied) {
+    db->release_lock();
+    ctx.out->progress("nothing to stamp; the database is at " +
+                      describe_current(graph, state.applied));
+    return 0;
+  }
+  store.ensure();
+  CliReporter reporter(*ctx.out);
+  Migrator(*db, store, graph, reporter).stamp(state.applied, to);
+  db->release_lock();
+  for (size_t i = 0; i < graph.size(); ++i)
+    if (to[i] != state.applied[i])
+      ctx.out->progress(std::string(to[i] ? "stamped   " : "unstamped ") + graph.at(i).id + "  " +
+                        graph.at(i).message);
+  ctx.out->progress("the database is at " + describe_current(graph, to) +
+                    " (recorded only; no SQL was run)");
+  return 0;
+}
+
+int cmd_status(Context& ctx) {
+  RevisionGraph graph = load_graph(ctx.settings);
+  DatabaseState state;
+  std::vector<LogEntry> log;
+  bool exists = Database::exists(ctx.settings.url);
+  if (exists) {
+    auto db = connect(ctx.settings);
+    VersionStore store(*db, ctx.settings.table_prefix);
+    state = read_state(store, graph);
+    log = store.log_entries();
+  } else {
+    state.applied.assign(graph.size(), false);
+  }
+  auto current = current_revisions(graph, state.applied);
+  Plan pending = plan_upgrade(graph, state.applied, "heads");
+
+  std::vector<std::pair<std::string, std::string>> edited;  // id, recorded checksum
+  for (const auto& row : state.rows) {
+    int i = graph.find(row.id);
+    if (i >= 0 && row.checksum != graph.at(i).checksum) edited.emplace_back(row.id, row.checksum);
+  }
+  std::map<std::string, LogEntry> last;
+  for (const auto& e : log)
+    if (e.action == "upgrade" || e.action == "downgrade") last[e.revision] = e;
+  std::vector<LogEntry> failed;
+  for (const auto& [id, e] : last)
+    if (e.outcome == "failed") failed.push_back(e);
+
+  if (ctx.out->json()) {
+    json j;
+    j["database"] = ctx.settings.url.redacted();
+    j["current"] = ids(graph, current);
+    j["heads"] = ids(graph, graph.heads());
+    json p = json::array();
+    for (const Step& s : pending.steps)
+      p.push_back(json{{"id", graph.at(s.revision).id}, {"message", graph.at(s.revision).message},
+                       {"kind", to_string(graph.at(s.revision).kind)}});
+    j["pending"] = p;
+    json e = json::array();
+    for (const auto& [id, sum] : edited)
+      e.push_back(json{{"id", id},
+                       {"recorded_checksum", sum},
+                       {"file_checksum", graph.at(graph.find(id)).checksum},
+                       {"path", graph.at(graph.find(id)).path}});
+    j["edited"] = e;
+    j["missing_files"] = state.unknown;
+    json f = json::array();
+    for (const auto& x : failed)
+      f.push_back(json{{"id", x.revision}, {"action", x.action}, {"at", x.at},
+                       {"statement", x.statement_no}, {"error", x.error}});
+    j["failed"] = f;
+    ctx.out->data(j.dump(2));
+    return 0;
+  }
+  auto& o = *ctx.out;
+  o.data("database: " + ctx.settings.url.redacted() + (exists ? "" : " (not created yet)"));
+  if (!ctx.settings.environment.empty()) o.data("environment: " + ctx.settings.environment);
+  o.data("current:  " + describe_current(graph, state.applied));
+  o.data("heads:    " + (graph.heads().empty() ? std::string("(no revisions)")
+                                                : join(ids(graph, graph.heads()), ", ")));
+  if (pending.steps.empty()) {
+    o.data("pending:  none, up to date");
+  } else {
+    o.data("pending:  " + std::to_string(pending.steps.size()) + " revision(s)");
+    for (const Step& s : pending.steps) {
+      const Revision& r = graph.at(s.revision);
+      o.data("  " + r.id + "  " + r.message + (r.kind == RevisionKind::Data ? "  (data)" : ""));
+    }
+  }
+  if (!edited.empty()) {
+    o.data("edited since applied:");
+    for (const auto& [id, sum] : edited) {
+      const Revision& r = graph.at(graph.find(id));
+      o.data("  " + id + "  " + r.path + "  recorded " + sum.substr(0, 12) + ", file now " +
+             r.checksum.substr(0, 12));
+    }
+  }
+  if (!state.unknown.empty()) {
+    o.data("applied but missing from " + ctx.settings.migrations_dir + ":");
+    for (const auto& id : state.unknown) o.data("  " + id);
+  }
+  if (!failed.empty()) {
+    o.data("failed:");
+    for (const auto& x : failed)
+      o.data("  " + x.revision + "  " + x.action + " failed at " + x.at +
+             (x.statement_no ? ", statement " + std::to_string(x.statement_no) : "") + ": " +
+             x.error);
+  }
+  return 0;
+}
+
+}  // namespace mig

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/output.h"
+#include "config/settings.h"
+#include "db/database.h"
+#include "graph/revision_graph.h"
+#include "graph/targets.h"
+#include "runtime/version_store.h"
+
+namespace mig {
+
+struct GlobalOptions {
+  std::string config = "mig.toml";
+  bool config_given = false;
+  std::string url;
+  std::string env;
+  bool verbose = false;
+  bool quiet = false;
+  bool json = false;
+};
+
+// What every command starts from: the options, where output goes, and the
+// merged settings.
+struct Context {
+  GlobalOptions global;
+  Settings settings;
+  std::unique_ptr<Output> out;
+};
+
+// Reads settings; call once before running a command.
+void load_context(Context& ctx);
+
+SqlDialect dialect_of(Backend backend);
+
+// Parses every revision file and builds the graph (nothing touches the
+// database before this has succeeded).
+RevisionGraph load_graph(const Settings& settings);
+
+std::unique_ptr<Database> connect(const Settings& settings);
+
+// What the database says is applied, mapped onto the graph.
+struct DatabaseState {
+  AppliedSet applied;
+  std::vector<AppliedRevision> rows;
+  std::vector<std::string> unknown;  // applied, but no file defines them
+};
+
+DatabaseState read_state(VersionStore& store, const RevisionGraph& graph);
+
+// For read-only commands: the state, or an empty one when the SQLite file
+// does not exist yet (it is not created).
+DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph);
+
+}  // namespace mig

@@ -1,0 +1,39 @@
+#include "cli/output.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+namespace mig {
+
+Output::Output(Verbosity verbosity, bool json) : verbosity_(verbosity), json_(json) {
+  out_ = std::make_shared<spdlog::logger>("mig", std::make_shared<spdlog::sinks::stdout_sink_st>());
+  err_ = std::make_shared<spdlog::logger>("mig-warn",
+                                          std::make_shared<spdlog::sinks::stderr_sink_st>());
+  out_->set_pattern("%v");
+  err_->set_pattern("warning: %v");
+  out_->set_level(verbosity == Verbosity::Quiet     ? spdlog::level::warn
+                  : verbosity == Verbosity::Verbose ? spdlog::level::debug
+                                                    : spdlog::level::info);
+  out_->flush_on(spdlog::level::trace);
+  err_->flush_on(spdlog::level::trace);
+}
+
+Output::~Output() = default;
+
+void Output::progress(const std::string& line) {
+  if (!json_) out_->info(line);
+}
+
+void Output::detail(const std::string& line) {
+  if (!json_) out_->debug(line);
+}
+
+void Output::data(const std::string& line) {
+  std::cout << line << '\n' << std::flush;
+}
+
+void Output::warn(const std::string& line) { err_->warn(line); }
+
+}  // namespace mig

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+namespace spdlog {
+class logger;
+}
+
+namespace mig {
+
+enum class Verbosity { Quiet, Normal, Verbose };
+
+// Where every line the user sees goes. Progress honours -q/-v; data (the
+// answer to current, history, …) is always printed; warnings go to stderr.
+class Output {
+ public:
+  Output(Verbosity verbosity, bool json);
+  ~Output();
+
+  Verbosity verbosity() const { return verbosity_; }
+  bool json() const { return json_; }
+
+  void progress(const std::string& line);  // hidden by -q
+  void detail(const std::string& line);    // shown only with -v
+  void data(const std::string& line);      // always
+  void warn(const std::string& line);      // stderr
+
+ private:
+  Verbosity verbosity_;
+  bool json_;
+  std::shared_ptr<spdlog::logger> out_;
+  std::shared_ptr<spdlog::logger> err_;
+};
+
+}  // namespace mig

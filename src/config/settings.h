@@ -1,0 +1,46 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "config/url.h"
+
+namespace mig {
+
+// What the command line says about configuration.
+struct Overrides {
+  std::string config_path = "mig.toml";
+  bool config_given = false;  // --config was used: the file must exist
+  std::string url;            // --url
+  std::string env;            // --env
+};
+
+// Everything a command needs to know, after mig.toml, the selected
+// environment, environment variables and flags have been merged.
+struct Settings {
+  std::string config_path;  // empty if no mig.toml was read
+  std::string base_dir;     // relative paths in mig.toml are relative to this
+  std::string environment;  // selected [environments.NAME], or empty
+  DatabaseUrl url;
+  std::string url_source;  // "--url", "DATABASE_URL", "mig.toml", "default"
+  std::string migrations_dir = "migrations";
+  std::string seed_dir = "seed";
+  std::string templates_dir = "templates";
+  std::string table_prefix = "mig_";
+  int lock_timeout = 60;  // seconds
+  std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// Precedence: --url > DATABASE_URL > selected environment > [database] >
+// built-in default (sqlite:var/mig.db). `${VAR}` / `${VAR:-default}` in any
+// string value expands from the environment. Throws UsageError naming the
+// file, line and key, or the option.
+Settings load_settings(const Overrides& overrides, const EnvLookup& getenv);
+
+// Expands ${VAR} and ${VAR:-default}; `where` names the value in errors.
+std::string expand_variables(const std::string& value, const EnvLookup& getenv,
+                             const std::string& where);
+
+}  // namespace mig

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/url.h"
+#include "errors.h"
+#include "script/sql_splitter.h"
+
+namespace soci {
+class session;
+}
+
+namespace mig {
+
+// A statement the database refused; what() is the database's own message.
+class DatabaseError : public OperationError {
+ public:
+  using OperationError::OperationError;
+};
+
+// One connection plus what differs per dialect: how raw SQL is sent, the
+// bookkeeping DDL, the run lock and the unit of work for one revision.
+class Database {
+ public:
+  using WaitNotice = std::function<void(const std::string&)>;
+
+  virtual ~Database();
+
+  // Connects; `lock_timeout` seconds is how long to wait for locks.
+  static std::unique_ptr<Database> open(const DatabaseUrl& url, int lock_timeout);
+  // False for a SQLite file that does not exist yet (reading commands then
+  // treat the database as empty instead of creating the file).
+  static bool exists(const DatabaseUrl& url);
+
+  virtual SqlDialect dialect() const = 0;
+  soci::session& session() { return *session_; }
+
+  // Sends one statement exactly as written (never through SOCI's
+  // placeholder parsing); returns the rows it changed. Throws DatabaseError.
+  virtual long long execute(const std::string& sql) = 0;
+
+  virtual bool table_exists(const std::string& name) = 0;
+  virtual std::vector<std::string> bookkeeping_ddl(const std::string& prefix) const = 0;
+
+  // The run lock: taken once per run, released by release_lock() or when the
+  // connection ends, never left behind by a crash. `notice` is called once if
+  // the lock is busy and we start waiting.
+  virtual void acquire_lock(const WaitNotice& notice) = 0;
+  virtual void release_lock() = 0;
+
+  // One revision's statements plus its bookkeeping.
+  virtual void begin_step() = 0;
+  virtual void commit_step() = 0;
+  // Returns false if the database also threw away earlier steps of the run.
+  virtual bool rollback_step() = 0;
+
+  // Around a `transaction off` revision: leave any run-wide transaction.
+  virtual void suspend_transaction() = 0;
+  virtual void resume_transaction() = 0;
+
+ protected:
+  std::unique_ptr<soci::session> session_;
+};
+
+}  // namespace mig

@@ -1,0 +1,11 @@
+#pragma once
+
+#include <memory>
+
+#include "db/database.h"
+
+namespace mig {
+
+std::unique_ptr<Database> open_sqlite(const DatabaseUrl& url, int lock_timeout);
+
+}  // namespace mig

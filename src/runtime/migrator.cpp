@@ -1,0 +1,151 @@
+#include "runtime/migrator.h"
+
+#include <soci/soci.h>
+
+#include <chrono>
+
+namespace mig {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+const char* action(Direction d) { return d == Direction::Up ? "upgrade" : "downgrade"; }
+
+const std::vector<Statement>& statements(const Revision& rev, Direction d) {
+  return d == Direction::Up ? rev.upgrade : rev.downgrade;
+}
+
+std::string error_text(const std::exception& e) {
+  if (auto* s = dynamic_cast<const soci::soci_error*>(&e)) return s->get_error_message();
+  return e.what();
+}
+
+}  // namespace
+
+Migrator::Migrator(Database& db, VersionStore& store, const RevisionGraph& graph,
+                   Reporter& reporter)
+    : db_(db), store_(store), graph_(graph), reporter_(reporter) {}
+
+void Migrator::run(const Plan& plan) {
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& step = plan.steps[i];
+    if (graph_.at(step.revision).transactional)
+      run_step(step, i);
+    else
+      run_outside_transaction(step, i);
+  }
+}
+
+void Migrator::run_step(const Step& step, size_t done) {
+  const Revision& rev = graph_.at(step.revision);
+  const auto& sts = statements(rev, step.direction);
+  auto start = Clock::now();
+  size_t i = 0;
+  db_.begin_step();
+  try {
+    for (; i < sts.size(); ++i) {
+      reporter_.statement(rev, i + 1, sts[i]);
+      db_.execute(sts[i].sql);
+    }
+    double ms = ms_since(start);
+    if (step.direction == Direction::Up)
+      store_.add(rev, ms);
+    else
+      store_.remove(rev.id);
+    store_.log({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
+    db_.commit_step();
+    reporter_.step_done(rev, step.direction, ms);
+  } catch (const std::exception& e) {
+    std::string error = error_text(e);
+    double ms = ms_since(start);
+    bool kept = db_.rollback_step();
+    std::string state = std::string(action(step.direction)) + " of " + rev.id +
+                        " was rolled back; nothing of it was applied";
+    if (!kept)
+      state += "; the database also rolled back the " + std::to_string(done) +
+               " earlier revision(s) of this run";
+    else if (done)
+      state += "; the " + std::to_string(done) + " earlier revision(s) of this run stay applied";
+    fail(step, i < sts.size() ? i + 1 : 0, error, state, ms);
+  }
+}
+
+// `transaction off`: statements run one by one in autocommit mode, so a
+// failure can leave the revision half done; we say exactly how far it got.
+void Migrator::run_outside_transaction(const Step& step, size_t done) {
+  const Revision& rev = graph_.at(step.revision);
+  const auto& sts = statements(rev, step.direction);
+  auto start = Clock::now();
+  db_.suspend_transaction();
+  size_t i = 0;
+  try {
+    for (; i < sts.size(); ++i) {
+      reporter_.statement(rev, i + 1, sts[i]);
+      db_.execute(sts[i].sql);
+    }
+  } catch (const std::exception& e) {
+    std::string error = error_text(e);
+    db_.resume_transaction();
+    std::string state = rev.id + " runs outside a transaction (-- mig:transaction off): ";
+    state += i == 0 ? "no statement of it took effect"
+                    : "statements 1-" + std::to_string(i) + " took effect and stay";
+    state += "; it is not recorded as applied";
+    if (i > 0) state += "; undo or finish them by hand, then run mig again";
+    if (done) state += "; the " + std::to_string(done) + " earlier revision(s) stay applied";
+    fail(step, i + 1, error, state, ms_since(start));
+  }
+  db_.resume_transaction();
+  double ms = ms_since(start);
+  db_.begin_step();
+  if (step.direction == Direction::Up)
+    store_.add(rev, ms);
+  else
+    store_.remove(rev.id);
+  store_.log({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
+  db_.commit_step();
+  reporter_.step_done(rev, step.direction, ms);
+}
+
+void Migrator::fail(const Step& step, size_t statement, const std::string& error,
+                    const std::string& state, double ms) {
+  const Revision& rev = graph_.at(step.revision);
+  const auto& sts = statements(rev, step.direction);
+  store_.log({0, "", action(step.direction), rev.id, "failed", static_cast<long long>(statement),
+              error, ms});
+  db_.release_lock();
+  std::string msg = std::string(action(step.direction)) + " " + rev.id + " failed";
+  if (statement > 0) {
+    const Statement& st = sts[statement - 1];
+    std::string sql = st.sql.size() > 2000 ? st.sql.substr(0, 2000) + " ..." : st.sql;
+    msg += " at statement " + std::to_string(statement) + " of " + std::to_string(sts.size()) +
+           " (" + rev.path + ":" + std::to_string(st.line) + ")\n  statement: " + sql;
+  } else {
+    msg += " while recording it (" + rev.path + ")";
+  }
+  msg += "\n  error: " + error + "\n  " + state;
+  throw StepFailure(msg);
+}
+
+void Migrator::stamp(const AppliedSet& from, const AppliedSet& to) {
+  db_.begin_step();
+  const auto& order = graph_.order();
+  for (auto it = order.rbegin(); it != order.rend(); ++it) {
+    if (from[*it] && !to[*it]) {
+      store_.remove(graph_.at(*it).id);
+      store_.log({0, "", "unstamp", graph_.at(*it).id, "ok", 0, "", 0});
+    }
+  }
+  for (int r : order) {
+    if (!from[r] && to[r]) {
+      store_.add(graph_.at(r), 0);
+      store_.log({0, "", "stamp", graph_.at(r).id, "ok", 0, "", 0});
+    }
+  }
+  db_.commit_step();
+}
+
+}  // namespace mig

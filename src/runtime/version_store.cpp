@@ -1,0 +1,104 @@
+#include "runtime/version_store.h"
+
+#include <soci/soci.h>
+
+#include <chrono>
+#include <ctime>
+
+namespace mig {
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms.count()));
+  return out;
+}
+
+VersionStore::VersionStore(Database& db, std::string prefix)
+    : db_(db), prefix_(std::move(prefix)) {}
+
+bool VersionStore::exists() { return db_.table_exists(prefix_ + "revisions"); }
+
+void VersionStore::ensure() {
+  for (const auto& ddl : db_.bookkeeping_ddl(prefix_)) db_.execute(ddl);
+}
+
+std::vector<AppliedRevision> VersionStore::applied() {
+  std::vector<AppliedRevision> out;
+  if (!exists()) return out;
+  AppliedRevision r;
+  soci::statement st =
+      (db_.session().prepare << "SELECT revision, parents, message, kind, checksum, applied_at, "
+                                "duration_ms, seq FROM " +
+                                    prefix_ + "revisions ORDER BY seq",
+       soci::into(r.id), soci::into(r.parents), soci::into(r.message), soci::into(r.kind),
+       soci::into(r.checksum), soci::into(r.applied_at), soci::into(r.duration_ms),
+       soci::into(r.seq));
+  st.execute();
+  while (st.fetch()) out.push_back(r);
+  return out;
+}
+
+std::vector<LogEntry> VersionStore::log_entries() {
+  std::vector<LogEntry> out;
+  if (!db_.table_exists(prefix_ + "log")) return out;
+  LogEntry e;
+  soci::indicator rev_ind, stmt_ind, err_ind, dur_ind;
+  soci::statement st =
+      (db_.session().prepare << "SELECT id, at, action, revision, outcome, statement_no, error, "
+                                "duration_ms FROM " +
+                                    prefix_ + "log ORDER BY id",
+       soci::into(e.id), soci::into(e.at), soci::into(e.action), soci::into(e.revision, rev_ind),
+       soci::into(e.outcome), soci::into(e.statement_no, stmt_ind), soci::into(e.error, err_ind),
+       soci::into(e.duration_ms, dur_ind));
+  st.execute();
+  while (st.fetch()) {
+    LogEntry copy = e;
+    if (rev_ind != soci::i_ok) copy.revision.clear();
+    if (stmt_ind != soci::i_ok) copy.statement_no = 0;
+    if (err_ind != soci::i_ok) copy.error.clear();
+    if (dur_ind != soci::i_ok) copy.duration_ms = 0;
+    out.push_back(std::move(copy));
+  }
+  return out;
+}
+
+void VersionStore::add(const Revision& rev, double duration_ms) {
+  std::string parents;
+  for (const auto& p : rev.parents) parents += (parents.empty() ? "" : " ") + p;
+  std::string kind = to_string(rev.kind);
+  std::string at = utc_now();
+  long long seq = 0;
+  soci::indicator ind = soci::i_ok;
+  db_.session() << "SELECT max(seq) FROM " + prefix_ + "revisions", soci::into(seq, ind);
+  seq = ind == soci::i_ok ? seq + 1 : 1;
+  db_.session() << "INSERT INTO " + prefix_ +
+                       "revisions (revision, parents, message, kind, checksum, applied_at, "
+                       "duration_ms, seq) VALUES (:r, :p, :m, :k, :c, :a, :d, :s)",
+      soci::use(rev.id), soci::use(parents), soci::use(rev.message), soci::use(kind),
+      soci::use(rev.checksum), soci::use(at), soci::use(duration_ms), soci::use(seq);
+}
+
+void VersionStore::remove(const std::string& id) {
+  db_.session() << "DELETE FROM " + prefix_ + "revisions WHERE revision = :r", soci::use(id);
+}
+
+void VersionStore::log(const LogEntry& e) {
+  std::string at = e.at.empty() ? utc_now() : e.at;
+  soci::indicator stmt_ind = e.statement_no ? soci::i_ok : soci::i_null;
+  soci::indicator err_ind = e.error.empty() ? soci::i_null : soci::i_ok;
+  db_.session() << "INSERT INTO " + prefix_ +
+                       "log (at, action, revision, outcome, statement_no, error, duration_ms) "
+                       "VALUES (:a, :ac, :r, :o, :s, :e, :d)",
+      soci::use(at), soci::use(e.action), soci::use(e.revision), soci::use(e.outcome),
+      soci::use(e.statement_no, stmt_ind), soci::use(e.error, err_ind),
+      soci::use(e.duration_ms);
+}
+
+}  // namespace mig

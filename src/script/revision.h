@@ -1,0 +1,33 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "script/sql_splitter.h"
+
+namespace mig {
+
+enum class RevisionKind { Schema, Data };
+
+const char* to_string(RevisionKind kind);
+
+// One revision file, parsed. A value: no file handle, no database.
+struct Revision {
+  std::string id;
+  std::vector<std::string> parents;  // empty: a base; two or more: a merge
+  std::vector<std::string> depends;  // applied before this one, not parents
+  std::string message;
+  std::string created;
+  RevisionKind kind = RevisionKind::Schema;
+  bool transactional = true;  // false: `-- mig:transaction off`
+  std::vector<Statement> upgrade;
+  std::vector<Statement> downgrade;
+  bool has_downgrade = false;  // no section: the revision is irreversible
+  std::string path;
+  int revision_line = 0;
+  int parent_line = 0;
+  int depends_line = 0;
+  std::string checksum;  // SHA-256 of the normalised upgrade statements
+};
+
+}  // namespace mig

@@ -1,0 +1,190 @@
+#include "script/revision_file.h"
+
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "errors.h"
+#include "script/checksum.h"
+
+namespace mig {
+
+const char* to_string(RevisionKind kind) {
+  return kind == RevisionKind::Data ? "data" : "schema";
+}
+
+bool is_valid_revision_id(std::string_view id) {
+  if (id.size() < 4 || id.size() > 40) return false;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '_')) return false;
+  return true;
+}
+
+namespace {
+
+// Returns the 1-based line of the first byte that breaks UTF-8, or 0.
+int first_invalid_utf8_line(std::string_view s) {
+  int line = 1;
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') ++line;
+    size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3
+                                                                                       : 9;
+    if (extra == 9 || (extra == 1 && c < 0xc2) || i + extra >= s.size() + (extra ? 0 : 1))
+      return line;
+    for (size_t k = 1; k <= extra; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return line;
+    i += extra + 1;
+  }
+  return 0;
+}
+
+std::vector<std::string> split_words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+class RevisionParser {
+ public:
+  RevisionParser(const std::string& path, SqlDialect dialect) : path_(path), dialect_(dialect) {
+    rev_.path = path;
+  }
+
+  Revision parse(std::string_view text) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    if (int bad = first_invalid_utf8_line(text)) fail(bad, "file is not valid UTF-8");
+    for (auto& chunk : scan_sql(text, dialect_, path_)) {
+      if (auto* d = std::get_if<Directive>(&chunk))
+        directive(*d);
+      else
+        statement(std::get<Statement>(chunk));
+    }
+    if (rev_.id.empty()) fail(1, "missing -- mig:revision directive");
+    if (section_ == Section::Header) fail(last_line_, "missing -- mig:upgrade section");
+    rev_.checksum = statements_checksum(rev_.upgrade);
+    return std::move(rev_);
+  }
+
+ private:
+  enum class Section { Header, Upgrade, Downgrade };
+
+  [[noreturn]] void fail(int line, const std::string& message) const {
+    throw FileError(path_, line, message);
+  }
+
+  void statement(Statement st) {
+    last_line_ = st.line;
+    switch (section_) {
+      case Section::Header:
+        fail(st.line, "SQL before -- mig:upgrade; statements belong in a section");
+      case Section::Upgrade:
+        rev_.upgrade.push_back(std::move(st));
+        break;
+      case Section::Downgrade:
+        rev_.downgrade.push_back(std::move(st));
+        break;
+    }
+  }
+
+  void directive(const Directive& d) {
+    last_line_ = d.line;
+    if (d.name == "upgrade" || d.name == "downgrade") return section(d);
+    static const std::set<std::string> header = {"revision", "parent",      "message", "created",
+                                                 "kind",     "transaction", "depends"};
+    if (!header.count(d.name)) fail(d.line, "unknown directive -- mig:" + d.name);
+    if (section_ != Section::Header)
+      fail(d.line, "-- mig:" + d.name + " belongs in the header, before -- mig:upgrade");
+    if (!seen_.insert(d.name).second) fail(d.line, "-- mig:" + d.name + " appears twice");
+
+    if (d.name == "revision") {
+      auto words = split_words(d.args);
+      if (words.size() != 1) fail(d.line, "-- mig:revision takes exactly one id");
+      check_id(words[0], d.line);
+      rev_.id = words[0];
+      rev_.revision_line = d.line;
+    } else if (d.name == "parent") {
+      rev_.parents = id_list(d, "parent");
+      rev_.parent_line = d.line;
+    } else if (d.name == "depends") {
+      rev_.depends = id_list(d, "depends");
+      if (rev_.depends.empty()) fail(d.line, "-- mig:depends needs at least one id");
+      rev_.depends_line = d.line;
+    } else if (d.name == "message") {
+      rev_.message = d.args;
+    } else if (d.name == "created") {
+      static const std::regex iso(
+          R"(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)");
+      if (!std::regex_match(d.args, iso))
+        fail(d.line, "-- mig:created expects an ISO-8601 time, got '" + d.args + "'");
+      rev_.created = d.args;
+    } else if (d.name == "kind") {
+      if (d.args == "schema")
+        rev_.kind = RevisionKind::Schema;
+      else if (d.args == "data")
+        rev_.kind = RevisionKind::Data;
+      else
+        fail(d.line, "-- mig:kind must be 'schema' or 'data', not '" + d.args + "'");
+    } else if (d.name == "transaction") {
+      if (d.args == "off")
+        rev_.transactional = false;
+      else if (d.args == "on")
+        rev_.transactional = true;
+      else
+        fail(d.line, "-- mig:transaction must be 'on' or 'off', not '" + d.args + "'");
+    }
+  }
+
+  void section(const Directive& d) {
+    if (!d.args.empty()) fail(d.line, "-- mig:" + d.name + " takes no arguments");
+    if (d.name == "upgrade") {
+      if (section_ != Section::Header) fail(d.line, "-- mig:upgrade appears twice");
+      if (rev_.id.empty()) fail(d.line, "missing -- mig:revision before -- mig:upgrade");
+      section_ = Section::Upgrade;
+    } else {
+      if (section_ == Section::Header) fail(d.line, "-- mig:downgrade before -- mig:upgrade");
+      if (section_ == Section::Downgrade) fail(d.line, "-- mig:downgrade appears twice");
+      section_ = Section::Downgrade;
+      rev_.has_downgrade = true;
+    }
+  }
+
+  std::vector<std::string> id_list(const Directive& d, const char* what) {
+    auto ids = split_words(d.args);
+    std::set<std::string> seen;
+    for (const auto& id : ids) {
+      check_id(id, d.line);
+      if (!seen.insert(id).second)
+        fail(d.line, std::string("-- mig:") + what + " lists '" + id + "' twice");
+    }
+    return ids;
+  }
+
+  void check_id(const std::string& id, int line) const {
+    if (!is_valid_revision_id(id))
+      fail(line, "invalid revision id '" + id + "' (use 4-40 characters of 0-9, a-z, _)");
+  }
+
+  std::string path_;
+  SqlDialect dialect_;
+  Revision rev_;
+  Section section_ = Section::Header;
+  std::set<std::string> seen_;
+  int last_line_ = 1;
+};
+
+}  // namespace
+
+Revision parse_revision(std::string_view text, const std::string& path, SqlDialect dialect) {
+  Revision rev = RevisionParser(path, dialect).parse(text);
+  for (const auto& p : rev.parents)
+    if (p == rev.id) throw FileError(path, rev.parent_line, "revision " + p + " is its own parent");
+  for (const auto& p : rev.depends)
+    if (p == rev.id)
+      throw FileError(path, rev.depends_line, "revision " + p + " depends on itself");
+  return rev;
+}
+
+}  // namespace mig

@@ -1,0 +1,433 @@
+#include "script/sql_splitter.h"
+
+#include <cctype>
+
+#include "errors.h"
+
+namespace mig {
+namespace {
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+bool is_word_char(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || c == '_' || c == '$' || u >= 0x80;
+}
+bool is_tag_start(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return std::isalpha(u) || c == '_' || u >= 0x80;
+}
+
+std::string upper(std::string_view word) {
+  std::string out(word);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool one_of(const std::string& word, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (word == w) return true;
+  return false;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (is_space(s.front()) || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (is_space(s.back()) || s.back() == '\n')) s.remove_suffix(1);
+  return s;
+}
+
+// Parses "-- mig:NAME ARGS" out of one line; false if the line is no directive.
+bool parse_directive_line(std::string_view line, Directive& out) {
+  line = trim(line);
+  if (line.substr(0, 2) != "--") return false;
+  line.remove_prefix(2);
+  while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+  if (line.substr(0, 4) != "mig:") return false;
+  line.remove_prefix(4);
+  size_t n = 0;
+  while (n < line.size() && (std::isalnum(static_cast<unsigned char>(line[n])) || line[n] == '_'))
+    ++n;
+  out.name = std::string(line.substr(0, n));
+  out.args = std::string(trim(line.substr(n)));
+  return true;
+}
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, SqlDialect dialect, const std::string& origin)
+      : s_(text), dialect_(dialect), origin_(origin) {}
+
+  std::vector<SqlChunk> run() {
+    bool line_start = true;
+    while (pos_ < s_.size()) {
+      char c = s_[pos_];
+      if (c == '\n') {
+        ++line_;
+        ++pos_;
+        line_start = true;
+        space_pending_ = true;
+        continue;
+      }
+      if (is_space(c)) {
+        ++pos_;
+        space_pending_ = true;
+        continue;
+      }
+      if (line_start && line_command()) continue;
+      line_start = false;
+      if (delimiter_ != ";" && s_.compare(pos_, delimiter_.size(), delimiter_) == 0) {
+        pos_ += delimiter_.size();
+        end_statement();
+      } else if (c == '-' && peek(1) == '-') {
+        skip_line_comment();
+      } else if (c == '#' && dialect_ == SqlDialect::MySQL) {
+        skip_line_comment();
+      } else if (c == '/' && peek(1) == '*' &&
+                 !(dialect_ == SqlDialect::MySQL && (peek(2) == '!' || peek(2) == '+'))) {
+        skip_block_comment();
+      } else if (c == ';' && delimiter_ == ";" && depth_ == 0) {
+        ++pos_;
+        end_statement();
+      } else if (c == '\'') {
+        scan_quoted('\'', backslash_escapes_single());
+      } else if (c == '"') {
+        scan_quoted('"', dialect_ == SqlDialect::MySQL);
+      } else if (c == '`') {
+        scan_quoted('`', false);
+      } else if (c == '$' && dialect_ == SqlDialect::PostgreSQL && dollar_quote()) {
+        // consumed
+      } else if (is_word_char(c)) {
+        scan_word();
+      } else if (c == '/' && peek(1) == '*') {
+        scan_block_token();  // MySQL /*! … */ executable comment: real SQL
+      } else {
+        token(pos_, pos_ + 1, line_);
+        ++pos_;
+      }
+    }
+    if (depth_ > 0)
+      throw FileError(origin_, block_line_,
+                      "BEGIN ... END block is not closed; if mig misreads this statement, "
+                      "wrap it in -- mig:statement begin / -- mig:statement end");
+    end_statement();
+    return std::move(out_);
+  }
+
+ private:
+  char peek(size_t ahead) const {
+    return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0';
+  }
+
+  size_t line_end() const {
+    size_t e = s_.find('\n', pos_);
+    return e == std::string_view::npos ? s_.size() : e;
+  }
+
+  bool backslash_escapes_single() const {
+    if (dialect_ == SqlDialect::MySQL) return true;
+    if (dialect_ != SqlDialect::PostgreSQL || pos_ == 0) return false;
+    char prev = s_[pos_ - 1];
+    if (prev != 'E' && prev != 'e') return false;
+    return pos_ < 2 || !is_word_char(s_[pos_ - 2]);
+  }
+
+  // A directive or DELIMITER line; consumes up to (not including) the newline.
+  bool line_command() {
+    size_t end = line_end();
+    std::string_view line = s_.substr(pos_, end - pos_);
+    Directive d;
+    if (parse_directive_line(line, d)) {
+      d.line = line_;
+      if (depth_ > 0)
+        throw FileError(origin_, block_line_,
+                        "BEGIN ... END block is not closed before -- mig:" + d.name +
+                            " on line " + std::to_string(line_));
+      end_statement();
+      pos_ = end;
+      if (d.name == "statement")
+        raw_statement(d);
+      else
+        out_.push_back(d);
+      return true;
+    }
+    if (!in_stmt_ && line.size() > 9 && upper(line.substr(0, 9)) == "DELIMITER" &&
+        is_space(line[9])) {
+      std::string_view rest = trim(line.substr(9));
+      size_t n = 0;
+      while (n < rest.size() && !is_space(rest[n])) ++n;
+      if (n == 0) throw FileError(origin_, line_, "DELIMITER needs a delimiter");
+      delimiter_ = std::string(rest.substr(0, n));
+      pos_ = end;
+      return true;
+    }
+    return false;
+  }
+
+  // Everything between `-- mig:statement begin` and `-- mig:statement end`
+  // is one statement, sent as written.
+  void raw_statement(const Directive& begin) {
+    if (begin.args == "end")
+      throw FileError(origin_, begin.line, "-- mig:statement end without a matching begin");
+    if (begin.args != "begin")
+      throw FileError(origin_, begin.line,
+                      "-- mig:statement takes 'begin' or 'end', not '" + begin.args + "'");
+    if (pos_ < s_.size()) ++pos_, ++line_;  // past the directive's newline
+    size_t body_start = pos_;
+    int body_line = line_;
+    while (pos_ < s_.size()) {
+      size_t end = line_end();
+      Directive d;
+      if (parse_directive_line(s_.substr(pos_, end - pos_), d)) {
+        if (d.name == "statement" && d.args == "end") {
+          emit_raw(s_.substr(body_start, pos_ - body_start), body_line);
+          pos_ = end;
+          return;
+        }
+        throw FileError(origin_, begin.line,
+                        "-- mig:statement begin is not closed before -- mig:" + d.name +
+                            " on line " + std::to_string(line_));
+      }
+      pos_ = end;
+      if (pos_ < s_.size()) ++pos_, ++line_;
+    }
+    throw FileError(origin_, begin.line, "-- mig:statement begin has no matching end");
+  }
+
+  void emit_raw(std::string_view body, int first_line) {
+    size_t lead = 0;
+    while (lead < body.size() && (is_space(body[lead]) || body[lead] == '\n')) {
+      if (body[lead] == '\n') ++first_line;
+      ++lead;
+    }
+    std::string_view sql = trim(body);
+    if (sql.empty()) return;
+    Statement st;
+    st.sql = std::string(sql);
+    st.line = first_line;
+    bool gap = false;
+    for (char c : sql) {
+      if (is_space(c) || c == '\n') {
+        gap = true;
+        continue;
+      }
+      if (gap) st.normalized += ' ';
+      gap = false;
+      st.normalized += c;
+    }
+    out_.push_back(std::move(st));
+  }
+
+  void skip_line_comment() {
+    pos_ = line_end();
+    space_pending_ = true;
+  }
+
+  void skip_block_comment() {
+    int start_line = line_;
+    int nesting = 0;
+    while (pos_ < s_.size()) {
+      if (s_[pos_] == '/' && peek(1) == '*') {
+        ++nesting;
+        pos_ += 2;
+        if (nesting > 1 && dialect_ != SqlDialect::PostgreSQL) nesting = 1;
+        continue;
+      }
+      if (s_[pos_] == '*' && peek(1) == '/') {
+        pos_ += 2;
+        if (--nesting == 0) {
+          space_pending_ = true;
+          return;
+        }
+        continue;
+      }
+      if (s_[pos_] == '\n') ++line_;
+      ++pos_;
+    }
+    throw FileError(origin_, start_line, "unterminated /* comment");
+  }
+
+  void scan_block_token() {
+    size_t start = pos_;
+    int start_line = line_;
+    size_t close = s_.find("*/", pos_ + 2);
+    if (close == std::string_view::npos)
+      throw FileError(origin_, start_line, "unterminated /* comment");
+    advance_to(close + 2);
+    token(start, pos_, start_line);
+  }
+
+  void scan_quoted(char quote, bool backslash) {
+    size_t start = pos_;
+    int start_line = line_;
+    ++pos_;
+    while (pos_ < s_.size()) {
+      char c = s_[pos_];
+      if (c == '\n') ++line_;
+      if (backslash && c == '\\') {
+        if (peek(1) == '\n') ++line_;
+        pos_ += 2;
+        continue;
+      }
+      ++pos_;
+      if (c == quote) {
+        if (pos_ < s_.size() && s_[pos_] == quote) {
+          ++pos_;
+          continue;
+        }
+        token(start, pos_, start_line);
+        return;
+      }
+    }
+    const char* what = quote == '\'' ? "string" : quote == '"' ? "quoted identifier"
+                                                               : "backtick identifier";
+    throw FileError(origin_, start_line, std::string("unterminated ") + what + " (opened with " +
+                                             quote + ")");
+  }
+
+  // PostgreSQL $$…$$ / $tag$…$tag$; false if this '$' starts no such quote.
+  bool dollar_quote() {
+    size_t j = pos_ + 1;
+    if (j < s_.size() && s_[j] != '$') {
+      if (!is_tag_start(s_[j])) return false;
+      while (j < s_.size() && is_word_char(s_[j]) && s_[j] != '$') ++j;
+      if (j >= s_.size() || s_[j] != '$') return false;
+    }
+    if (j >= s_.size()) return false;
+    std::string_view tag = s_.substr(pos_, j + 1 - pos_);
+    size_t start = pos_;
+    int start_line = line_;
+    size_t close = s_.find(tag, j + 1);
+    if (close == std::string_view::npos)
+      throw FileError(origin_, start_line,
+                      "unterminated dollar-quoted string (opened with " + std::string(tag) + ")");
+    advance_to(close + tag.size());
+    token(start, pos_, start_line);
+    return true;
+  }
+
+  void advance_to(size_t end) {
+    for (; pos_ < end; ++pos_)
+      if (s_[pos_] == '\n') ++line_;
+  }
+
+  void scan_word() {
+    size_t start = pos_;
+    while (pos_ < s_.size() && is_word_char(s_[pos_])) ++pos_;
+    token(start, pos_, line_);
+    if (pos_ - start <= 9) track_blocks(upper(s_.substr(start, pos_ - start)));
+  }
+
+  std::string next_word() const {
+    size_t j = pos_;
+    while (j < s_.size() && (is_space(s_[j]) || s_[j] == '\n')) ++j;
+    size_t k = j;
+    while (k < s_.size() && is_word_char(s_[k])) ++k;
+    return upper(s_.substr(j, std::min<size_t>(k - j, 10)));
+  }
+
+  // Inside CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT, a ';' does not end the
+  // statement while a BEGIN (or CASE) is open.
+  void track_blocks(const std::string& word) {
+    if (compound_ == Compound::Unknown) {
+      ++words_;
+      if (words_ == 1) {
+        if (word != "CREATE") compound_ = Compound::No;
+      } else if (one_of(word, {"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"})) {
+        compound_ = Compound::Yes;
+      } else if (words_ > 8 || one_of(word, {"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE",
+                                             "SEQUENCE", "TYPE", "DOMAIN", "EXTENSION", "ROLE",
+                                             "USER"})) {
+        compound_ = Compound::No;
+      }
+      return;
+    }
+    if (compound_ != Compound::Yes) return;
+    if (skip_case_) {
+      skip_case_ = false;
+      if (word == "CASE") return;
+    }
+    if (word == "BEGIN" || word == "CASE") {
+      if (depth_++ == 0) block_line_ = line_;
+    } else if (word == "END") {
+      std::string next = next_word();
+      if (one_of(next, {"IF", "LOOP", "WHILE", "REPEAT"})) return;
+      if (next == "CASE") skip_case_ = true;
+      if (depth_ > 0) --depth_;
+    }
+  }
+
+  void token(size_t start, size_t end, int line) {
+    if (!in_stmt_) {
+      in_stmt_ = true;
+      stmt_begin_ = start;
+      stmt_line_ = line;
+      norm_.clear();
+    } else if (space_pending_) {
+      norm_ += ' ';
+    }
+    space_pending_ = false;
+    norm_.append(s_.data() + start, end - start);
+    stmt_end_ = end;
+  }
+
+  void end_statement() {
+    if (in_stmt_) {
+      Statement st;
+      st.sql = std::string(s_.substr(stmt_begin_, stmt_end_ - stmt_begin_));
+      st.normalized = std::move(norm_);
+      st.line = stmt_line_;
+      out_.push_back(std::move(st));
+    }
+    in_stmt_ = false;
+    norm_.clear();
+    space_pending_ = false;
+    compound_ = Compound::Unknown;
+    words_ = 0;
+    depth_ = 0;
+    skip_case_ = false;
+  }
+
+  enum class Compound { Unknown, Yes, No };
+
+  std::string_view s_;
+  SqlDialect dialect_;
+  const std::string& origin_;
+  size_t pos_ = 0;
+  int line_ = 1;
+  std::string delimiter_ = ";";
+  std::vector<SqlChunk> out_;
+
+  bool in_stmt_ = false;
+  size_t stmt_begin_ = 0;
+  size_t stmt_end_ = 0;
+  int stmt_line_ = 0;
+  std::string norm_;
+  bool space_pending_ = false;
+
+  Compound compound_ = Compound::Unknown;
+  int words_ = 0;
+  int depth_ = 0;
+  int block_line_ = 0;
+  bool skip_case_ = false;
+};
+
+}  // namespace
+
+std::vector<SqlChunk> scan_sql(std::string_view text, SqlDialect dialect,
+                               const std::string& origin) {
+  return Scanner(text, dialect, origin).run();
+}
+
+std::vector<Statement> split_statements(std::string_view text, SqlDialect dialect,
+                                        const std::string& origin) {
+  std::vector<Statement> out;
+  for (auto& chunk : scan_sql(text, dialect, origin)) {
+    if (auto* d = std::get_if<Directive>(&chunk))
+      throw FileError(origin, d->line, "unexpected directive -- mig:" + d->name);
+    out.push_back(std::move(std::get<Statement>(chunk)));
+  }
+  return out;
+}
+
+}  // namespace mig

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace mig {
+
+// Lexical rules differ per database: backslash escapes (MySQL, PostgreSQL E''),
+// dollar quoting and nested comments (PostgreSQL), '#' comments (MySQL).
+enum class SqlDialect { SQLite, PostgreSQL, MySQL };
+
+struct Statement {
+  std::string sql;         // as written, trimmed, without its terminator
+  std::string normalized;  // comments removed, white space collapsed: checksums
+  int line = 0;            // 1-based line of the statement's first character
+};
+
+// A `-- mig:NAME ARGS` comment standing on its own line between statements.
+struct Directive {
+  std::string name;
+  std::string args;
+  int line = 0;
+};
+
+using SqlChunk = std::variant<Statement, Directive>;
+
+// Splits SQL text into statements and directives, in source order. Handles
+// quotes and their escapes, both comment forms, dollar quoting, BEGIN … END
+// bodies of triggers and routines, DELIMITER lines and
+// `-- mig:statement begin/end` blocks (those directives are consumed here).
+// Throws FileError naming `origin` and the line on unterminated constructs.
+std::vector<SqlChunk> scan_sql(std::string_view text, SqlDialect dialect,
+                               const std::string& origin);
+
+// Only the statements; any other directive is an error.
+std::vector<Statement> split_statements(std::string_view text, SqlDialect dialect,
+                                        const std::string& origin);
+
+}  // namespace mig
