@@ -18,15 +18,16 @@ int run_cli(int argc, char** argv) {
       "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error.");
 
   Context ctx;
-  auto* config = app.add_option("--config", ctx.global.config, "configuration file")
-                     ->default_str("mig.toml");
+  auto* config =
+      app.add_option("--config", ctx.global.config, "configuration file")->default_str("mig.toml");
   app.add_option("--url", ctx.global.url, "database URL (overrides DATABASE_URL and mig.toml)");
   app.add_option("--env", ctx.global.env, "environment from [environments.NAME] (or MIG_ENV)");
   auto* verbose = app.add_flag("-v,--verbose", ctx.global.verbose, "show each statement");
   app.add_flag("-q,--quiet", ctx.global.quiet, "print only errors and requested data")
       ->excludes(verbose);
-  app.add_flag("--json", ctx.global.json, "machine-readable output (current, heads, history, "
-                                          "status, show)");
+  app.add_flag("--json", ctx.global.json,
+               "machine-readable output (current, heads, history, "
+               "status, show)");
 
   std::function<int()> action;
 

@@ -67,7 +67,8 @@ std::string describe_current(const RevisionGraph& graph, const AppliedSet& appli
 }
 
 void no_json(Context& ctx, const char* command) {
-  if (ctx.global.json) throw UsageError(std::string("--json: '") + command + "' has no JSON output");
+  if (ctx.global.json)
+    throw UsageError(std::string("--json: '") + command + "' has no JSON output");
 }
 
 int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
@@ -233,8 +234,9 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
                          e.what());
   }
   if (rendered.id != nr.id || rendered.parents != nr.parents)
-    throw OperationError(origin + ": the template must write -- mig:revision {{id}} and "
-                                  "-- mig:parent {{parents}}");
+    throw OperationError(origin +
+                         ": the template must write -- mig:revision {{id}} and "
+                         "-- mig:parent {{parents}}");
   if (std::string(to_string(rendered.kind)) != opts.kind)
     throw OperationError(origin + ": --kind " + opts.kind + " asked for, but the template writes " +
                          "a " + to_string(rendered.kind) + " revision");
@@ -261,9 +263,8 @@ int cmd_current(Context& ctx) {
   if (ctx.out->json()) {
     json list = json::array();
     for (int i : current) list.push_back(revision_json(graph, i, state.applied, current));
-    ctx.out->data(json{{"database", ctx.settings.url.redacted()},
-                       {"current", list},
-                       {"unknown", state.unknown}}
+    ctx.out->data(json{
+        {"database", ctx.settings.url.redacted()}, {"current", list}, {"unknown", state.unknown}}
                       .dump(2));
     return 0;
   }
@@ -302,7 +303,8 @@ int cmd_history(Context& ctx, const std::string& range) {
   std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
   if (!range.empty()) {
     size_t colon = range.find(':');
-    if (colon == std::string::npos) throw UsageError("--range expects A:B (either side may be empty)");
+    if (colon == std::string::npos)
+      throw UsageError("--range expects A:B (either side may be empty)");
     std::string a = range.substr(0, colon), b = range.substr(colon + 1);
     if (!a.empty() && a != "base")
       lower = graph.descendants(resolve_target(graph, state.applied, a, Direction::Up), true);
@@ -450,7 +452,8 @@ int cmd_status(Context& ctx) {
     j["heads"] = ids(graph, graph.heads());
     json p = json::array();
     for (const Step& s : pending.steps)
-      p.push_back(json{{"id", graph.at(s.revision).id}, {"message", graph.at(s.revision).message},
+      p.push_back(json{{"id", graph.at(s.revision).id},
+                       {"message", graph.at(s.revision).message},
                        {"kind", to_string(graph.at(s.revision).kind)}});
     j["pending"] = p;
     json e = json::array();
@@ -463,8 +466,11 @@ int cmd_status(Context& ctx) {
     j["missing_files"] = state.unknown;
     json f = json::array();
     for (const auto& x : failed)
-      f.push_back(json{{"id", x.revision}, {"action", x.action}, {"at", x.at},
-                       {"statement", x.statement_no}, {"error", x.error}});
+      f.push_back(json{{"id", x.revision},
+                       {"action", x.action},
+                       {"at", x.at},
+                       {"statement", x.statement_no},
+                       {"error", x.error}});
     j["failed"] = f;
     ctx.out->data(j.dump(2));
     return 0;
@@ -474,7 +480,7 @@ int cmd_status(Context& ctx) {
   if (!ctx.settings.environment.empty()) o.data("environment: " + ctx.settings.environment);
   o.data("current:  " + describe_current(graph, state.applied));
   o.data("heads:    " + (graph.heads().empty() ? std::string("(no revisions)")
-                                                : join(ids(graph, graph.heads()), ", ")));
+                                               : join(ids(graph, graph.heads()), ", ")));
   if (pending.steps.empty()) {
     o.data("pending:  none, up to date");
   } else {

@@ -30,9 +30,7 @@ void Output::detail(const std::string& line) {
   if (!json_) out_->debug(line);
 }
 
-void Output::data(const std::string& line) {
-  std::cout << line << '\n' << std::flush;
-}
+void Output::data(const std::string& line) { std::cout << line << '\n' << std::flush; }
 
 void Output::warn(const std::string& line) { err_->warn(line); }
 

@@ -1,7 +1,8 @@
 #include "config/settings.h"
 
-#include <boost/filesystem.hpp>
 #include <toml++/toml.h>
+
+#include <boost/filesystem.hpp>
 
 #include "errors.h"
 

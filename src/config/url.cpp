@@ -94,7 +94,8 @@ DatabaseUrl parse_server(Backend backend, const std::string& scheme, const std::
     authority = authority.substr(at + 1);
     size_t colon = userinfo.find(':');
     url.user = percent_decode(userinfo.substr(0, colon), origin);
-    if (colon != std::string::npos) url.password = percent_decode(userinfo.substr(colon + 1), origin);
+    if (colon != std::string::npos)
+      url.password = percent_decode(userinfo.substr(colon + 1), origin);
   }
 
   std::string port;

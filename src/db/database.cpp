@@ -1,7 +1,8 @@
 #include "db/database.h"
 
-#include <boost/filesystem.hpp>
 #include <soci/soci.h>
+
+#include <boost/filesystem.hpp>
 
 #include "db/sqlite_database.h"
 

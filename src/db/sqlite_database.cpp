@@ -1,8 +1,9 @@
 #include "db/sqlite_database.h"
 
-#include <boost/filesystem.hpp>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+
+#include <boost/filesystem.hpp>
 
 namespace mig {
 namespace {

@@ -12,9 +12,9 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
     const Revision& r = revisions_[i];
     auto [it, inserted] = index_.emplace(r.id, i);
     if (!inserted)
-      throw FileError(r.path, r.revision_line,
-                      "duplicate revision id " + r.id + " (also in " +
-                          revisions_[it->second].path + ")");
+      throw FileError(
+          r.path, r.revision_line,
+          "duplicate revision id " + r.id + " (also in " + revisions_[it->second].path + ")");
     sorted_ids_.emplace_back(r.id, i);
   }
   std::sort(sorted_ids_.begin(), sorted_ids_.end());
@@ -98,8 +98,7 @@ int RevisionGraph::find(const std::string& id) const {
 int RevisionGraph::resolve_id(const std::string& prefix) const {
   int exact = find(prefix);
   if (exact >= 0) return exact;
-  auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(),
-                             std::make_pair(prefix, -1));
+  auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(), std::make_pair(prefix, -1));
   std::vector<std::string> matches;
   int found = -1;
   for (; it != sorted_ids_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {

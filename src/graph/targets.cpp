@@ -76,11 +76,9 @@ std::vector<int> current_revisions(const RevisionGraph& graph, const AppliedSet&
   for (int i = 0; i < static_cast<int>(graph.size()); ++i) {
     if (!applied[i]) continue;
     const auto& deps = graph.dependents(i);
-    if (std::none_of(deps.begin(), deps.end(), [&](int d) { return applied[d]; }))
-      out.push_back(i);
+    if (std::none_of(deps.begin(), deps.end(), [&](int d) { return applied[d]; })) out.push_back(i);
   }
-  std::sort(out.begin(), out.end(),
-            [&](int a, int b) { return graph.at(a).id < graph.at(b).id; });
+  std::sort(out.begin(), out.end(), [&](int a, int b) { return graph.at(a).id < graph.at(b).id; });
   return out;
 }
 

@@ -97,8 +97,7 @@ void VersionStore::log(const LogEntry& e) {
                        "log (at, action, revision, outcome, statement_no, error, duration_ms) "
                        "VALUES (:a, :ac, :r, :o, :s, :e, :d)",
       soci::use(at), soci::use(e.action), soci::use(e.revision), soci::use(e.outcome),
-      soci::use(e.statement_no, stmt_ind), soci::use(e.error, err_ind),
-      soci::use(e.duration_ms);
+      soci::use(e.statement_no, stmt_ind), soci::use(e.error, err_ind), soci::use(e.duration_ms);
 }
 
 }  // namespace mig

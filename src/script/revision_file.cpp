@@ -9,9 +9,7 @@
 
 namespace mig {
 
-const char* to_string(RevisionKind kind) {
-  return kind == RevisionKind::Data ? "data" : "schema";
-}
+const char* to_string(RevisionKind kind) { return kind == RevisionKind::Data ? "data" : "schema"; }
 
 bool is_valid_revision_id(std::string_view id) {
   if (id.size() < 4 || id.size() > 40) return false;
@@ -29,8 +27,11 @@ int first_invalid_utf8_line(std::string_view s) {
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c == '\n') ++line;
-    size_t extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3
-                                                                                       : 9;
+    size_t extra = c < 0x80           ? 0
+                   : (c >> 5) == 0x6  ? 1
+                   : (c >> 4) == 0xe  ? 2
+                   : (c >> 3) == 0x1e ? 3
+                                      : 9;
     if (extra == 9 || (extra == 1 && c < 0xc2) || i + extra >= s.size() + (extra ? 0 : 1))
       return line;
     for (size_t k = 1; k <= extra; ++k)

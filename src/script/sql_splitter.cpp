@@ -7,9 +7,7 @@
 namespace mig {
 namespace {
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_word_char(char c) {
   unsigned char u = static_cast<unsigned char>(c);
   return std::isalnum(u) || c == '_' || c == '$' || u >= 0x80;
@@ -115,9 +113,7 @@ class Scanner {
   }
 
  private:
-  char peek(size_t ahead) const {
-    return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0';
-  }
+  char peek(size_t ahead) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
 
   size_t line_end() const {
     size_t e = s_.find('\n', pos_);
@@ -141,8 +137,8 @@ class Scanner {
       d.line = line_;
       if (depth_ > 0)
         throw FileError(origin_, block_line_,
-                        "BEGIN ... END block is not closed before -- mig:" + d.name +
-                            " on line " + std::to_string(line_));
+                        "BEGIN ... END block is not closed before -- mig:" + d.name + " on line " +
+                            std::to_string(line_));
       end_statement();
       pos_ = end;
       if (d.name == "statement")
@@ -279,10 +275,11 @@ class Scanner {
         return;
       }
     }
-    const char* what = quote == '\'' ? "string" : quote == '"' ? "quoted identifier"
-                                                               : "backtick identifier";
-    throw FileError(origin_, start_line, std::string("unterminated ") + what + " (opened with " +
-                                             quote + ")");
+    const char* what = quote == '\''  ? "string"
+                       : quote == '"' ? "quoted identifier"
+                                      : "backtick identifier";
+    throw FileError(origin_, start_line,
+                    std::string("unterminated ") + what + " (opened with " + quote + ")");
   }
 
   // PostgreSQL $$…$$ / $tag$…$tag$; false if this '$' starts no such quote.
@@ -335,9 +332,9 @@ class Scanner {
         if (word != "CREATE") compound_ = Compound::No;
       } else if (one_of(word, {"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"})) {
         compound_ = Compound::Yes;
-      } else if (words_ > 8 || one_of(word, {"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE",
-                                             "SEQUENCE", "TYPE", "DOMAIN", "EXTENSION", "ROLE",
-                                             "USER"})) {
+      } else if (words_ > 8 ||
+                 one_of(word, {"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE", "SEQUENCE", "TYPE",
+                               "DOMAIN", "EXTENSION", "ROLE", "USER"})) {
         compound_ = Compound::No;
       }
       return;

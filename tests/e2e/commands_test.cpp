@@ -1,0 +1,204 @@
+// End-to-end: init, revision, current, status, history, heads, show, --json.
+#include <gtest/gtest.h>
+
+#include <boost/filesystem.hpp>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "harness.h"
+
+namespace mig::e2e {
+namespace {
+
+using nlohmann::json;
+using V = std::vector<std::string>;
+
+std::vector<std::string> migration_files(const Project& p) {
+  std::vector<std::string> out;
+  for (auto& e : boost::filesystem::directory_iterator(p / "migrations"))
+    out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+TEST(Init, ScaffoldsAProjectThatWorks) {
+  Project p;
+  Result r = p.mig({"init", "app"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (auto f :
+       {"app/mig.toml", "app/templates/schema.sql.mustache", "app/templates/data.sql.mustache"})
+    EXPECT_TRUE(boost::filesystem::is_regular_file(p / f)) << f;
+  for (auto d : {"app/migrations", "app/seed"})
+    EXPECT_TRUE(boost::filesystem::is_directory(p / d)) << d;
+  p.write("app/mig.toml", p.read("app/mig.toml") + "\n");  // keep: init must not overwrite
+  EXPECT_EQ(p.mig({"init", "app"}).code, 0);
+  ASSERT_EQ(p.mig({"--config", "app/mig.toml", "revision", "first"}).code, 0);
+  ASSERT_EQ(p.mig({"--config", "app/mig.toml", "upgrade"}).code, 0);
+  EXPECT_TRUE(has_table(p / "app/var/mig.db", "mig_revisions"));
+}
+
+TEST(Revision, ExactlyAsTypedChainsOntoTheHead) {
+  Project p;
+  Result first = p.mig({"revision", "add_field"});
+  ASSERT_EQ(first.code, 0) << first.err;
+  Result second = p.mig({"revision", "-m", "Second step!"});
+  ASSERT_EQ(second.code, 0) << second.err;
+  auto files = migration_files(p);
+  ASSERT_EQ(files.size(), 2u);
+  std::regex name(R"(\d{14}_[0-9a-f]{12}_(add_field|second_step)\.sql)");
+  for (const auto& f : files) EXPECT_TRUE(std::regex_match(f, name)) << f;
+  EXPECT_NE(first.out.find("created migrations/"), std::string::npos) << first.out;
+
+  json h = json::parse(p.mig({"--json", "history"}).out);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0]["message"], "Second step!");
+  EXPECT_EQ(h[0]["parents"][0], h[1]["id"]);
+  EXPECT_TRUE(h[1]["parents"].empty());
+  // The new files work.
+  EXPECT_EQ(p.mig({"upgrade", "head"}).code, 0);
+}
+
+TEST(Revision, DataKindCustomTemplateAndParent) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  ASSERT_EQ(p.mig({"revision", "fill t", "--kind", "data"}).code, 0);
+  json show = json::parse(p.mig({"--json", "show", "head"}).out);
+  EXPECT_EQ(show["kind"], "data");
+  EXPECT_EQ(show["parents"][0], "a001");
+
+  p.write("templates/table.sql.mustache",
+          "-- mig:revision {{id}}\n{{#has_parents}}-- mig:parent {{parents}}\n{{/has_parents}}"
+          "-- mig:message {{message}}\n-- mig:upgrade\nCREATE TABLE {{slug}} (id INTEGER);\n"
+          "-- mig:downgrade\nDROP TABLE {{slug}};\n");
+  Result r = p.mig({"revision", "Audit Trail", "--template", "table", "--parent", "a00"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(p.mig({"heads"}).out.find("(head)") != std::string::npos, true);
+  Result heads = p.mig({"--json", "heads"});
+  EXPECT_EQ(json::parse(heads.out)["heads"].size(), 2u);  // branched off a001
+  EXPECT_EQ(p.mig({"upgrade", "heads"}).code, 0);
+  EXPECT_TRUE(has_table(p.db(), "audit_trail"));
+
+  // Two heads now: a plain revision must be told which parent to use.
+  Result ambiguous = p.mig({"revision", "next"});
+  EXPECT_EQ(ambiguous.code, 2);
+  EXPECT_NE(ambiguous.err.find("several heads"), std::string::npos) << ambiguous.err;
+  EXPECT_EQ(p.mig({"revision", "x", "--template", "nosuch"}).code, 2);
+  EXPECT_EQ(p.mig({"revision", "x", "--kind", "other"}).code, 2);
+}
+
+TEST(Revision, FileNameTemplateFromConfig) {
+  Project p;
+  p.write("mig.toml", "[revision]\nfile_template = \"{{kind}}/{{slug}}_{{id}}\"\n");
+  ASSERT_EQ(p.mig({"revision", "Make it so", "--kind", "data"}).code, 0);
+  auto files = boost::filesystem::directory_iterator(p / "migrations/data");
+  std::string name = files->path().filename().string();
+  EXPECT_TRUE(std::regex_match(name, std::regex(R"(make_it_so_[0-9a-f]{12}\.sql)"))) << name;
+}
+
+TEST(Current, BaseThenRevision) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.revision("a002", "a001", "SELECT 1;", "SELECT 1;");
+  Result before = p.mig({"current"});
+  EXPECT_EQ(before.code, 0);
+  EXPECT_NE(before.out.find("base"), std::string::npos);
+  EXPECT_FALSE(boost::filesystem::exists(p.db())) << "reading must not create the database";
+  ASSERT_EQ(p.mig({"upgrade", "a001"}).code, 0);
+  EXPECT_EQ(p.mig({"current"}).out, "a001  revision a001\n");
+  ASSERT_EQ(p.mig({"upgrade"}).code, 0);
+  EXPECT_EQ(p.mig({"current"}).out, "a002 (head)  revision a002\n");
+  json j = json::parse(p.mig({"--json", "current"}).out);
+  EXPECT_EQ(j["current"][0]["id"], "a002");
+  EXPECT_EQ(j["current"][0]["head"], true);
+}
+
+TEST(Status, PendingEditedMissing) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.revision("a002", "a001", "CREATE TABLE u (v INTEGER);", "DROP TABLE u;");
+  p.revision("a003", "a002", "SELECT 1;", "SELECT 1;", "-- mig:kind data\n");
+  ASSERT_EQ(p.mig({"upgrade", "a002"}).code, 0);
+  Result s = p.mig({"status"});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_NE(s.out.find("current:  a002"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("pending:  1 revision(s)"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("a003  revision a003  (data)"), std::string::npos) << s.out;
+
+  // A comment change is not an edit; an SQL change is.
+  p.revision("a001", "", "-- reworded\nCREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  EXPECT_EQ(p.mig({"status"}).out.find("edited"), std::string::npos);
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER, w TEXT);", "DROP TABLE t;");
+  json j = json::parse(p.mig({"--json", "status"}).out);
+  ASSERT_EQ(j["edited"].size(), 1u);
+  EXPECT_EQ(j["edited"][0]["id"], "a001");
+  EXPECT_NE(j["edited"][0]["recorded_checksum"], j["edited"][0]["file_checksum"]);
+  EXPECT_EQ(j["pending"][0]["id"], "a003");
+
+  boost::filesystem::remove(p / "migrations/a003.sql");
+  ASSERT_EQ(p.mig({"stamp", "a002"}).code, 0);
+  p.write("migrations/a002.sql", "");  // breaks the file: status must say so
+  EXPECT_EQ(p.mig({"status"}).code, 1);
+  boost::filesystem::remove(p / "migrations/a002.sql");
+  Result missing = p.mig({"status"});
+  ASSERT_EQ(missing.code, 0) << missing.err;
+  EXPECT_NE(missing.out.find("applied but missing"), std::string::npos) << missing.out;
+  EXPECT_NE(missing.out.find("  a002"), std::string::npos) << missing.out;
+}
+
+TEST(Status, DoesNotPrintThePassword) {
+  Project p;
+  p.revision("a001", "", "SELECT 1;", "SELECT 1;");
+  Result r = p.mig({"status"}, {{"DATABASE_URL", "postgresql://u:hunter2@127.0.0.1:1/db"}});
+  EXPECT_EQ((r.out + r.err).find("hunter2"), std::string::npos) << r.out << r.err;
+}
+
+TEST(History, MarksHeadCurrentDataAndRange) {
+  Project p;
+  p.revision("a001", "", "SELECT 1;");
+  p.revision("a002", "a001", "SELECT 1;", "", "-- mig:kind data\n");
+  p.revision("a003", "a002", "SELECT 1;");
+  p.revision("a004", "a003", "SELECT 1;");
+  ASSERT_EQ(p.mig({"upgrade", "a002"}).code, 0);
+  Result h = p.mig({"history"});
+  ASSERT_EQ(h.code, 0) << h.err;
+  EXPECT_EQ(h.out,
+            "a003 -> a004 (head), revision a004\n"
+            "a002 -> a003, revision a003\n"
+            "a001 -> a002 (current) (data), revision a002\n"
+            "<base> -> a001, revision a001\n");
+  Result range = p.mig({"history", "--range", "a002:a003"});
+  EXPECT_EQ(range.out,
+            "a002 -> a003, revision a003\na001 -> a002 (current) (data), revision a002\n");
+  EXPECT_EQ(p.mig({"history", "--range", "a003:"}).out.find("a002 (current)"), std::string::npos);
+  EXPECT_EQ(p.mig({"history", "--range", "nocolon"}).code, 2);
+}
+
+TEST(Show, PrintsOneRevisionInFull) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);\nCREATE INDEX t_v ON t (v);", "<none>");
+  Result r = p.mig({"show", "a0"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("Revision:    a001"), std::string::npos);
+  EXPECT_NE(r.out.find("Upgrade (2 statements):"), std::string::npos);
+  EXPECT_NE(r.out.find("  CREATE INDEX t_v ON t (v);"), std::string::npos);
+  EXPECT_NE(r.out.find("Downgrade: none (irreversible)"), std::string::npos);
+  json j = json::parse(p.mig({"--json", "show", "a001"}).out);
+  EXPECT_EQ(j["upgrade"][1]["line"], 6);
+  EXPECT_TRUE(j["downgrade"].is_null());
+  EXPECT_EQ(p.mig({"show", "zzzz"}).code, 2);
+}
+
+TEST(Environments, EnvFlagAndMigEnv) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.write("mig.toml", "[environments.test]\nurl = \"sqlite:var/test.db\"\n");
+  ASSERT_EQ(p.mig({"--env", "test", "upgrade"}).code, 0);
+  EXPECT_TRUE(has_table(p / "var/test.db", "t"));
+  EXPECT_FALSE(boost::filesystem::exists(p.db()));
+  Result via_env = p.mig({"current"}, {{"MIG_ENV", "test"}});
+  EXPECT_EQ(via_env.out, "a001 (head)  revision a001\n");
+  EXPECT_EQ(p.mig({"--env", "prod", "current"}).code, 2);
+}
+
+}  // namespace
+}  // namespace mig::e2e

@@ -1,0 +1,158 @@
+// End-to-end: every kind of bad input exits 1 or 2 with a one-line error that
+// names the file:line or the option, and leaves the database untouched.
+#include <gtest/gtest.h>
+
+#include "harness.h"
+
+namespace mig::e2e {
+namespace {
+
+using V = std::vector<std::string>;
+
+struct BadFile {
+  const char* name;
+  const char* text;
+  const char* where;  // expected "file:line" fragment
+};
+
+void PrintTo(const BadFile& c, std::ostream* os) { *os << c.where; }
+
+class MalformedFile : public ::testing::TestWithParam<BadFile> {};
+
+TEST_P(MalformedFile, ExitsOneNamesFileLineAndTouchesNothing) {
+  const BadFile& c = GetParam();
+  Project p;
+  p.revision("a001", "", "CREATE TABLE good (v INTEGER);", "DROP TABLE good;");
+  p.write(std::string("migrations/") + c.name, c.text);
+  Result r = p.mig({"upgrade", "head"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find(c.where), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_EQ(tables(p.db()), V{}) << "nothing may be created";
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, MalformedFile,
+    ::testing::Values(
+        BadFile{"b.sql", "-- mig:revision b002\n-- mig:parent a001\n-- mig:colour red\n",
+                "migrations/b.sql:3: unknown directive"},
+        BadFile{"b.sql", "-- mig:parent a001\n-- mig:upgrade\nSELECT 1;\n",
+                "migrations/b.sql:2: missing -- mig:revision"},
+        BadFile{"b.sql", "-- mig:revision a001\n-- mig:upgrade\nSELECT 1;\n",
+                "migrations/b.sql:1: duplicate revision id a001"},
+        BadFile{"b.sql", "-- mig:revision b002\n-- mig:parent zzzz\n-- mig:upgrade\n",
+                "migrations/b.sql:2: unknown parent revision zzzz"},
+        BadFile{"b.sql", "-- mig:revision b002\n-- mig:parent a001\nSELECT 1;\n",
+                "migrations/b.sql:3: SQL before -- mig:upgrade"},
+        BadFile{"b.sql", "-- mig:revision b002\n-- mig:parent a001\n-- mig:upgrade\nSELECT 'x;\n",
+                "migrations/b.sql:4: unterminated string"},
+        BadFile{"b.sql", "-- mig:revision b002\n-- mig:parent a001\n-- mig:upgrade\n/* x\n",
+                "migrations/b.sql:4: unterminated /* comment"}));
+
+TEST(MalformedFile, CycleNamesEveryFile) {
+  Project p;
+  p.revision("a001", "", "SELECT 1;");
+  p.revision("b002", "c003", "SELECT 1;");
+  p.revision("c003", "b002", "SELECT 1;");
+  Result r = p.mig({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("b002.sql"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("c003.sql"), std::string::npos) << r.err;
+  EXPECT_EQ(tables(p.db()), V{});
+}
+
+TEST(Usage, BadTargetsExitTwoAndCreateNothing) {
+  Project p;
+  p.revision("ab01", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.revision("ab02", "ab01", "SELECT 1;", "SELECT 1;");
+  Result unknown = p.mig({"upgrade", "zzzz"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("no revision matches 'zzzz'"), std::string::npos) << unknown.err;
+  Result ambiguous = p.mig({"upgrade", "ab"});
+  EXPECT_EQ(ambiguous.code, 2);
+  EXPECT_NE(ambiguous.err.find("ab01 ab02"), std::string::npos) << ambiguous.err;
+  EXPECT_EQ(p.mig({"upgrade", "-1"}).code, 2);
+  EXPECT_EQ(p.mig({"downgrade", "+1"}).code, 2);
+  EXPECT_EQ(p.mig({"upgrade", "ab02+5"}).code, 2);
+  EXPECT_EQ(tables(p.db()), V{});
+}
+
+TEST(Usage, SeveralHeadsMakeHeadAnError) {
+  Project p;
+  p.revision("root", "", "SELECT 1;");
+  p.revision("left", "root", "SELECT 1;");
+  p.revision("rite", "root", "SELECT 1;");
+  Result r = p.mig({"upgrade", "head"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("several heads (left, rite)"), std::string::npos) << r.err;
+  EXPECT_EQ(tables(p.db()), V{});
+  EXPECT_EQ(p.mig({"upgrade", "heads"}).code, 0);
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM mig_revisions"), V{"3"});
+}
+
+TEST(Usage, OptionsAndConfig) {
+  Project p;
+  p.revision("a001", "", "SELECT 1;");
+  Result bad_opt = p.mig({"upgrade", "--frobnicate"});
+  EXPECT_EQ(bad_opt.code, 2);
+  EXPECT_NE(bad_opt.err.find("--frobnicate"), std::string::npos) << bad_opt.err;
+  EXPECT_EQ(p.mig({}).code, 2);
+  EXPECT_EQ(p.mig({"nosuchcommand"}).code, 2);
+  EXPECT_EQ(p.mig({"--help"}).code, 0);
+
+  Result scheme = p.mig({"--url", "oracle://u:hunter2@h/db", "upgrade"});
+  EXPECT_EQ(scheme.code, 2);
+  EXPECT_NE(scheme.err.find("--url: unknown database URL scheme 'oracle'"), std::string::npos)
+      << scheme.err;
+  EXPECT_EQ(scheme.err.find("hunter2"), std::string::npos);
+
+  Result env_scheme = p.mig({"upgrade"}, {{"DATABASE_URL", "redis://x"}});
+  EXPECT_EQ(env_scheme.code, 2);
+  EXPECT_NE(env_scheme.err.find("DATABASE_URL: unknown database URL scheme 'redis'"),
+            std::string::npos);
+
+  Result missing_config = p.mig({"--config", "nope.toml", "upgrade"});
+  EXPECT_EQ(missing_config.code, 2);
+  EXPECT_NE(missing_config.err.find("--config"), std::string::npos);
+
+  p.write("mig.toml", "[database]\nurl = \"sqlite:x.db\"\nbogus = 1\n");
+  Result bad_key = p.mig({"upgrade"});
+  EXPECT_EQ(bad_key.code, 2);
+  EXPECT_NE(bad_key.err.find("mig.toml:3: unknown setting 'database.bogus'"), std::string::npos)
+      << bad_key.err;
+
+  p.write("mig.toml", "[paths]\nmigrations = \"elsewhere\"\n");
+  Result no_dir = p.mig({"upgrade"});
+  EXPECT_EQ(no_dir.code, 2);
+  EXPECT_NE(no_dir.err.find("elsewhere"), std::string::npos);
+  EXPECT_EQ(tables(p.db()), V{});
+  EXPECT_EQ(tables(p / "x.db"), V{});
+}
+
+TEST(Usage, JsonOnlyWhereOutputIsData) {
+  Project p;
+  p.revision("a001", "", "SELECT 1;");
+  Result r = p.mig({"--json", "upgrade"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--json"), std::string::npos);
+}
+
+TEST(Database, ServerBackendsAreRefusedClearlyForNow) {
+  Project p;
+  p.revision("a001", "", "SELECT 1;");
+  Result r = p.mig({"--url", "postgresql://u:hunter2@127.0.0.1:1/db", "upgrade"});
+  EXPECT_NE(r.code, 0);
+  EXPECT_EQ(r.err.find("hunter2"), std::string::npos) << r.err;
+}
+
+TEST(Database, UnreadableDatabaseFileIsAnOperationError) {
+  Project p;
+  p.revision("a001", "", "SELECT 1;");
+  p.write("var/mig.db", "this is not a sqlite database, just text that is long enough......");
+  Result r = p.mig({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("not a database"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace mig::e2e

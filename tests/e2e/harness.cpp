@@ -1,0 +1,105 @@
+#include "harness.h"
+
+#include <sqlite3.h>
+#include <sys/wait.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace mig::e2e {
+namespace {
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+}  // namespace
+
+Project::Project() { boost::filesystem::create_directories(dir_ / "migrations"); }
+
+std::string Project::read(const std::string& rel) const { return slurp(dir_ / rel); }
+
+void Project::revision(const std::string& id, const std::string& parents,
+                       const std::string& upgrade, const std::string& downgrade,
+                       const std::string& extra_header) const {
+  std::string text = "-- mig:revision " + id + "\n";
+  if (!parents.empty()) text += "-- mig:parent " + parents + "\n";
+  text += "-- mig:message revision " + id + "\n" + extra_header;
+  text += "\n-- mig:upgrade\n" + upgrade + "\n";
+  if (downgrade != "<none>") text += "\n-- mig:downgrade\n" + downgrade + "\n";
+  write("migrations/" + id + ".sql", text);
+}
+
+Result Project::mig(const std::vector<std::string>& args,
+                    const std::map<std::string, std::string>& env) const {
+  std::string cmd = "cd " + quote(path()) + " && env -u DATABASE_URL -u MIG_ENV";
+  for (const auto& [k, v] : env) cmd += " " + quote(k + "=" + v);
+  cmd += " " + quote(MIG_BINARY);
+  for (const auto& a : args) cmd += " " + quote(a);
+  std::string out_file = dir_ / ".stdout", err_file = dir_ / ".stderr";
+  cmd += " >" + quote(out_file) + " 2>" + quote(err_file) + " </dev/null";
+  int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = slurp(out_file);
+  r.err = slurp(err_file);
+  return r;
+}
+
+std::vector<std::string> query(const std::string& db_file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + db_file);
+  }
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    std::string err = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::runtime_error("query failed: " + err + ": " + sql);
+  }
+  std::vector<std::string> rows;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      const unsigned char* text = sqlite3_column_text(st, i);
+      row += (i ? "|" : "") + std::string(text ? reinterpret_cast<const char*>(text) : "NULL");
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
+}
+
+std::vector<std::string> tables(const std::string& db_file) {
+  if (!boost::filesystem::exists(db_file)) return {};
+  return query(db_file,
+               "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+               "ORDER BY name");
+}
+
+bool has_table(const std::string& db_file, const std::string& name) {
+  for (const auto& t : tables(db_file))
+    if (t == name) return true;
+  return false;
+}
+
+}  // namespace mig::e2e

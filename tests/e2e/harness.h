@@ -1,0 +1,48 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../test_support.h"
+
+namespace mig::e2e {
+
+struct Result {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+// A throw-away project directory in which the real `mig` binary is run.
+class Project {
+ public:
+  Project();
+
+  std::string path() const { return dir_.path(); }
+  std::string operator/(const std::string& rel) const { return dir_ / rel; }
+  void write(const std::string& rel, const std::string& text) const { dir_.write(rel, text); }
+  std::string read(const std::string& rel) const;
+
+  // Writes migrations/<id>.sql from parts.
+  void revision(const std::string& id, const std::string& parents, const std::string& upgrade,
+                const std::string& downgrade = "", const std::string& extra_header = "") const;
+
+  // Runs `mig ARGS` with the project as working directory. DATABASE_URL and
+  // MIG_ENV from the outer environment are removed; `env` adds variables.
+  Result mig(const std::vector<std::string>& args,
+             const std::map<std::string, std::string>& env = {}) const;
+
+  // The default database file, var/mig.db.
+  std::string db() const { return dir_ / "var/mig.db"; }
+
+ private:
+  testing::TempDir dir_;
+};
+
+// Queries a SQLite file directly; each row's columns joined with '|'.
+std::vector<std::string> query(const std::string& db_file, const std::string& sql);
+std::vector<std::string> tables(const std::string& db_file);  // user + mig tables, sorted
+bool has_table(const std::string& db_file, const std::string& name);
+
+}  // namespace mig::e2e

@@ -1,0 +1,126 @@
+#include "script/revision_file.h"
+
+#include <gtest/gtest.h>
+
+#include "errors.h"
+
+namespace mig {
+namespace {
+
+Revision parse(const std::string& text) {
+  return parse_revision(text, "r.sql", SqlDialect::SQLite);
+}
+
+TEST(RevisionFile, ParsesTheSpecExample) {
+  Revision r = parse(
+      "-- mig:revision 3f2a9c1d7e4b\n"
+      "-- mig:parent   8b1e0a2f5c6d\n"
+      "-- mig:message  add email to account\n"
+      "-- mig:created  2026-11-23T10:42:00Z\n"
+      "\n"
+      "-- mig:upgrade\n"
+      "ALTER TABLE account ADD COLUMN email TEXT;\n"
+      "CREATE INDEX account_email_idx ON account (email);\n"
+      "\n"
+      "-- mig:downgrade\n"
+      "DROP INDEX account_email_idx;\n"
+      "ALTER TABLE account DROP COLUMN email;\n");
+  EXPECT_EQ(r.id, "3f2a9c1d7e4b");
+  EXPECT_EQ(r.parents, std::vector<std::string>{"8b1e0a2f5c6d"});
+  EXPECT_EQ(r.message, "add email to account");
+  EXPECT_EQ(r.created, "2026-11-23T10:42:00Z");
+  EXPECT_EQ(r.kind, RevisionKind::Schema);
+  EXPECT_TRUE(r.transactional);
+  ASSERT_EQ(r.upgrade.size(), 2u);
+  EXPECT_EQ(r.upgrade[1].sql, "CREATE INDEX account_email_idx ON account (email)");
+  EXPECT_EQ(r.upgrade[1].line, 8);
+  EXPECT_TRUE(r.has_downgrade);
+  EXPECT_EQ(r.downgrade.size(), 2u);
+  EXPECT_EQ(r.checksum.size(), 64u);
+}
+
+TEST(RevisionFile, AllHeaderDirectives) {
+  Revision r = parse(
+      "-- mig:revision merge_0001\n-- mig:parent aaaa bbbb\n-- mig:kind data\n"
+      "-- mig:transaction off\n-- mig:depends cccc dddd\n-- mig:upgrade\nSELECT 1;");
+  EXPECT_EQ(r.parents, (std::vector<std::string>{"aaaa", "bbbb"}));
+  EXPECT_EQ(r.depends, (std::vector<std::string>{"cccc", "dddd"}));
+  EXPECT_EQ(r.kind, RevisionKind::Data);
+  EXPECT_FALSE(r.transactional);
+  EXPECT_FALSE(r.has_downgrade);
+  EXPECT_TRUE(r.parents.size() == 2);
+}
+
+TEST(RevisionFile, NoParentIsABaseAndEmptySectionsAreAllowed) {
+  Revision r = parse("-- mig:revision abcd\n-- mig:upgrade\n-- mig:downgrade\n");
+  EXPECT_TRUE(r.parents.empty());
+  EXPECT_TRUE(r.upgrade.empty());
+  EXPECT_TRUE(r.has_downgrade);
+}
+
+TEST(RevisionFile, ChecksumIgnoresCommentsAndWhitespaceButNotSql) {
+  auto a = parse("-- mig:revision abcd\n-- mig:upgrade\nSELECT 1; -- one\n");
+  auto b = parse("-- mig:revision abcd\n-- mig:message other\n-- mig:upgrade\n\n  SELECT\n 1;\n");
+  auto c = parse("-- mig:revision abcd\n-- mig:upgrade\nSELECT 2;\n");
+  EXPECT_EQ(a.checksum, b.checksum);
+  EXPECT_NE(a.checksum, c.checksum);
+}
+
+TEST(RevisionFile, StatementBlockAndBom) {
+  Revision r = parse(
+      "\xEF\xBB\xBF-- mig:revision abcd\n-- mig:upgrade\n-- mig:statement begin\n"
+      "CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END;\n-- mig:statement end\n");
+  ASSERT_EQ(r.upgrade.size(), 1u);
+  EXPECT_EQ(r.upgrade[0].sql, "CREATE TRIGGER x AFTER INSERT ON t BEGIN SELECT 1; END;");
+  EXPECT_EQ(r.upgrade[0].line, 4);
+}
+
+struct BadCase {
+  const char* text;
+  int line;
+  const char* words;
+};
+
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.words; }
+
+class RevisionFileErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(RevisionFileErrors, NamesFileAndLine) {
+  const BadCase& c = GetParam();
+  try {
+    parse(c.text);
+    FAIL() << "accepted: " << c.text;
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.path(), "r.sql");
+    EXPECT_EQ(e.line(), c.line) << e.what();
+    EXPECT_NE(std::string(e.what()).find(c.words), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    All, RevisionFileErrors,
+    ::testing::Values(
+        BadCase{"-- mig:upgrade\nSELECT 1;", 1, "missing -- mig:revision"},
+        BadCase{"-- mig:message x\n", 1, "missing -- mig:revision"},
+        BadCase{"-- mig:revision abcd\n-- mig:message x\n", 2, "missing -- mig:upgrade"},
+        BadCase{"-- mig:revision abcd\n-- mig:bogus x\n-- mig:upgrade\n", 2, "unknown directive"},
+        BadCase{"-- mig:revision AB\n-- mig:upgrade\n", 1, "invalid revision id"},
+        BadCase{"-- mig:revision abcd\n-- mig:parent ab-cd\n-- mig:upgrade\n", 2,
+                "invalid revision id"},
+        BadCase{"-- mig:revision abcd\n-- mig:revision abce\n-- mig:upgrade\n", 2, "twice"},
+        BadCase{"-- mig:revision abcd\n-- mig:kind ddl\n-- mig:upgrade\n", 2, "kind"},
+        BadCase{"-- mig:revision abcd\n-- mig:transaction maybe\n-- mig:upgrade\n", 2,
+                "transaction"},
+        BadCase{"-- mig:revision abcd\n-- mig:created yesterday\n-- mig:upgrade\n", 2, "ISO-8601"},
+        BadCase{"-- mig:revision abcd\n-- mig:depends\n-- mig:upgrade\n", 2, "at least one"},
+        BadCase{"-- mig:revision abcd\n-- mig:parent abcd\n-- mig:upgrade\n", 2, "own parent"},
+        BadCase{"-- mig:revision abcd\nSELECT 1;\n-- mig:upgrade\n", 2, "SQL before"},
+        BadCase{"-- mig:revision abcd\n-- mig:downgrade\n-- mig:upgrade\n", 2, "downgrade before"},
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\n-- mig:upgrade\n", 3, "twice"},
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\n-- mig:parent ab12\n", 3,
+                "belongs in the header"},
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT 'x;\n", 3, "unterminated"},
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT '\xff';\n", 3, "UTF-8"}));
+
+}  // namespace
+}  // namespace mig

@@ -1,0 +1,138 @@
+#include "config/settings.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "errors.h"
+#include "test_support.h"
+
+namespace mig {
+namespace {
+
+struct Env {
+  std::map<std::string, std::string> vars;
+  EnvLookup lookup() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  }
+};
+
+Overrides at(const testing::TempDir& dir) {
+  Overrides o;
+  o.config_path = dir / "mig.toml";
+  return o;
+}
+
+TEST(Settings, DefaultsWithoutConfigFile) {
+  testing::TempDir dir;
+  Env env;
+  Settings s = load_settings(at(dir), env.lookup());
+  EXPECT_TRUE(s.config_path.empty());
+  EXPECT_EQ(s.url.backend, Backend::SQLite);
+  EXPECT_EQ(s.url.path, "var/mig.db");
+  EXPECT_EQ(s.url_source, "default");
+  EXPECT_EQ(s.table_prefix, "mig_");
+  EXPECT_EQ(s.migrations_dir, "migrations");
+}
+
+TEST(Settings, ReadsEveryKeyRelativeToTheFile) {
+  testing::TempDir dir;
+  dir.write("mig.toml",
+            "[database]\nurl = \"sqlite:data/app.db\"\ntable_prefix = \"ver_\"\nlock_timeout = 5\n"
+            "[paths]\nmigrations = \"db/rev\"\nseed = \"db/seed\"\ntemplates = \"tpl\"\n"
+            "[revision]\nfile_template = \"{{id}}.sql\"\n");
+  Env env;
+  Settings s = load_settings(at(dir), env.lookup());
+  EXPECT_EQ(s.url.path, dir / "data/app.db");
+  EXPECT_EQ(s.table_prefix, "ver_");
+  EXPECT_EQ(s.lock_timeout, 5);
+  EXPECT_EQ(s.migrations_dir, dir / "db/rev");
+  EXPECT_EQ(s.seed_dir, dir / "db/seed");
+  EXPECT_EQ(s.templates_dir, dir / "tpl");
+  EXPECT_EQ(s.file_template, "{{id}}.sql");
+}
+
+TEST(Settings, Precedence) {
+  testing::TempDir dir;
+  dir.write("mig.toml",
+            "[database]\nurl = \"sqlite:top.db\"\n"
+            "[environments.ci]\nurl = \"sqlite:ci.db\"\npaths.migrations = \"ci_migrations\"\n");
+  Env env;
+  Overrides o = at(dir);
+  EXPECT_EQ(load_settings(o, env.lookup()).url.path, dir / "top.db");
+  o.env = "ci";
+  Settings ci = load_settings(o, env.lookup());
+  EXPECT_EQ(ci.url.path, dir / "ci.db");
+  EXPECT_EQ(ci.migrations_dir, dir / "ci_migrations");
+  EXPECT_EQ(ci.environment, "ci");
+  env.vars["DATABASE_URL"] = "sqlite:from_env.db";
+  EXPECT_EQ(load_settings(o, env.lookup()).url.path, "from_env.db");  // relative to cwd
+  o.url = "sqlite:from_flag.db";
+  Settings flag = load_settings(o, env.lookup());
+  EXPECT_EQ(flag.url.path, "from_flag.db");
+  EXPECT_EQ(flag.url_source, "--url");
+}
+
+TEST(Settings, MigEnvSelectsEnvironment) {
+  testing::TempDir dir;
+  dir.write("mig.toml", "[environments.dev.database]\nurl = \"sqlite:dev.db\"\n");
+  Env env;
+  env.vars["MIG_ENV"] = "dev";
+  EXPECT_EQ(load_settings(at(dir), env.lookup()).url.path, dir / "dev.db");
+}
+
+TEST(Settings, ExpandsVariables) {
+  testing::TempDir dir;
+  dir.write("mig.toml",
+            "[database]\nurl = \"sqlite:${DB_DIR}/${DB_NAME:-app}.db\"\n"
+            "table_prefix = \"${PREFIX:-mig_}\"\n");
+  Env env;
+  env.vars["DB_DIR"] = "/srv";
+  Settings s = load_settings(at(dir), env.lookup());
+  EXPECT_EQ(s.url.path, "/srv/app.db");
+  EXPECT_EQ(s.table_prefix, "mig_");
+  env.vars["DB_NAME"] = "shop";
+  EXPECT_EQ(load_settings(at(dir), env.lookup()).url.path, "/srv/shop.db");
+  EXPECT_EQ(expand_variables("a${DB_DIR}b${NONE:-}c", env.lookup(), "w"), "a/srvbc");
+  EXPECT_THROW(expand_variables("a${DB_DIR", env.lookup(), "w"), UsageError);
+}
+
+void expect_usage_error(const std::string& toml, const std::string& words, Overrides o,
+                        const Env& env = {}) {
+  testing::TempDir dir;
+  dir.write("mig.toml", toml);
+  o.config_path = dir / "mig.toml";
+  try {
+    load_settings(o, env.lookup());
+    FAIL() << toml;
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
+}
+
+TEST(Settings, ErrorsNameFileLineKeyOrOption) {
+  Overrides o;
+  expect_usage_error("[database]\nurl = 42\n", "mig.toml:2: database.url must be a string", o);
+  expect_usage_error("[database]\nuri = \"x\"\n", "mig.toml:2: unknown setting 'database.uri'", o);
+  expect_usage_error("[database]\nlock_timeout = -1\n", "lock_timeout", o);
+  expect_usage_error("[database\n", "mig.toml:1:", o);
+  expect_usage_error("[database]\nurl = \"${NOPE}\"\n", "NOPE is not set", o);
+  expect_usage_error("[database]\nurl = \"oracle:x\"\n", "unknown database URL scheme 'oracle'", o);
+  expect_usage_error("[database]\ntable_prefix = \"bad-prefix\"\n", "table_prefix", o);
+  o.env = "nosuch";
+  expect_usage_error("", "--env: no [environments.nosuch]", o);
+}
+
+TEST(Settings, MissingExplicitConfigIsAnError) {
+  Overrides o;
+  o.config_path = "/nonexistent/mig.toml";
+  o.config_given = true;
+  Env env;
+  EXPECT_THROW(load_settings(o, env.lookup()), UsageError);
+}
+
+}  // namespace
+}  // namespace mig

@@ -1,0 +1,144 @@
+#include "graph/targets.h"
+
+#include <gtest/gtest.h>
+
+#include "errors.h"
+#include "graph_support.h"
+
+namespace mig {
+namespace {
+
+using testing::graph;
+using V = std::vector<std::string>;
+
+// base ← a1 ← a2 ← a3 ← a4
+RevisionGraph chain() {
+  return graph({{"a001", {}}, {"a002", {"a001"}}, {"a003", {"a002"}}, {"a004", {"a003"}}});
+}
+
+AppliedSet applied(const RevisionGraph& g, const V& list) {
+  AppliedSet out(g.size(), false);
+  for (const auto& id : list) out[g.find(id)] = true;
+  return out;
+}
+
+V steps(const RevisionGraph& g, const Plan& p) {
+  V out;
+  for (const auto& s : p.steps) out.push_back(g.at(s.revision).id);
+  return out;
+}
+
+V resolve(const RevisionGraph& g, const V& app, const std::string& t, Direction d = Direction::Up) {
+  return testing::ids(g, resolve_target(g, applied(g, app), t, d));
+}
+
+TEST(Targets, NamedTargets) {
+  auto g = chain();
+  EXPECT_EQ(resolve(g, {}, "head"), V{"a004"});
+  EXPECT_EQ(resolve(g, {}, "heads"), V{"a004"});
+  EXPECT_EQ(resolve(g, {}, "base"), V{});
+  EXPECT_EQ(resolve(g, {}, "a003"), V{"a003"});
+}
+
+TEST(Targets, AmbiguousPrefixListsMatches) {
+  auto g = chain();
+  try {
+    resolve(g, {}, "a00");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("a001 a002 a003 a004"), std::string::npos);
+  }
+}
+
+TEST(Targets, RelativeToCurrent) {
+  auto g = chain();
+  EXPECT_EQ(resolve(g, {"a001", "a002"}, "+1"), V{"a003"});
+  EXPECT_EQ(resolve(g, {"a001", "a002"}, "+2"), V{"a004"});
+  EXPECT_EQ(resolve(g, {}, "+1"), V{"a001"});
+  EXPECT_EQ(resolve(g, {"a001", "a002"}, "-1", Direction::Down), V{"a001"});
+  EXPECT_EQ(resolve(g, {"a001", "a002"}, "-2", Direction::Down), V{});
+  EXPECT_THROW(resolve(g, {"a001", "a002"}, "-3", Direction::Down), UsageError);
+  EXPECT_THROW(resolve(g, {"a001", "a002", "a003"}, "+2"), UsageError);
+  EXPECT_THROW(resolve(g, {"a001"}, "-1", Direction::Up), UsageError);
+  EXPECT_THROW(resolve(g, {"a001"}, "+1", Direction::Down), UsageError);
+}
+
+TEST(Targets, RelativeToARevision) {
+  auto g = chain();
+  EXPECT_EQ(resolve(g, {}, "a002+2"), V{"a004"});
+  EXPECT_EQ(resolve(g, {}, "a003-2"), V{"a001"});
+  EXPECT_EQ(resolve(g, {}, "head-1"), V{"a003"});
+  EXPECT_EQ(resolve(g, {}, "base+1"), V{"a001"});
+  EXPECT_THROW(resolve(g, {}, "a004+1"), UsageError);
+  EXPECT_THROW(resolve(g, {}, "a001+0"), UsageError);
+}
+
+TEST(Targets, SeveralHeads) {
+  auto g = graph({{"root", {}}, {"left", {"root"}}, {"rite", {"root"}}});
+  try {
+    resolve(g, {}, "head");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("left, rite"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(resolve(g, {}, "heads"), (V{"left", "rite"}));
+  EXPECT_THROW(resolve(g, {"root"}, "+1"), UsageError);  // which branch?
+  EXPECT_THROW(resolve(g, {"root", "left", "rite"}, "-1", Direction::Down), UsageError);
+}
+
+TEST(Targets, UpgradePlansMissingAncestorsInOrder) {
+  auto g = chain();
+  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {}), "head")), (V{"a001", "a002", "a003", "a004"}));
+  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {"a001"}), "a003")), (V{"a002", "a003"}));
+  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {"a001", "a002"}), "a001")), V{});
+  // A gap (e.g. after stamping) is filled.
+  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {"a001", "a003"}), "head")), (V{"a002", "a004"}));
+}
+
+TEST(Targets, DowngradePlansNewestFirst) {
+  auto g = chain();
+  auto all = applied(g, {"a001", "a002", "a003", "a004"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "-1")), V{"a004"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "a002")), (V{"a004", "a003"}));
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "base")), (V{"a004", "a003", "a002", "a001"}));
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "head")), V{});
+}
+
+TEST(Targets, DowngradeRefusesIrreversibleBeforeDoingAnything) {
+  auto g = graph({{"a001", {}}, {"a002", {"a001"}, {}, false}, {"a003", {"a002"}}});
+  auto all = applied(g, {"a001", "a002", "a003"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "-1")), V{"a003"});
+  try {
+    plan_downgrade(g, all, "base");
+    FAIL();
+  } catch (const OperationError& e) {
+    EXPECT_NE(std::string(e.what()).find("a002"), std::string::npos);
+  }
+}
+
+TEST(Targets, DowngradeOnBranchesTouchesOnlyTheTargetsDescendants) {
+  auto g = graph({{"root", {}}, {"aaa1", {"root"}}, {"aaa2", {"aaa1"}}, {"bbb1", {"root"}}});
+  auto all = applied(g, {"root", "aaa1", "aaa2", "bbb1"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "aaa1")), V{"aaa2"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "root")), (V{"bbb1", "aaa2", "aaa1"}));
+  EXPECT_EQ(testing::ids(g, current_revisions(g, all)), (V{"aaa2", "bbb1"}));
+}
+
+TEST(Targets, DowngradeRemovesDependentsAcrossBranches) {
+  auto g = graph({{"x001", {}}, {"x002", {"x001"}}, {"y001", {}, {"x002"}}});
+  auto all = applied(g, {"x001", "x002", "y001"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "x001")), (V{"y001", "x002"}));
+  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {}), "y001")), (V{"x001", "x002", "y001"}));
+}
+
+TEST(Targets, StampState) {
+  auto g = chain();
+  auto to = stamp_state(g, applied(g, {}), "a002");
+  EXPECT_EQ(to, applied(g, {"a001", "a002"}));
+  EXPECT_EQ(stamp_state(g, applied(g, {"a001", "a002", "a003"}), "a001"), applied(g, {"a001"}));
+  EXPECT_EQ(stamp_state(g, applied(g, {"a001", "a002"}), "base"), applied(g, {}));
+  EXPECT_EQ(stamp_state(g, applied(g, {"a001", "a002"}), "-1"), applied(g, {"a001"}));
+}
+
+}  // namespace
+}  // namespace mig
