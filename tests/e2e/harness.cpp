@@ -63,6 +63,41 @@ Result Project::mig(const std::vector<std::string>& args,
   return r;
 }
 
+std::vector<Result> Project::mig_parallel(int count, const std::vector<std::string>& args) const {
+  std::string script = "cd " + quote(path()) + "\n";
+  for (int i = 0; i < count; ++i) {
+    std::string cmd = "env -u DATABASE_URL -u MIG_ENV " + quote(MIG_BINARY);
+    for (const auto& a : args) cmd += " " + quote(a);
+    std::string n = std::to_string(i);
+    cmd += " >.out" + n + " 2>.err" + n + " </dev/null; echo $? >.code" + n;
+    script += "(" + cmd + ") &\n";
+  }
+  script += "wait\n";
+  write(".parallel.sh", script);
+  std::system(("sh " + quote(dir_ / ".parallel.sh")).c_str());
+  std::vector<Result> results;
+  for (int i = 0; i < count; ++i) {
+    std::string n = std::to_string(i);
+    Result r;
+    r.code = std::stoi("0" + slurp(dir_ / (".code" + n)));
+    r.out = slurp(dir_ / (".out" + n));
+    r.err = slurp(dir_ / (".err" + n));
+    results.push_back(r);
+  }
+  return results;
+}
+
+WriteLock::WriteLock(const std::string& db_file) {
+  sqlite3_open(db_file.c_str(), &db_);
+  if (sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK)
+    throw std::runtime_error("cannot lock " + db_file);
+}
+
+WriteLock::~WriteLock() {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  sqlite3_close(db_);
+}
+
 std::vector<std::string> query(const std::string& db_file, const std::string& sql) {
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(db_file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {

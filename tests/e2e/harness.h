@@ -6,6 +6,8 @@
 
 #include "../test_support.h"
 
+struct sqlite3;
+
 namespace mig::e2e {
 
 struct Result {
@@ -33,6 +35,9 @@ class Project {
   Result mig(const std::vector<std::string>& args,
              const std::map<std::string, std::string>& env = {}) const;
 
+  // Starts `count` copies of `mig ARGS` at once and waits for all of them.
+  std::vector<Result> mig_parallel(int count, const std::vector<std::string>& args) const;
+
   // The default database file, var/mig.db.
   std::string db() const { return dir_ / "var/mig.db"; }
 
@@ -44,5 +49,15 @@ class Project {
 std::vector<std::string> query(const std::string& db_file, const std::string& sql);
 std::vector<std::string> tables(const std::string& db_file);  // user + mig tables, sorted
 bool has_table(const std::string& db_file, const std::string& name);
+
+// Holds the SQLite write lock on a file (BEGIN IMMEDIATE) until destroyed.
+class WriteLock {
+ public:
+  explicit WriteLock(const std::string& db_file);
+  ~WriteLock();
+
+ private:
+  sqlite3* db_ = nullptr;
+};
 
 }  // namespace mig::e2e

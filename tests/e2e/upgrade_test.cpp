@@ -249,5 +249,41 @@ TEST(Urls, UrlFlagAndDatabaseUrlAndMemory) {
   EXPECT_FALSE(boost::filesystem::exists(p.db()));
 }
 
+TEST(Lock, WaitsForTheWriteLockThenGivesUp) {
+  Project p;
+  chain(p);
+  p.write("mig.toml", "[database]\nlock_timeout = 1\n");
+  ASSERT_EQ(p.mig({"upgrade", "+1"}).code, 0);
+  {
+    WriteLock held(p.db());
+    Result r = p.mig({"upgrade"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("waiting up to 1 s"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("gave up after 1 s waiting for the write lock"), std::string::npos)
+        << r.err;
+  }
+  EXPECT_EQ(applied(p), V{"a001"});
+  ASSERT_EQ(p.mig({"upgrade"}).code, 0);
+  EXPECT_EQ(applied(p), (V{"a001", "a002", "a003"}));
+}
+
+TEST(Lock, ConcurrentRunnersApplyEachRevisionOnce) {
+  Project p;
+  std::string parent;
+  for (int i = 10; i < 50; ++i) {
+    std::string id = "r0" + std::to_string(i);
+    // CREATE TABLE fails if a revision ever runs twice.
+    p.revision(id, parent, "CREATE TABLE t" + std::to_string(i) + " (v INTEGER);",
+               "DROP TABLE t" + std::to_string(i) + ";");
+    parent = id;
+  }
+  auto results = p.mig_parallel(8, {"upgrade", "head"});
+  for (const auto& r : results) EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(query(p.db(), "SELECT count(*), count(DISTINCT revision) FROM mig_revisions"),
+            V{"40|40"});
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM mig_log WHERE outcome = 'ok'"), V{"40"});
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM sqlite_master WHERE name LIKE 't%'"), V{"40"});
+}
+
 }  // namespace
 }  // namespace mig::e2e
