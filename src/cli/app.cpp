@@ -25,6 +25,7 @@ int run_cli(int argc, char** argv) {
   auto* verbose = app.add_flag("-v,--verbose", ctx.global.verbose, "show each statement");
   app.add_flag("-q,--quiet", ctx.global.quiet, "print only errors and requested data")
       ->excludes(verbose);
+  app.add_option("--wait", ctx.global.wait, "keep retrying the first connection for up to SECONDS");
   app.add_flag("--json", ctx.global.json,
                "machine-readable output (current, heads, history, "
                "status, show)");
@@ -54,12 +55,16 @@ int run_cli(int argc, char** argv) {
   auto* upgrade = app.add_subcommand("upgrade", "apply revisions up to TARGET (default head)");
   upgrade->add_option("TARGET", up.target, "target revision")->default_str("head");
   upgrade->add_flag("--dry-run", up.dry_run, "list what would run; change nothing");
+  upgrade->add_flag("--resume", up.resume,
+                    "continue a half-applied revision at its failed statement");
   upgrade->callback([&] { action = [&] { return cmd_upgrade(ctx, up); }; });
 
   MigrateOptions down{"", false};
   auto* downgrade = app.add_subcommand("downgrade", "undo revisions down to TARGET");
   downgrade->add_option("TARGET", down.target, "e.g. -1, base, an id")->required();
   downgrade->add_flag("--dry-run", down.dry_run, "list what would run; change nothing");
+  downgrade->add_flag("--resume", down.resume,
+                      "continue a half-applied revision at its failed statement");
   downgrade->callback([&] { action = [&] { return cmd_downgrade(ctx, down); }; });
 
   app.add_subcommand("current", "show the revision(s) the database is at")->callback([&] {
@@ -87,6 +92,19 @@ int run_cli(int argc, char** argv) {
   auto* stamp = app.add_subcommand("stamp", "record TARGET as applied without running SQL");
   stamp->add_option("TARGET", stamp_target, "target revision")->required();
   stamp->callback([&] { action = [&] { return cmd_stamp(ctx, stamp_target); }; });
+
+  std::string resolve_rev;
+  bool completed = false, reverted = false;
+  auto* resolve = app.add_subcommand(
+      "resolve", "settle a half-applied revision by hand (after a failure outside a transaction)");
+  resolve->add_option("REVISION", resolve_rev, "the half-applied revision")->required();
+  auto* done = resolve->add_flag("--completed", completed, "its step is finished: record it so");
+  resolve->add_flag("--reverted", reverted, "its effects are undone: record it as never run")
+      ->excludes(done);
+  resolve->callback([&] {
+    if (!completed && !reverted) throw CLI::RequiredError("--completed or --reverted");
+    action = [&] { return cmd_resolve(ctx, resolve_rev, completed); };
+  });
 
   try {
     app.parse(argc, argv);

@@ -71,13 +71,65 @@ void no_json(Context& ctx, const char* command) {
     throw UsageError(std::string("--json: '") + command + "' has no JSON output");
 }
 
+std::string half_applied_text(const RevisionGraph& graph, const Progress& p) {
+  std::string where;
+  int i = graph.find(p.revision);
+  if (i >= 0) {
+    const Revision& r = graph.at(i);
+    const auto& sts = p.direction == "upgrade" ? r.upgrade : r.downgrade;
+    where = " (" + r.path;
+    if (p.statement_no >= 1 && p.statement_no <= static_cast<long long>(sts.size()))
+      where += ":" + std::to_string(sts[p.statement_no - 1].line);
+    where += ")";
+  }
+  std::string text = p.revision + " is half applied: its " + p.direction;
+  if (p.state == "failed")
+    text += " failed at statement " + std::to_string(p.statement_no) + " of " +
+            std::to_string(p.statements) + where + ": " + p.error;
+  else
+    text += " was interrupted while running statement " + std::to_string(p.statement_no) + " of " +
+            std::to_string(p.statements) + where +
+            "; that statement may or may not have taken effect";
+  return text;
+}
+
+// MySQL and `transaction off` revisions can stop half way. Until that is
+// settled nothing else runs; --resume continues it from the failed statement.
+void check_half_applied(Context& ctx, VersionStore& store, const RevisionGraph& graph,
+                        Direction direction, bool resume, Migrator& migrator) {
+  const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
+  for (const Progress& p : store.progress()) {
+    std::string text = half_applied_text(graph, p);
+    if (!resume)
+      throw OperationError(text + "\n  fix the file and run `mig " + p.direction +
+                           " --resume`, or settle it by hand and run `mig resolve " + p.revision +
+                           " --completed` (or --reverted)");
+    if (p.direction != verb)
+      throw OperationError(text + "\n  --resume continues it with `mig " + p.direction +
+                           " --resume`, not with " + verb);
+    int i = graph.find(p.revision);
+    if (i < 0) throw OperationError(text + "\n  and its file is gone, so it cannot be resumed");
+    const auto& sts = direction == Direction::Up ? graph.at(i).upgrade : graph.at(i).downgrade;
+    if (p.statement_no < 1 || p.statement_no > static_cast<long long>(sts.size()) ||
+        done_checksum(sts, p.statement_no - 1) != p.done_checksum)
+      throw OperationError(text + "\n  cannot resume: statements 1-" +
+                           std::to_string(p.statement_no - 1) +
+                           " in the file are no longer the ones that ran");
+    ctx.out->progress("resuming " + p.revision + " at statement " + std::to_string(p.statement_no));
+    migrator.resume(p.revision, p.statement_no);
+  }
+}
+
 int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
   no_json(ctx, verb);
   RevisionGraph graph = load_graph(ctx.settings);
-  auto db = connect(ctx.settings);
+  auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  CliReporter reporter(*ctx.out);
+  Migrator migrator(*db, store, graph, reporter);
+  check_half_applied(ctx, store, graph, direction, opts.resume, migrator);
   DatabaseState state = read_state(store, graph);
   warn_unknown(ctx, state);
   if (direction == Direction::Down && !state.unknown.empty())
@@ -101,8 +153,6 @@ int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
     return 0;
   }
   store.ensure();
-  CliReporter reporter(*ctx.out);
-  Migrator migrator(*db, store, graph, reporter);
   auto start = std::chrono::steady_clock::now();
   migrator.run(plan);
   db->release_lock();
@@ -280,7 +330,7 @@ int cmd_current(Context& ctx) {
 
 int cmd_heads(Context& ctx) {
   RevisionGraph graph = load_graph(ctx.settings);
-  DatabaseState state = read_state_if_exists(ctx.settings, graph);
+  DatabaseState state = read_state_if_exists(ctx.settings, graph, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
     json list = json::array();
@@ -298,7 +348,7 @@ int cmd_heads(Context& ctx) {
 
 int cmd_history(Context& ctx, const std::string& range) {
   RevisionGraph graph = load_graph(ctx.settings);
-  DatabaseState state = read_state_if_exists(ctx.settings, graph);
+  DatabaseState state = read_state_if_exists(ctx.settings, graph, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
   if (!range.empty()) {
@@ -392,9 +442,12 @@ int cmd_show(Context& ctx, const std::string& target) {
 int cmd_stamp(Context& ctx, const std::string& target) {
   no_json(ctx, "stamp");
   RevisionGraph graph = load_graph(ctx.settings);
-  auto db = connect(ctx.settings);
+  auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  if (!store.progress().empty())
+    throw OperationError(half_applied_text(graph, store.progress().front()) +
+                         "\n  settle it with `mig resolve` before stamping");
   DatabaseState state = read_state(store, graph);
   warn_unknown(ctx, state);
   AppliedSet to = stamp_state(graph, state.applied, target);
@@ -421,12 +474,14 @@ int cmd_status(Context& ctx) {
   RevisionGraph graph = load_graph(ctx.settings);
   DatabaseState state;
   std::vector<LogEntry> log;
+  std::vector<Progress> half;
   bool exists = Database::exists(ctx.settings.url);
   if (exists) {
-    auto db = connect(ctx.settings);
+    auto db = connect(ctx.settings, ctx.out.get());
     VersionStore store(*db, ctx.settings.table_prefix);
     state = read_state(store, graph);
     log = store.log_entries();
+    half = store.progress();
   } else {
     state.applied.assign(graph.size(), false);
   }
@@ -472,6 +527,16 @@ int cmd_status(Context& ctx) {
                        {"statement", x.statement_no},
                        {"error", x.error}});
     j["failed"] = f;
+    json h = json::array();
+    for (const auto& x : half)
+      h.push_back(json{{"id", x.revision},
+                       {"direction", x.direction},
+                       {"state", x.state},
+                       {"statement", x.statement_no},
+                       {"statements", x.statements},
+                       {"error", x.error},
+                       {"description", half_applied_text(graph, x)}});
+    j["half_applied"] = h;
     ctx.out->data(j.dump(2));
     return 0;
   }
@@ -502,6 +567,18 @@ int cmd_status(Context& ctx) {
     o.data("applied but missing from " + ctx.settings.migrations_dir + ":");
     for (const auto& id : state.unknown) o.data("  " + id);
   }
+  if (!half.empty()) {
+    o.data("half applied (resolve before going on):");
+    for (const auto& x : half) {
+      o.data("  " + half_applied_text(graph, x));
+      int i = graph.find(x.revision);
+      if (i >= 0) {
+        const auto& sts = x.direction == "upgrade" ? graph.at(i).upgrade : graph.at(i).downgrade;
+        if (x.statement_no >= 1 && x.statement_no <= static_cast<long long>(sts.size()))
+          o.data("    statement: " + sts[x.statement_no - 1].sql);
+      }
+    }
+  }
   if (!failed.empty()) {
     o.data("failed:");
     for (const auto& x : failed)
@@ -509,6 +586,38 @@ int cmd_status(Context& ctx) {
              (x.statement_no ? ", statement " + std::to_string(x.statement_no) : "") + ": " +
              x.error);
   }
+  return 0;
+}
+
+int cmd_resolve(Context& ctx, const std::string& revision, bool completed) {
+  no_json(ctx, "resolve");
+  RevisionGraph graph = load_graph(ctx.settings);
+  auto db = connect(ctx.settings, ctx.out.get());
+  VersionStore store(*db, ctx.settings.table_prefix);
+  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  std::vector<Progress> half = store.progress();
+  auto it = std::find_if(half.begin(), half.end(), [&](const Progress& p) {
+    return p.revision.compare(0, revision.size(), revision) == 0;
+  });
+  if (it == half.end())
+    throw UsageError("revision '" + revision + "' is not half applied; nothing to resolve");
+  const Progress p = *it;
+  int i = graph.find(p.revision);
+  if (completed && p.direction == "upgrade" && i < 0)
+    throw OperationError("cannot record " + p.revision + " as applied: no file defines it");
+  db->begin_step();
+  if (completed && p.direction == "upgrade")
+    store.add(graph.at(i), 0);
+  else if (completed)
+    store.remove(p.revision);
+  store.clear_progress(p.revision);
+  store.log(
+      {0, "", "resolve", p.revision, completed ? "completed" : "reverted", p.statement_no, "", 0});
+  db->commit_step();
+  db->release_lock();
+  bool applied = (p.direction == "upgrade") == completed;
+  ctx.out->progress("resolved " + p.revision + ": recorded as " +
+                    (applied ? "applied" : "not applied"));
   return 0;
 }
 

@@ -20,6 +20,7 @@ struct RevisionOptions {
 struct MigrateOptions {
   std::string target;
   bool dry_run = false;
+  bool resume = false;  // continue a half-applied revision
 };
 
 int cmd_init(Context& ctx, const std::string& dir);
@@ -32,6 +33,9 @@ int cmd_history(Context& ctx, const std::string& range);
 int cmd_heads(Context& ctx);
 int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);
+// Settles a half-applied revision by hand: `completed` records the step as
+// done, otherwise as never run.
+int cmd_resolve(Context& ctx, const std::string& revision, bool completed);
 
 // The mig.toml that `mig init` writes.
 std::string default_config_text();

@@ -1,8 +1,11 @@
 #include "cli/context.h"
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
 #include "script/script_directory.h"
+#include "secrets.h"
 
 namespace mig {
 
@@ -16,7 +19,24 @@ void load_context(Context& ctx) {
   o.config_given = ctx.global.config_given;
   o.url = ctx.global.url;
   o.env = ctx.global.env;
+  if (const char* url = std::getenv("DATABASE_URL")) {
+    try {
+      add_secret(parse_url(url, "DATABASE_URL").password);
+    } catch (const UsageError&) {
+    }
+  }
+  if (!o.url.empty()) {
+    try {
+      add_secret(parse_url(o.url, "--url").password);
+    } catch (const UsageError&) {
+    }
+  }
   ctx.settings = load_settings(o, [](const char* name) { return std::getenv(name); });
+  add_secret(ctx.settings.url.password);
+  for (const auto& [k, v] : ctx.settings.url.params)
+    if (k.find("password") != std::string::npos) add_secret(v);
+  if (ctx.global.wait < 0) throw UsageError("--wait: SECONDS must not be negative");
+  ctx.settings.wait_seconds = ctx.global.wait;
 }
 
 SqlDialect dialect_of(Backend backend) {
@@ -35,8 +55,27 @@ RevisionGraph load_graph(const Settings& settings) {
   return RevisionGraph(load_revisions(settings.migrations_dir, dialect_of(settings.url.backend)));
 }
 
-std::unique_ptr<Database> connect(const Settings& settings) {
-  return Database::open(settings.url, settings.lock_timeout);
+std::unique_ptr<Database> connect(const Settings& settings, Output* out) {
+  ConnectOptions options;
+  options.lock_timeout = settings.lock_timeout;
+  options.schema = settings.schema;
+  options.lock_name = settings.table_prefix;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings.wait_seconds);
+  bool told = false;
+  for (;;) {
+    try {
+      return Database::open(settings.url, options);
+    } catch (const DatabaseError&) {
+      throw;
+    } catch (const OperationError& e) {
+      if (std::chrono::steady_clock::now() >= deadline) throw;
+      if (out && !told)
+        out->progress("waiting up to " + std::to_string(settings.wait_seconds) + " s for " +
+                      settings.url.describe() + " to accept connections");
+      told = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  }
 }
 
 DatabaseState read_state(VersionStore& store, const RevisionGraph& graph) {
@@ -53,13 +92,19 @@ DatabaseState read_state(VersionStore& store, const RevisionGraph& graph) {
   return state;
 }
 
-DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph) {
-  if (!Database::exists(settings.url)) {
-    DatabaseState empty;
-    empty.applied.assign(graph.size(), false);
+DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph,
+                                   Output* out) {
+  DatabaseState empty;
+  empty.applied.assign(graph.size(), false);
+  if (!Database::exists(settings.url)) return empty;
+  std::unique_ptr<Database> db;
+  try {
+    db = connect(settings);
+  } catch (const OperationError& e) {
+    if (!out) throw;
+    out->warn(std::string(e.what()) + "; showing the revision files only");
     return empty;
   }
-  auto db = connect(settings);
   VersionStore store(*db, settings.table_prefix);
   return read_state(store, graph);
 }

@@ -21,6 +21,7 @@ struct GlobalOptions {
   bool verbose = false;
   bool quiet = false;
   bool json = false;
+  int wait = 0;
 };
 
 // What every command starts from: the options, where output goes, and the
@@ -40,7 +41,9 @@ SqlDialect dialect_of(Backend backend);
 // database before this has succeeded).
 RevisionGraph load_graph(const Settings& settings);
 
-std::unique_ptr<Database> connect(const Settings& settings);
+// Connects, retrying for up to settings.wait_seconds (--wait) while the
+// server is not accepting connections yet.
+std::unique_ptr<Database> connect(const Settings& settings, Output* out = nullptr);
 
 // What the database says is applied, mapped onto the graph.
 struct DatabaseState {
@@ -53,6 +56,9 @@ DatabaseState read_state(VersionStore& store, const RevisionGraph& graph);
 
 // For read-only commands: the state, or an empty one when the SQLite file
 // does not exist yet (it is not created).
-DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph);
+// `out` given: an unreachable server is a warning and an empty state
+// (history and heads still show the files).
+DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph,
+                                   Output* out = nullptr);
 
 }  // namespace mig

@@ -5,6 +5,8 @@
 
 #include <iostream>
 
+#include "secrets.h"
+
 namespace mig {
 
 Output::Output(Verbosity verbosity, bool json) : verbosity_(verbosity), json_(json) {
@@ -23,15 +25,15 @@ Output::Output(Verbosity verbosity, bool json) : verbosity_(verbosity), json_(js
 Output::~Output() = default;
 
 void Output::progress(const std::string& line) {
-  if (!json_) out_->info(line);
+  if (!json_) out_->info(redact_secrets(line));
 }
 
 void Output::detail(const std::string& line) {
-  if (!json_) out_->debug(line);
+  if (!json_) out_->debug(redact_secrets(line));
 }
 
 void Output::data(const std::string& line) { std::cout << line << '\n' << std::flush; }
 
-void Output::warn(const std::string& line) { err_->warn(line); }
+void Output::warn(const std::string& line) { err_->warn(redact_secrets(line)); }
 
 }  // namespace mig

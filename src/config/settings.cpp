@@ -50,7 +50,7 @@ namespace {
 // One layer of configuration read from a TOML table (top level or one
 // environment); empty optionals mean "not set here".
 struct Layer {
-  std::optional<std::string> url, migrations, seed, templates, prefix, file_template;
+  std::optional<std::string> url, migrations, seed, templates, prefix, file_template, schema;
   std::optional<int> lock_timeout;
 };
 
@@ -74,6 +74,8 @@ class ConfigReader {
             layer.prefix = string_value(sn, name);
           else if (sk == "lock_timeout")
             layer.lock_timeout = int_value(sn, name);
+          else if (sk == "schema")
+            layer.schema = string_value(sn, name);
           else
             unknown(sn, name);
         }
@@ -134,12 +136,13 @@ class ConfigReader {
   const EnvLookup& getenv_;
 };
 
-void apply(const Layer& layer, Settings& s, bool& url_set) {
-  if (layer.url) s.url_source = "mig.toml", url_set = true;
+void apply(const Layer& layer, Settings& s) {
+  if (layer.url) s.url_source = "mig.toml";
   if (layer.migrations) s.migrations_dir = *layer.migrations;
   if (layer.seed) s.seed_dir = *layer.seed;
   if (layer.templates) s.templates_dir = *layer.templates;
   if (layer.prefix) s.table_prefix = *layer.prefix;
+  if (layer.schema) s.schema = *layer.schema;
   if (layer.file_template) s.file_template = *layer.file_template;
   if (layer.lock_timeout) s.lock_timeout = *layer.lock_timeout;
 }
@@ -161,7 +164,6 @@ Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
   Settings s;
   std::string url_text = "sqlite:var/mig.db";
   s.url_source = "default";
-  bool url_set = false;
 
   const char* env_name = getenv("MIG_ENV");
   std::string env = !o.env.empty() ? o.env : (env_name ? env_name : "");
@@ -179,7 +181,7 @@ Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
     }
     ConfigReader reader(o.config_path, getenv);
     Layer top = reader.read_layer(root, "", false);
-    apply(top, s, url_set);
+    apply(top, s);
     if (top.url) url_text = *top.url;
 
     if (!env.empty()) {
@@ -189,7 +191,7 @@ Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
         throw UsageError(env_origin + ": no [environments." + env + "] in " + o.config_path);
       if (!chosen->is_table()) reader.fail(*chosen, "environments." + env + " must be a table");
       Layer layer = reader.read_layer(*chosen->as_table(), "environments." + env + ".", true);
-      apply(layer, s, url_set);
+      apply(layer, s);
       if (layer.url) url_text = *layer.url, s.url_source = "mig.toml [environments." + env + "]";
       s.environment = env;
     } else if (const toml::node* envs = root.get("environments"); envs && !envs->is_table()) {
@@ -213,10 +215,17 @@ Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
     s.url.path = relative_to(s.base_dir, s.url.path);
 
   check_prefix(s.table_prefix);
+  if (!s.schema.empty()) {
+    bool ok = s.schema.size() <= 63;
+    for (char c : s.schema) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (!ok) throw UsageError("database.schema must be 1-63 characters of [A-Za-z0-9_]");
+    if (s.url.backend != Backend::PostgreSQL)
+      throw UsageError("database.schema is only for PostgreSQL; " +
+                       std::string(to_string(s.url.backend)) + " has no schemas");
+  }
   s.migrations_dir = relative_to(s.base_dir, s.migrations_dir);
   s.seed_dir = relative_to(s.base_dir, s.seed_dir);
   s.templates_dir = relative_to(s.base_dir, s.templates_dir);
-  (void)url_set;
   return s;
 }
 

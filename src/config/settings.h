@@ -27,6 +27,8 @@ struct Settings {
   std::string seed_dir = "seed";
   std::string templates_dir = "templates";
   std::string table_prefix = "mig_";
+  std::string schema;     // PostgreSQL schema for the bookkeeping tables
+  int wait_seconds = 0;   // --wait: keep retrying the first connection
   int lock_timeout = 60;  // seconds
   std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
 };

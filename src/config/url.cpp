@@ -150,7 +150,9 @@ std::string DatabaseUrl::redacted() const {
   std::string out = scheme + "://";
   if (!user.empty()) out += user + (password.empty() ? "" : ":***") + "@";
   bool v6 = host.find(':') != std::string::npos;
-  out += v6 ? "[" + host + "]" : host;
+  std::string shown;
+  for (char c : host) shown += c == '/' ? std::string("%2F") : std::string(1, c);
+  out += v6 ? "[" + host + "]" : shown;
   if (port) out += ":" + std::to_string(port);
   out += "/" + database;
   char sep = '?';

@@ -4,22 +4,33 @@
 
 #include <boost/filesystem.hpp>
 
+#include "db/mysql_database.h"
+#include "db/postgresql_database.h"
 #include "db/sqlite_database.h"
 
 namespace mig {
 
 Database::~Database() = default;
 
-std::unique_ptr<Database> Database::open(const DatabaseUrl& url, int lock_timeout) {
+std::unique_ptr<Database> Database::open(const DatabaseUrl& url, const ConnectOptions& options) {
   switch (url.backend) {
     case Backend::SQLite:
-      return open_sqlite(url, lock_timeout);
+      return open_sqlite(url, options);
     case Backend::PostgreSQL:
+      return open_postgresql(url, options);
     case Backend::MySQL:
-      break;
+      return open_mysql(url, options);
   }
-  throw UsageError(std::string("the ") + to_string(url.backend) +
-                   " backend is not available in this build of mig yet");
+  throw UsageError("unknown backend");
+}
+
+std::string quote_conn_value(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
 }
 
 bool Database::exists(const DatabaseUrl& url) {

@@ -23,26 +23,40 @@ class DatabaseError : public OperationError {
 
 // One connection plus what differs per dialect: how raw SQL is sent, the
 // bookkeeping DDL, the run lock and the unit of work for one revision.
+struct ConnectOptions {
+  int lock_timeout = 60;          // seconds to wait for the run lock
+  std::string schema;             // PostgreSQL: schema of the bookkeeping tables
+  std::string lock_name = "mig";  // distinguishes runs with different prefixes
+};
+
 class Database {
  public:
   using WaitNotice = std::function<void(const std::string&)>;
 
   virtual ~Database();
 
-  // Connects; `lock_timeout` seconds is how long to wait for locks.
-  static std::unique_ptr<Database> open(const DatabaseUrl& url, int lock_timeout);
+  // Connects. Throws OperationError naming host and database (never the
+  // password) if the server cannot be reached or refuses us.
+  static std::unique_ptr<Database> open(const DatabaseUrl& url, const ConnectOptions& options);
   // False for a SQLite file that does not exist yet (reading commands then
   // treat the database as empty instead of creating the file).
   static bool exists(const DatabaseUrl& url);
 
   virtual SqlDialect dialect() const = 0;
+  // False where DDL commits implicitly (MySQL/MariaDB): revisions then run
+  // statement by statement with their progress recorded.
+  virtual bool transactional_ddl() const = 0;
   soci::session& session() { return *session_; }
 
   // Sends one statement exactly as written (never through SOCI's
   // placeholder parsing); returns the rows it changed. Throws DatabaseError.
   virtual long long execute(const std::string& sql) = 0;
 
+  // `name` unqualified; looked up in the bookkeeping schema.
   virtual bool table_exists(const std::string& name) = 0;
+  // How to write the bookkeeping table `name` in SQL (schema-qualified where
+  // a schema is configured).
+  virtual std::string qualified(const std::string& name) const { return name; }
   virtual std::vector<std::string> bookkeeping_ddl(const std::string& prefix) const = 0;
 
   // The run lock: taken once per run, released by release_lock() or when the
@@ -64,5 +78,23 @@ class Database {
  protected:
   std::unique_ptr<soci::session> session_;
 };
+
+}  // namespace mig
+
+namespace mig {
+
+// 'value' quoted for a libpq / SOCI MySQL connection string.
+std::string quote_conn_value(const std::string& value);
+
+// DDL of the table that tracks a revision running outside a transaction.
+inline std::string progress_ddl(const std::string& table_prefix, const std::string& int_type) {
+  return "CREATE TABLE IF NOT EXISTS " + table_prefix +
+         "progress (revision VARCHAR(40) PRIMARY KEY, direction VARCHAR(10) NOT NULL, "
+         "statement_no " +
+         int_type + " NOT NULL, statements " + int_type +
+         " NOT NULL, "
+         "state VARCHAR(10) NOT NULL, error TEXT, done_checksum CHAR(64) NOT NULL, "
+         "updated_at VARCHAR(32) NOT NULL)";
+}
 
 }  // namespace mig

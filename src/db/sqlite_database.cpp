@@ -35,6 +35,7 @@ class SqliteDatabase : public Database {
   }
 
   SqlDialect dialect() const override { return SqlDialect::SQLite; }
+  bool transactional_ddl() const override { return true; }
 
   long long execute(const std::string& sql) override {
     char* error = nullptr;
@@ -68,6 +69,7 @@ class SqliteDatabase : public Database {
         "CREATE TABLE IF NOT EXISTS " + p +
             "seeds (name VARCHAR(255) PRIMARY KEY, checksum CHAR(64) NOT NULL, "
             "applied_at VARCHAR(32) NOT NULL)",
+        progress_ddl(p, "INTEGER"),
     };
   }
 
@@ -132,8 +134,8 @@ class SqliteDatabase : public Database {
 
 }  // namespace
 
-std::unique_ptr<Database> open_sqlite(const DatabaseUrl& url, int lock_timeout) {
-  return std::make_unique<SqliteDatabase>(url, lock_timeout);
+std::unique_ptr<Database> open_sqlite(const DatabaseUrl& url, const ConnectOptions& options) {
+  return std::make_unique<SqliteDatabase>(url, options.lock_timeout);
 }
 
 }  // namespace mig

@@ -6,6 +6,6 @@
 
 namespace mig {
 
-std::unique_ptr<Database> open_sqlite(const DatabaseUrl& url, int lock_timeout);
+std::unique_ptr<Database> open_sqlite(const DatabaseUrl& url, const ConnectOptions& options);
 
 }  // namespace mig

@@ -2,7 +2,10 @@
 
 #include <soci/soci.h>
 
+#include <algorithm>
 #include <chrono>
+
+#include "script/checksum.h"
 
 namespace mig {
 namespace {
@@ -33,10 +36,10 @@ Migrator::Migrator(Database& db, VersionStore& store, const RevisionGraph& graph
 void Migrator::run(const Plan& plan) {
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const Step& step = plan.steps[i];
-    if (graph_.at(step.revision).transactional)
+    if (graph_.at(step.revision).transactional && db_.transactional_ddl())
       run_step(step, i);
     else
-      run_outside_transaction(step, i);
+      run_tracked(step, i);
   }
 }
 
@@ -74,29 +77,72 @@ void Migrator::run_step(const Step& step, size_t done) {
   }
 }
 
-// `transaction off`: statements run one by one in autocommit mode, so a
-// failure can leave the revision half done; we say exactly how far it got.
-void Migrator::run_outside_transaction(const Step& step, size_t done) {
+void Migrator::resume(const std::string& revision, long long statement_no) {
+  resume_revision_ = revision;
+  resume_statement_ = statement_no;
+}
+
+std::string done_checksum(const std::vector<Statement>& statements, size_t count) {
+  return statements_checksum(std::vector<Statement>(
+      statements.begin(), statements.begin() + std::min(count, statements.size())));
+}
+
+// Outside a transaction (MySQL, or `-- mig:transaction off`): statements run
+// one by one in autocommit mode and each one's number is recorded before it
+// runs, so a failure or a crash leaves an exact account of how far it got.
+void Migrator::run_tracked(const Step& step, size_t done) {
   const Revision& rev = graph_.at(step.revision);
   const auto& sts = statements(rev, step.direction);
   auto start = Clock::now();
+  size_t first = 1;
+  if (rev.id == resume_revision_) first = static_cast<size_t>(resume_statement_);
   db_.suspend_transaction();
-  size_t i = 0;
-  try {
-    for (; i < sts.size(); ++i) {
-      reporter_.statement(rev, i + 1, sts[i]);
-      db_.execute(sts[i].sql);
+  Progress p{rev.id,
+             action(step.direction),
+             static_cast<long long>(first),
+             static_cast<long long>(sts.size()),
+             "running",
+             "",
+             done_checksum(sts, first - 1),
+             ""};
+  if (first == 1)
+    store_.start_progress(p);
+  else
+    store_.update_progress(p);
+  for (size_t k = first; k <= sts.size(); ++k) {
+    if (k != first) {
+      p.statement_no = static_cast<long long>(k);
+      p.done_checksum = done_checksum(sts, k - 1);
+      store_.update_progress(p);
     }
-  } catch (const std::exception& e) {
-    std::string error = error_text(e);
-    db_.resume_transaction();
-    std::string state = rev.id + " runs outside a transaction (-- mig:transaction off): ";
-    state += i == 0 ? "no statement of it took effect"
-                    : "statements 1-" + std::to_string(i) + " took effect and stay";
-    state += "; it is not recorded as applied";
-    if (i > 0) state += "; undo or finish them by hand, then run mig again";
-    if (done) state += "; the " + std::to_string(done) + " earlier revision(s) stay applied";
-    fail(step, i + 1, error, state, ms_since(start));
+    reporter_.statement(rev, k, sts[k - 1]);
+    try {
+      db_.execute(sts[k - 1].sql);
+    } catch (const std::exception& e) {
+      std::string error = error_text(e);
+      std::string state;
+      if (k == 1) {
+        store_.clear_progress(rev.id);
+        state = std::string(action(step.direction)) + " of " + rev.id +
+                " stopped at its first statement; nothing of it was applied";
+      } else {
+        p.state = "failed";
+        p.error = error;
+        store_.update_progress(p);
+        state = "statements 1-" + std::to_string(k - 1) + " of " + rev.id +
+                " took effect and stay (they ran outside a transaction); " + rev.id +
+                " is recorded as half applied and mig will not go on until it is resolved:\n"
+                "    fix the file, then run `mig " +
+                action(step.direction) + " --resume` to re-run statement " + std::to_string(k) +
+                " and carry on; or\n"
+                "    finish or undo it by hand, then run `mig resolve " +
+                rev.id + " --completed` (or --reverted)";
+      }
+      if (done)
+        state += "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
+      db_.resume_transaction();
+      fail(step, k, error, state, ms_since(start));
+    }
   }
   db_.resume_transaction();
   double ms = ms_since(start);
@@ -105,6 +151,7 @@ void Migrator::run_outside_transaction(const Step& step, size_t done) {
     store_.add(rev, ms);
   else
     store_.remove(rev.id);
+  store_.clear_progress(rev.id);
   store_.log({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
   db_.commit_step();
   reporter_.step_done(rev, step.direction, ms);

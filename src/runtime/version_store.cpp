@@ -36,7 +36,7 @@ std::vector<AppliedRevision> VersionStore::applied() {
   soci::statement st =
       (db_.session().prepare << "SELECT revision, parents, message, kind, checksum, applied_at, "
                                 "duration_ms, seq FROM " +
-                                    prefix_ + "revisions ORDER BY seq",
+                                    table("revisions") + " ORDER BY seq",
        soci::into(r.id), soci::into(r.parents), soci::into(r.message), soci::into(r.kind),
        soci::into(r.checksum), soci::into(r.applied_at), soci::into(r.duration_ms),
        soci::into(r.seq));
@@ -53,7 +53,7 @@ std::vector<LogEntry> VersionStore::log_entries() {
   soci::statement st =
       (db_.session().prepare << "SELECT id, at, action, revision, outcome, statement_no, error, "
                                 "duration_ms FROM " +
-                                    prefix_ + "log ORDER BY id",
+                                    table("log") + " ORDER BY id",
        soci::into(e.id), soci::into(e.at), soci::into(e.action), soci::into(e.revision, rev_ind),
        soci::into(e.outcome), soci::into(e.statement_no, stmt_ind), soci::into(e.error, err_ind),
        soci::into(e.duration_ms, dur_ind));
@@ -76,28 +76,76 @@ void VersionStore::add(const Revision& rev, double duration_ms) {
   std::string at = utc_now();
   long long seq = 0;
   soci::indicator ind = soci::i_ok;
-  db_.session() << "SELECT max(seq) FROM " + prefix_ + "revisions", soci::into(seq, ind);
+  db_.session() << "SELECT max(seq) FROM " + table("revisions"), soci::into(seq, ind);
   seq = ind == soci::i_ok ? seq + 1 : 1;
-  db_.session() << "INSERT INTO " + prefix_ +
-                       "revisions (revision, parents, message, kind, checksum, applied_at, "
+  db_.session() << "INSERT INTO " + table("revisions") +
+                       " (revision, parents, message, kind, checksum, applied_at, "
                        "duration_ms, seq) VALUES (:r, :p, :m, :k, :c, :a, :d, :s)",
       soci::use(rev.id), soci::use(parents), soci::use(rev.message), soci::use(kind),
       soci::use(rev.checksum), soci::use(at), soci::use(duration_ms), soci::use(seq);
 }
 
 void VersionStore::remove(const std::string& id) {
-  db_.session() << "DELETE FROM " + prefix_ + "revisions WHERE revision = :r", soci::use(id);
+  db_.session() << "DELETE FROM " + table("revisions") + " WHERE revision = :r", soci::use(id);
 }
 
 void VersionStore::log(const LogEntry& e) {
   std::string at = e.at.empty() ? utc_now() : e.at;
   soci::indicator stmt_ind = e.statement_no ? soci::i_ok : soci::i_null;
   soci::indicator err_ind = e.error.empty() ? soci::i_null : soci::i_ok;
-  db_.session() << "INSERT INTO " + prefix_ +
-                       "log (at, action, revision, outcome, statement_no, error, duration_ms) "
+  db_.session() << "INSERT INTO " + table("log") +
+                       " (at, action, revision, outcome, statement_no, error, duration_ms) "
                        "VALUES (:a, :ac, :r, :o, :s, :e, :d)",
       soci::use(at), soci::use(e.action), soci::use(e.revision), soci::use(e.outcome),
       soci::use(e.statement_no, stmt_ind), soci::use(e.error, err_ind), soci::use(e.duration_ms);
+}
+
+}  // namespace mig
+
+namespace mig {
+
+std::vector<Progress> VersionStore::progress() {
+  std::vector<Progress> out;
+  if (!db_.table_exists(prefix_ + "progress")) return out;
+  Progress p;
+  soci::indicator err_ind;
+  soci::statement st =
+      (db_.session().prepare << "SELECT revision, direction, statement_no, statements, state, "
+                                "error, done_checksum, updated_at FROM " +
+                                    table("progress") + " ORDER BY revision",
+       soci::into(p.revision), soci::into(p.direction), soci::into(p.statement_no),
+       soci::into(p.statements), soci::into(p.state), soci::into(p.error, err_ind),
+       soci::into(p.done_checksum), soci::into(p.updated_at));
+  st.execute();
+  while (st.fetch()) {
+    Progress copy = p;
+    if (err_ind != soci::i_ok) copy.error.clear();
+    out.push_back(copy);
+  }
+  return out;
+}
+
+void VersionStore::start_progress(const Progress& p) {
+  std::string at = utc_now();
+  db_.session() << "INSERT INTO " + table("progress") +
+                       " (revision, direction, statement_no, statements, state, error, "
+                       "done_checksum, updated_at) VALUES (:r, :d, :n, :t, :s, NULL, :c, :a)",
+      soci::use(p.revision), soci::use(p.direction), soci::use(p.statement_no),
+      soci::use(p.statements), soci::use(p.state), soci::use(p.done_checksum), soci::use(at);
+}
+
+void VersionStore::update_progress(const Progress& p) {
+  std::string at = utc_now();
+  soci::indicator err_ind = p.error.empty() ? soci::i_null : soci::i_ok;
+  db_.session() << "UPDATE " + table("progress") +
+                       " SET statement_no = :n, state = :s, error = :e, done_checksum = :c, "
+                       "updated_at = :a WHERE revision = :r",
+      soci::use(p.statement_no), soci::use(p.state), soci::use(p.error, err_ind),
+      soci::use(p.done_checksum), soci::use(at), soci::use(p.revision);
+}
+
+void VersionStore::clear_progress(const std::string& revision) {
+  db_.session() << "DELETE FROM " + table("progress") + " WHERE revision = :r", soci::use(revision);
 }
 
 }  // namespace mig

@@ -32,6 +32,19 @@ struct LogEntry {
   double duration_ms = 0;
 };
 
+// A revision running outside a transaction (MySQL always; elsewhere with
+// `-- mig:transaction off`): which statement it reached and how that went.
+struct Progress {
+  std::string revision;
+  std::string direction;       // upgrade, downgrade
+  long long statement_no = 0;  // the statement running or failed (1-based)
+  long long statements = 0;    // how many the section has
+  std::string state;           // running, failed
+  std::string error;
+  std::string done_checksum;  // of statements 1..statement_no-1 as they ran
+  std::string updated_at;
+};
+
 // The bookkeeping tables inside the target database.
 class VersionStore {
  public:
@@ -49,7 +62,14 @@ class VersionStore {
   void remove(const std::string& id);
   void log(const LogEntry& entry);
 
+  std::vector<Progress> progress();
+  void start_progress(const Progress& p);
+  void update_progress(const Progress& p);
+  void clear_progress(const std::string& revision);
+
  private:
+  std::string table(const std::string& name) const { return db_.qualified(prefix_ + name); }
+
   Database& db_;
   std::string prefix_;
 };

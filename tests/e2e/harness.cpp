@@ -63,20 +63,30 @@ Result Project::mig(const std::vector<std::string>& args,
   return r;
 }
 
-std::vector<Result> Project::mig_parallel(int count, const std::vector<std::string>& args) const {
+std::vector<Result> Project::mig_parallel(int count, const std::vector<std::string>& args,
+                                          const std::map<std::string, std::string>& env) const {
+  return mig_many(std::vector<std::vector<std::string>>(count, args), env, 0);
+}
+
+std::vector<Result> Project::mig_many(const std::vector<std::vector<std::string>>& commands,
+                                      const std::map<std::string, std::string>& env,
+                                      int stagger_ms) const {
   std::string script = "cd " + quote(path()) + "\n";
-  for (int i = 0; i < count; ++i) {
-    std::string cmd = "env -u DATABASE_URL -u MIG_ENV " + quote(MIG_BINARY);
-    for (const auto& a : args) cmd += " " + quote(a);
+  for (size_t i = 0; i < commands.size(); ++i) {
+    std::string cmd = "env -u DATABASE_URL -u MIG_ENV";
+    for (const auto& [k, v] : env) cmd += " " + quote(k + "=" + v);
+    cmd += " " + quote(MIG_BINARY);
+    for (const auto& a : commands[i]) cmd += " " + quote(a);
     std::string n = std::to_string(i);
     cmd += " >.out" + n + " 2>.err" + n + " </dev/null; echo $? >.code" + n;
-    script += "(" + cmd + ") &\n";
+    std::string delay = std::to_string(stagger_ms * static_cast<int>(i) / 1000.0);
+    script += "(sleep " + delay + "; " + cmd + ") &\n";
   }
   script += "wait\n";
   write(".parallel.sh", script);
   std::system(("sh " + quote(dir_ / ".parallel.sh")).c_str());
   std::vector<Result> results;
-  for (int i = 0; i < count; ++i) {
+  for (size_t i = 0; i < commands.size(); ++i) {
     std::string n = std::to_string(i);
     Result r;
     r.code = std::stoi("0" + slurp(dir_ / (".code" + n)));

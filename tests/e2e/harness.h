@@ -36,7 +36,12 @@ class Project {
              const std::map<std::string, std::string>& env = {}) const;
 
   // Starts `count` copies of `mig ARGS` at once and waits for all of them.
-  std::vector<Result> mig_parallel(int count, const std::vector<std::string>& args) const;
+  std::vector<Result> mig_parallel(int count, const std::vector<std::string>& args,
+                                   const std::map<std::string, std::string>& env = {}) const;
+
+  // Starts each command `stagger_ms` after the previous one; waits for all.
+  std::vector<Result> mig_many(const std::vector<std::vector<std::string>>& commands,
+                               const std::map<std::string, std::string>& env, int stagger_ms) const;
 
   // The default database file, var/mig.db.
   std::string db() const { return dir_ / "var/mig.db"; }

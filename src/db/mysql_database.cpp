@@ -1,0 +1,163 @@
+#include "db/mysql_database.h"
+
+#include <soci/mysql/soci-mysql.h>
+#include <soci/soci.h>
+
+namespace mig {
+namespace {
+
+// MySQL/MariaDB: DDL commits implicitly, so revisions run statement by
+// statement with their progress recorded (see Migrator); the run lock is a
+// named GET_LOCK held by the connection.
+class MysqlDatabase : public Database {
+ public:
+  MysqlDatabase(const DatabaseUrl& url, const ConnectOptions& options)
+      : url_(url), options_(options) {
+    try {
+      session_ = std::make_unique<soci::session>(soci::mysql, mysql_connect_string(url));
+    } catch (const soci::soci_error& e) {
+      throw OperationError("cannot connect to " + url.describe() + ": " + e.get_error_message());
+    }
+    conn_ = static_cast<soci::mysql_session_backend*>(session_->get_backend())->conn_;
+    // `-- mig:statement begin/end` blocks may hold several statements.
+    mysql_set_server_option(conn_, MYSQL_OPTION_MULTI_STATEMENTS_ON);
+    execute("SET NAMES utf8mb4");
+  }
+
+  ~MysqlDatabase() override { mysql_rollback(conn_); }
+
+  SqlDialect dialect() const override { return SqlDialect::MySQL; }
+  bool transactional_ddl() const override { return false; }
+
+  long long execute(const std::string& sql) override {
+    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) fail();
+    long long rows = 0;
+    for (;;) {
+      MYSQL_RES* result = mysql_store_result(conn_);
+      if (result)
+        mysql_free_result(result);
+      else if (mysql_field_count(conn_) != 0)
+        fail();
+      else
+        rows += static_cast<long long>(mysql_affected_rows(conn_));
+      int next = mysql_next_result(conn_);
+      if (next > 0) fail();
+      if (next != 0) break;
+    }
+    return rows;
+  }
+
+  bool table_exists(const std::string& name) override {
+    int count = 0;
+    session() << "SELECT count(*) FROM information_schema.tables WHERE table_schema = DATABASE() "
+                 "AND table_name = :n",
+        soci::use(name), soci::into(count);
+    return count > 0;
+  }
+
+  std::vector<std::string> bookkeeping_ddl(const std::string& p) const override {
+    const std::string engine = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+    return {
+        "CREATE TABLE IF NOT EXISTS " + p +
+            "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
+            "message TEXT NOT NULL, kind VARCHAR(10) NOT NULL, checksum CHAR(64) NOT NULL, "
+            "applied_at VARCHAR(32) NOT NULL, duration_ms DOUBLE NOT NULL, seq BIGINT NOT NULL)" +
+            engine,
+        "CREATE TABLE IF NOT EXISTS " + p +
+            "log (id BIGINT AUTO_INCREMENT PRIMARY KEY, at VARCHAR(32) NOT NULL, "
+            "action VARCHAR(16) NOT NULL, revision VARCHAR(40), outcome VARCHAR(10) NOT NULL, "
+            "statement_no INT, error TEXT, duration_ms DOUBLE)" +
+            engine,
+        "CREATE TABLE IF NOT EXISTS " + p +
+            "seeds (name VARCHAR(255) PRIMARY KEY, checksum CHAR(64) NOT NULL, "
+            "applied_at VARCHAR(32) NOT NULL)" +
+            engine,
+        progress_ddl(p, "INT") + engine,
+    };
+  }
+
+  void acquire_lock(const WaitNotice& notice) override {
+    std::string name = lock_name();
+    if (get_lock(name, 0) != 1) {
+      if (notice)
+        notice("waiting up to " + std::to_string(options_.lock_timeout) +
+               " s for another mig run to release its lock on " + url_.describe());
+      if (get_lock(name, options_.lock_timeout) != 1)
+        throw OperationError("gave up after " + std::to_string(options_.lock_timeout) +
+                             " s waiting for another mig run to release its lock on " +
+                             url_.describe() + " (see database.lock_timeout)");
+    }
+    locked_ = true;
+  }
+
+  void release_lock() override {
+    if (!locked_) return;
+    locked_ = false;
+    int released = 0;
+    soci::indicator ind;
+    session() << "SELECT RELEASE_LOCK(:n)", soci::use(lock_name()), soci::into(released, ind);
+  }
+
+  void begin_step() override { execute("START TRANSACTION"); }
+  void commit_step() override { execute("COMMIT"); }
+  bool rollback_step() override {
+    execute("ROLLBACK");
+    return true;
+  }
+  void suspend_transaction() override {}
+  void resume_transaction() override {}
+
+ private:
+  [[noreturn]] void fail() {
+    throw DatabaseError(std::string(mysql_error(conn_)) + " (error " +
+                        std::to_string(mysql_errno(conn_)) + ")");
+  }
+
+  std::string lock_name() const {
+    std::string name = "mig:" + url_.database + ":" + options_.lock_name;
+    return name.substr(0, 64);
+  }
+
+  int get_lock(const std::string& name, int timeout) {
+    int got = 0;
+    soci::indicator ind;
+    session() << "SELECT GET_LOCK(:n, :t)", soci::use(name), soci::use(timeout),
+        soci::into(got, ind);
+    return ind == soci::i_ok ? got : 0;
+  }
+
+  DatabaseUrl url_;
+  ConnectOptions options_;
+  MYSQL* conn_ = nullptr;
+  bool locked_ = false;
+};
+
+}  // namespace
+
+std::string mysql_connect_string(const DatabaseUrl& url) {
+  std::string out;
+  auto add = [&](const std::string& key, const std::string& value) {
+    if (!value.empty()) out += (out.empty() ? "" : " ") + key + "=" + quote_conn_value(value);
+  };
+  if (!url.host.empty() && url.host.front() == '/')
+    add("unix_socket", url.host);
+  else
+    add("host", url.host.empty() ? "localhost" : url.host);
+  if (url.port) add("port", std::to_string(url.port));
+  add("dbname", url.database);
+  add("user", url.user);
+  add("password", url.password);
+  bool timeout = false;
+  for (const auto& [k, v] : url.params) {
+    add(k, v);
+    timeout = timeout || k == "connect_timeout";
+  }
+  if (!timeout) add("connect_timeout", "10");
+  return out;
+}
+
+std::unique_ptr<Database> open_mysql(const DatabaseUrl& url, const ConnectOptions& options) {
+  return std::make_unique<MysqlDatabase>(url, options);
+}
+
+}  // namespace mig

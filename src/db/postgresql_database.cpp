@@ -1,0 +1,174 @@
+#include "db/postgresql_database.h"
+
+#include <soci/postgresql/soci-postgresql.h>
+#include <soci/soci.h>
+
+#include <chrono>
+#include <thread>
+
+#include "script/checksum.h"
+
+namespace mig {
+namespace {
+
+std::string trim_end(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// PostgreSQL: the run lock is a session advisory lock; each revision is its
+// own transaction, so DDL and bookkeeping commit together.
+class PostgresqlDatabase : public Database {
+ public:
+  PostgresqlDatabase(const DatabaseUrl& url, const ConnectOptions& options)
+      : url_(url), options_(options) {
+    try {
+      session_ = std::make_unique<soci::session>(soci::postgresql, postgresql_conninfo(url));
+    } catch (const soci::soci_error& e) {
+      throw OperationError("cannot connect to " + url.describe() + ": " +
+                           trim_end(e.get_error_message()));
+    }
+    conn_ = static_cast<soci::postgresql_session_backend*>(session_->get_backend())->conn_;
+    execute("SET client_min_messages = warning");
+    if (!options_.schema.empty()) {
+      schema_ = options_.schema;
+    } else {
+      session() << "SELECT current_schema()", soci::into(schema_);
+    }
+  }
+
+  ~PostgresqlDatabase() override {
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
+  }
+
+  SqlDialect dialect() const override { return SqlDialect::PostgreSQL; }
+  bool transactional_ddl() const override { return true; }
+
+  long long execute(const std::string& sql) override {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    ExecStatusType status = PQresultStatus(r);
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
+      const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+      const char* detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : nullptr;
+      std::string message = primary ? primary : trim_end(PQerrorMessage(conn_));
+      if (detail) message += " (" + std::string(detail) + ")";
+      PQclear(r);
+      throw DatabaseError(message.empty() ? "statement failed" : message);
+    }
+    long long rows = std::atoll(PQcmdTuples(r));
+    PQclear(r);
+    return rows;
+  }
+
+  bool table_exists(const std::string& name) override {
+    int count = 0;
+    session() << "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s AND "
+                 "table_name = :n",
+        soci::use(schema_), soci::use(name), soci::into(count);
+    return count > 0;
+  }
+
+  std::string qualified(const std::string& name) const override {
+    if (options_.schema.empty()) return name;
+    return "\"" + options_.schema + "\"." + name;
+  }
+
+  std::vector<std::string> bookkeeping_ddl(const std::string& prefix) const override {
+    std::string p = qualified(prefix);
+    std::vector<std::string> ddl;
+    if (!options_.schema.empty())
+      ddl.push_back("CREATE SCHEMA IF NOT EXISTS \"" + options_.schema + "\"");
+    ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
+                  "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
+                  "message TEXT NOT NULL, kind VARCHAR(10) NOT NULL, checksum CHAR(64) NOT NULL, "
+                  "applied_at VARCHAR(32) NOT NULL, duration_ms DOUBLE PRECISION NOT NULL, "
+                  "seq BIGINT NOT NULL)");
+    ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
+                  "log (id BIGSERIAL PRIMARY KEY, at VARCHAR(32) NOT NULL, "
+                  "action VARCHAR(16) NOT NULL, revision VARCHAR(40), "
+                  "outcome VARCHAR(10) NOT NULL, statement_no INTEGER, error TEXT, "
+                  "duration_ms DOUBLE PRECISION)");
+    ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
+                  "seeds (name VARCHAR(255) PRIMARY KEY, checksum CHAR(64) NOT NULL, "
+                  "applied_at VARCHAR(32) NOT NULL)");
+    ddl.push_back(progress_ddl(p, "INTEGER"));
+    return ddl;
+  }
+
+  void acquire_lock(const WaitNotice& notice) override {
+    // A key every mig build derives alike from the schema and table prefix.
+    long long key = std::stoll(
+        sha256_hex("mig:" + schema_ + ":" + options_.lock_name).substr(0, 15), nullptr, 16);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options_.lock_timeout);
+    bool told = false;
+    for (;;) {
+      int got = 0;
+      session() << "SELECT CASE WHEN pg_try_advisory_lock(:k) THEN 1 ELSE 0 END", soci::use(key),
+          soci::into(got);
+      if (got) break;
+      if (std::chrono::steady_clock::now() >= deadline)
+        throw OperationError("gave up after " + std::to_string(options_.lock_timeout) +
+                             " s waiting for another mig run to release its lock on " +
+                             url_.describe() + " (see database.lock_timeout)");
+      if (!told && notice)
+        notice("waiting up to " + std::to_string(options_.lock_timeout) +
+               " s for another mig run to release its lock on " + url_.describe());
+      told = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    lock_key_ = key;
+    locked_ = true;
+  }
+
+  void release_lock() override {
+    if (!locked_) return;
+    locked_ = false;
+    int released = 0;
+    session() << "SELECT CASE WHEN pg_advisory_unlock(:k) THEN 1 ELSE 0 END", soci::use(lock_key_),
+        soci::into(released);
+  }
+
+  void begin_step() override { execute("BEGIN"); }
+  void commit_step() override { execute("COMMIT"); }
+  bool rollback_step() override {
+    execute("ROLLBACK");
+    return true;
+  }
+  void suspend_transaction() override {}
+  void resume_transaction() override {}
+
+ private:
+  DatabaseUrl url_;
+  ConnectOptions options_;
+  std::string schema_;
+  PGconn* conn_ = nullptr;
+  long long lock_key_ = 0;
+  bool locked_ = false;
+};
+
+}  // namespace
+
+std::string postgresql_conninfo(const DatabaseUrl& url) {
+  std::string info;
+  auto add = [&](const std::string& key, const std::string& value) {
+    if (!value.empty()) info += (info.empty() ? "" : " ") + key + "=" + quote_conn_value(value);
+  };
+  add("host", url.host);
+  if (url.port) add("port", std::to_string(url.port));
+  add("dbname", url.database);
+  add("user", url.user);
+  add("password", url.password);
+  bool timeout = false;
+  for (const auto& [k, v] : url.params) {
+    add(k, v);
+    timeout = timeout || k == "connect_timeout";
+  }
+  if (!timeout) add("connect_timeout", "10");
+  return info;
+}
+
+std::unique_ptr<Database> open_postgresql(const DatabaseUrl& url, const ConnectOptions& options) {
+  return std::make_unique<PostgresqlDatabase>(url, options);
+}
+
+}  // namespace mig

@@ -1,0 +1,334 @@
+// End-to-end scenarios run with the same code on SQLite, PostgreSQL and
+// MariaDB (throw-away servers), checking tables and bookkeeping rows.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "harness.h"
+#include "test_database.h"
+
+namespace mig::e2e {
+namespace {
+
+using V = std::vector<std::string>;
+
+class Backends : public ::testing::TestWithParam<Kind> {
+ protected:
+  Project p;
+  TestDatabase db{GetParam(), p / "var/mig.db"};
+
+  Result mig(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
+    env["DATABASE_URL"] = db.url();
+    return p.mig(args, env);
+  }
+  V applied() const { return db.query("SELECT revision FROM mig_revisions ORDER BY seq"); }
+  V log() const { return db.query("SELECT action, revision, outcome FROM mig_log ORDER BY id"); }
+  bool mysql() const { return GetParam() == Kind::MySQL; }
+
+  // a001 ← a002 ← a003, portable SQL.
+  void chain() {
+    p.revision("a001", "", "CREATE TABLE one (id INTEGER PRIMARY KEY);", "DROP TABLE one;");
+    p.revision("a002", "a001", "CREATE TABLE two (id INTEGER);\nINSERT INTO two VALUES (2);",
+               "DROP TABLE two;");
+    p.revision("a003", "a002", "CREATE TABLE three (id INTEGER);", "DROP TABLE three;");
+  }
+};
+
+TEST_P(Backends, UpgradeHeadAppliesAndRecordsEverything) {
+  chain();
+  Result r = mig({"upgrade", "head"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(db.tables(),
+            (V{"mig_log", "mig_progress", "mig_revisions", "mig_seeds", "one", "three", "two"}));
+  EXPECT_EQ(applied(), (V{"a001", "a002", "a003"}));
+  EXPECT_EQ(db.query("SELECT parents, message, kind, length(checksum) FROM mig_revisions "
+                     "WHERE revision = 'a002'"),
+            V{"a001|revision a002|schema|64"});
+  EXPECT_EQ(db.query("SELECT count(*) FROM mig_revisions WHERE duration_ms >= 0 AND "
+                     "applied_at LIKE '20__-__-__T__:__:__%Z'"),
+            V{"3"});
+  EXPECT_EQ(db.query("SELECT id FROM two"), V{"2"});
+  EXPECT_EQ(log(), (V{"upgrade|a001|ok", "upgrade|a002|ok", "upgrade|a003|ok"}));
+  EXPECT_EQ(db.query("SELECT count(*) FROM mig_progress"), V{"0"});
+
+  Result again = mig({"upgrade"});
+  EXPECT_EQ(again.code, 0);
+  EXPECT_NE(again.out.find("nothing to upgrade"), std::string::npos) << again.out;
+  EXPECT_EQ(log().size(), 3u);
+}
+
+TEST_P(Backends, TargetsAndDowngrades) {
+  chain();
+  ASSERT_EQ(mig({"upgrade", "+1"}).code, 0);
+  EXPECT_EQ(applied(), V{"a001"});
+  ASSERT_EQ(mig({"upgrade", "a002"}).code, 0);
+  ASSERT_EQ(mig({"upgrade", "heads"}).code, 0);
+  EXPECT_TRUE(db.has_table("three"));
+  ASSERT_EQ(mig({"downgrade", "-1"}).code, 0);
+  EXPECT_FALSE(db.has_table("three"));
+  EXPECT_EQ(applied(), (V{"a001", "a002"}));
+  ASSERT_EQ(mig({"downgrade", "a001"}).code, 0);
+  EXPECT_EQ(applied(), V{"a001"});
+  ASSERT_EQ(mig({"downgrade", "base"}).code, 0);
+  EXPECT_EQ(applied(), V{});
+  EXPECT_FALSE(db.has_table("one"));
+  EXPECT_EQ(log().back(), "downgrade|a001|ok");
+  EXPECT_EQ(log().size(), 6u);
+  Result current = mig({"current"});
+  EXPECT_NE(current.out.find("base"), std::string::npos);
+}
+
+TEST_P(Backends, IrreversibleRevisionRefusesBeforeChangingAnything) {
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  p.revision("a002", "a001", "CREATE TABLE two (id INTEGER);", "<none>");
+  p.revision("a003", "a002", "CREATE TABLE three (id INTEGER);", "DROP TABLE three;");
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+  Result r = mig({"downgrade", "base"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("a002.sql) has no -- mig:downgrade section"), std::string::npos) << r.err;
+  EXPECT_TRUE(db.has_table("three"));
+  EXPECT_EQ(applied(), (V{"a001", "a002", "a003"}));
+}
+
+TEST_P(Backends, FailedRevisionIsReportedAndNeverMarkedApplied) {
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  p.revision("a002", "a001",
+             "CREATE TABLE two (id INTEGER);\nINSERT INTO nowhere VALUES (1);\n"
+             "CREATE TABLE never (id INTEGER);",
+             "DROP TABLE two;");
+  p.revision("a003", "a002", "CREATE TABLE three (id INTEGER);", "DROP TABLE three;");
+  Result r = mig({"upgrade", "head"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("upgrade a002 failed at statement 2 of 3 (migrations/a002.sql:7)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("statement: INSERT INTO nowhere VALUES (1)"), std::string::npos);
+  EXPECT_NE(r.err.find("nowhere"), std::string::npos);
+  EXPECT_TRUE(db.has_table("one"));
+  EXPECT_FALSE(db.has_table("never"));
+  EXPECT_FALSE(db.has_table("three"));
+  EXPECT_EQ(applied(), V{"a001"});
+  EXPECT_EQ(db.query("SELECT outcome, statement_no FROM mig_log WHERE revision = 'a002'"),
+            V{"failed|2"});
+
+  if (mysql()) {
+    // DDL committed at once: statement 1 stays and a002 is half applied.
+    EXPECT_TRUE(db.has_table("two"));
+    EXPECT_NE(r.err.find("statements 1-1 of a002 took effect"), std::string::npos) << r.err;
+    EXPECT_EQ(db.query("SELECT revision, direction, statement_no, state FROM mig_progress"),
+              V{"a002|upgrade|2|failed"});
+    Result refused = mig({"upgrade"});
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_NE(refused.err.find("a002 is half applied"), std::string::npos) << refused.err;
+    EXPECT_NE(mig({"status"}).out.find("half applied"), std::string::npos);
+    // Fix the failed statement and resume from it.
+    p.revision("a002", "a001",
+               "CREATE TABLE two (id INTEGER);\nINSERT INTO two VALUES (1);\n"
+               "CREATE TABLE never (id INTEGER);",
+               "DROP TABLE two;");
+    Result resumed = mig({"upgrade", "--resume"});
+    ASSERT_EQ(resumed.code, 0) << resumed.err;
+    EXPECT_NE(resumed.out.find("resuming a002 at statement 2"), std::string::npos);
+  } else {
+    EXPECT_FALSE(db.has_table("two"));  // rolled back with its revision
+    EXPECT_NE(r.err.find("was rolled back"), std::string::npos) << r.err;
+    p.revision("a002", "a001", "CREATE TABLE two (id INTEGER);", "DROP TABLE two;");
+    ASSERT_EQ(mig({"upgrade"}).code, 0);
+  }
+  EXPECT_EQ(applied(), (V{"a001", "a002", "a003"}));
+  EXPECT_EQ(db.query("SELECT count(*) FROM mig_progress"), V{"0"});
+}
+
+// Outside a transaction every backend can stop half way; the same rules hold.
+TEST_P(Backends, HalfAppliedRevisionResumesOrResolves) {
+  p.revision("a001", "",
+             "CREATE TABLE one (id INTEGER);\nCREATE TABLE two (id INTEGER);\n"
+             "INSERT INTO missing VALUES (1);\nCREATE TABLE three (id INTEGER);",
+             "DROP TABLE three;\nDROP TABLE two;\nDROP TABLE one;", "-- mig:transaction off\n");
+  p.revision("a002", "a001", "CREATE TABLE four (id INTEGER);", "DROP TABLE four;");
+  Result r = mig({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("statements 1-2 of a001 took effect"), std::string::npos) << r.err;
+  EXPECT_TRUE(db.has_table("two"));
+  EXPECT_EQ(applied(), V{});
+  EXPECT_EQ(db.query("SELECT statement_no, statements, state FROM mig_progress"), V{"3|4|failed"});
+
+  // Nothing else runs until it is settled.
+  EXPECT_EQ(mig({"upgrade"}).code, 1);
+  EXPECT_EQ(mig({"downgrade", "base"}).code, 1);
+  EXPECT_EQ(mig({"stamp", "head"}).code, 1);
+  Result wrong_way = mig({"downgrade", "base", "--resume"});
+  EXPECT_EQ(wrong_way.code, 1);
+  EXPECT_NE(wrong_way.err.find("not with downgrade"), std::string::npos) << wrong_way.err;
+
+  // Editing a statement that already ran makes --resume refuse.
+  p.revision("a001", "",
+             "CREATE TABLE uno (id INTEGER);\nCREATE TABLE two (id INTEGER);\n"
+             "CREATE TABLE missing (id INTEGER);\nCREATE TABLE three (id INTEGER);",
+             "DROP TABLE three;\nDROP TABLE two;\nDROP TABLE one;", "-- mig:transaction off\n");
+  Result changed = mig({"upgrade", "--resume"});
+  EXPECT_EQ(changed.code, 1);
+  EXPECT_NE(changed.err.find("no longer the ones that ran"), std::string::npos) << changed.err;
+
+  // Fixing statement 3 only: resume runs 3 and 4, then a002.
+  p.revision("a001", "",
+             "CREATE TABLE one (id INTEGER);\nCREATE TABLE two (id INTEGER);\n"
+             "CREATE TABLE missing (id INTEGER);\nCREATE TABLE three (id INTEGER);",
+             "DROP TABLE three;\nDROP TABLE two;\nDROP TABLE one;", "-- mig:transaction off\n");
+  Result resumed = mig({"upgrade", "--resume"});
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_EQ(applied(), (V{"a001", "a002"}));
+  EXPECT_TRUE(db.has_table("three"));
+  EXPECT_TRUE(db.has_table("four"));
+
+  // Resolve by hand: a downgrade that stops half way, settled as completed.
+  db.execute("DROP TABLE two");  // statement 2 of the downgrade will fail
+  Result down = mig({"downgrade", "base"});
+  EXPECT_EQ(down.code, 1);
+  EXPECT_EQ(applied(), (V{"a001"}));  // a002 went; a001 is half undone
+  Result resolved = mig({"resolve", "a001", "--completed"});
+  ASSERT_EQ(resolved.code, 0) << resolved.err;
+  EXPECT_NE(resolved.out.find("recorded as not applied"), std::string::npos) << resolved.out;
+  EXPECT_EQ(applied(), V{});
+  EXPECT_EQ(log().back(), "resolve|a001|completed");
+  EXPECT_EQ(mig({"resolve", "a001", "--reverted"}).code, 2);  // nothing left to resolve
+}
+
+TEST_P(Backends, StampAndDryRunRunNoSql) {
+  chain();
+  Result dry = mig({"upgrade", "--dry-run"});
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  EXPECT_NE(dry.out.find("would upgrade a003"), std::string::npos);
+  EXPECT_FALSE(db.has_table("one"));
+  EXPECT_FALSE(db.has_table("mig_revisions"));
+  ASSERT_EQ(mig({"stamp", "a002"}).code, 0);
+  EXPECT_EQ(applied(), (V{"a001", "a002"}));
+  EXPECT_FALSE(db.has_table("one"));
+  EXPECT_EQ(log(), (V{"stamp|a001|ok", "stamp|a002|ok"}));
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+  EXPECT_TRUE(db.has_table("three"));
+  EXPECT_FALSE(db.has_table("two"));
+}
+
+TEST_P(Backends, EightConcurrentRunnersApplyEachRevisionOnce) {
+  std::string parent;
+  for (int i = 10; i < 50; ++i) {
+    std::string id = "r0" + std::to_string(i);
+    // CREATE TABLE fails if a revision ever runs twice.
+    p.revision(id, parent, "CREATE TABLE t" + std::to_string(i) + " (v INTEGER);",
+               "DROP TABLE t" + std::to_string(i) + ";");
+    parent = id;
+  }
+  auto results = p.mig_parallel(8, {"upgrade", "head"}, {{"DATABASE_URL", db.url()}});
+  for (const auto& r : results) EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(db.query("SELECT count(*), count(DISTINCT revision) FROM mig_revisions"), V{"40|40"});
+  EXPECT_EQ(db.query("SELECT count(*) FROM mig_log WHERE outcome = 'ok'"), V{"40"});
+  EXPECT_EQ(db.tables().size(), 40u + 4u);
+}
+
+TEST_P(Backends, SecondRunnerWaitsForTheLockThenGivesUp) {
+  p.write("short.toml", "[database]\nlock_timeout = 1\n");
+  if (GetParam() == Kind::SQLite) {
+    p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+    ASSERT_EQ(mig({"upgrade"}).code, 0);
+    p.revision("a002", "a001", "CREATE TABLE two (id INTEGER);", "DROP TABLE two;");
+    WriteLock held(p.db());
+    Result r = mig({"--config", "short.toml", "upgrade"});
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.out.find("waiting up to 1 s"), std::string::npos) << r.out;
+    EXPECT_NE(r.err.find("gave up after 1 s"), std::string::npos) << r.err;
+    return;
+  }
+  std::string sleep = GetParam() == Kind::PostgreSQL ? "SELECT pg_sleep(4);" : "SELECT SLEEP(4);";
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);\n" + sleep, "DROP TABLE one;");
+  auto results = p.mig_many({{"upgrade"}, {"--config", "short.toml", "upgrade"}},
+                            {{"DATABASE_URL", db.url()}}, 1500);
+  EXPECT_EQ(results[0].code, 0) << results[0].err;
+  EXPECT_EQ(results[1].code, 1);
+  EXPECT_NE(results[1].out.find("waiting up to 1 s"), std::string::npos) << results[1].out;
+  EXPECT_NE(results[1].err.find("gave up after 1 s"), std::string::npos) << results[1].err;
+  EXPECT_EQ(applied(), V{"a001"});
+}
+
+TEST_P(Backends, PasswordNeverAppearsInAnyOutput) {
+  chain();
+  p.revision("a004", "a003", "INSERT INTO nowhere VALUES (1);", "SELECT 1;");
+  std::string all;
+  for (auto args : std::vector<V>{{"-v", "upgrade"},
+                                  {"status"},
+                                  {"--json", "status"},
+                                  {"-v", "history"},
+                                  {"current"},
+                                  {"--json", "current"}}) {
+    Result r = mig(args);
+    all += r.out + r.err;
+  }
+  EXPECT_NE(all.find("a004"), std::string::npos);
+  EXPECT_EQ(all.find("mig-test-pw"), std::string::npos) << all;
+}
+
+INSTANTIATE_TEST_SUITE_P(All, Backends,
+                         ::testing::Values(Kind::SQLite, Kind::PostgreSQL, Kind::MySQL),
+                         [](const auto& info) { return std::string(kind_name(info.param)); });
+
+// Connection problems on the server backends: exit 1, host and database named,
+// password never shown.
+class Servers : public ::testing::TestWithParam<Kind> {
+ protected:
+  Project p;
+  std::string admin = server_url(GetParam());
+
+  std::string with(const std::string& from, const std::string& to) const {
+    std::string url = admin;
+    url.replace(url.find(from), from.size(), to);
+    return url;
+  }
+  void expect_connection_error(const std::string& url, const std::string& words) {
+    Result r = p.mig({"upgrade"}, {{"DATABASE_URL", url}});
+    EXPECT_EQ(r.code, 1) << r.err;
+    EXPECT_NE(r.err.find("cannot connect to"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(words), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("mig-test-pw"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("wrong-pw"), std::string::npos) << r.err;
+  }
+};
+
+TEST_P(Servers, ConnectionProblemsAreClearOperationErrors) {
+  p.revision("a001", "", "SELECT 1;");
+  std::string db = GetParam() == Kind::PostgreSQL ? "/postgres" : "/mysql";
+  expect_connection_error(with(":mig-test-pw@", ":wrong-pw@"), "database '" + db.substr(1) + "'");
+  expect_connection_error(with(db, "/no_such_db"), "database 'no_such_db'");
+  std::string scheme = GetParam() == Kind::PostgreSQL ? "postgresql" : "mysql";
+  expect_connection_error(scheme + "://mig:mig-test-pw@127.0.0.1:1/app", "host '127.0.0.1:1'");
+  expect_connection_error(scheme + "://mig:mig-test-pw@%2Fnonexistent%2Fdir/app",
+                          "host '/nonexistent/dir'");
+}
+
+TEST_P(Servers, WaitRetriesTheFirstConnection) {
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  std::string name = "mig_wait_" + std::to_string(getpid());
+  std::string url = with(GetParam() == Kind::PostgreSQL ? "/postgres" : "/mysql", "/" + name);
+  Result gave_up = p.mig({"--wait", "1", "upgrade"}, {{"DATABASE_URL", url}});
+  EXPECT_EQ(gave_up.code, 1);
+  EXPECT_NE(gave_up.out.find("waiting up to 1 s"), std::string::npos) << gave_up.out;
+  // The database appears while mig waits: the upgrade then goes through.
+  Result waited;
+  std::thread runner([&] { waited = p.mig({"--wait", "30", "upgrade"}, {{"DATABASE_URL", url}}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  server_execute(GetParam(), "CREATE DATABASE " + name);
+  runner.join();
+  EXPECT_EQ(waited.code, 0) << waited.err;
+  EXPECT_NE(waited.out.find("waiting up to 30 s"), std::string::npos) << waited.out;
+  EXPECT_NE(waited.out.find("upgraded 1 revision(s)"), std::string::npos) << waited.out;
+  server_execute(GetParam(), GetParam() == Kind::PostgreSQL
+                                 ? "DROP DATABASE " + name + " WITH (FORCE)"
+                                 : "DROP DATABASE " + name);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, Servers, ::testing::Values(Kind::PostgreSQL, Kind::MySQL),
+                         [](const auto& info) { return std::string(kind_name(info.param)); });
+
+}  // namespace
+}  // namespace mig::e2e
