@@ -55,6 +55,8 @@ int run_cli(int argc, char** argv) {
   auto* upgrade = app.add_subcommand("upgrade", "apply revisions up to TARGET (default head)");
   upgrade->add_option("TARGET", up.target, "target revision")->default_str("head");
   upgrade->add_flag("--dry-run", up.dry_run, "list what would run; change nothing");
+  upgrade->add_flag("--sql", up.sql,
+                    "print the SQL script instead of running it (TARGET may be FROM:TO)");
   upgrade->add_flag("--resume", up.resume,
                     "continue a half-applied revision at its failed statement");
   upgrade->callback([&] { action = [&] { return cmd_upgrade(ctx, up); }; });
@@ -63,6 +65,8 @@ int run_cli(int argc, char** argv) {
   auto* downgrade = app.add_subcommand("downgrade", "undo revisions down to TARGET");
   downgrade->add_option("TARGET", down.target, "e.g. -1, base, an id")->required();
   downgrade->add_flag("--dry-run", down.dry_run, "list what would run; change nothing");
+  downgrade->add_flag("--sql", down.sql,
+                      "print the SQL script instead of running it (TARGET may be FROM:TO)");
   downgrade->add_flag("--resume", down.resume,
                       "continue a half-applied revision at its failed statement");
   downgrade->callback([&] { action = [&] { return cmd_downgrade(ctx, down); }; });

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "runtime/migrator.h"
+#include "runtime/offline_script.h"
 #include "script/revision_file.h"
 #include "script/templates.h"
 
@@ -120,9 +121,52 @@ void check_half_applied(Context& ctx, VersionStore& store, const RevisionGraph& 
   }
 }
 
+// --sql: the script for FROM:TO (no connection) or from the database's
+// current state to TO (read without taking the lock).
+int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
+  const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
+  if (opts.dry_run || opts.resume)
+    throw UsageError("--sql cannot be combined with --dry-run or --resume");
+  RevisionGraph graph = load_graph(ctx.settings);
+  std::string from, to = opts.target;
+  AppliedSet applied(graph.size(), false);
+  size_t colon = opts.target.find(':');
+  if (colon != std::string::npos) {
+    from = opts.target.substr(0, colon);
+    to = opts.target.substr(colon + 1);
+    if (from.empty() || to.empty())
+      throw UsageError("--sql target must be FROM:TO, e.g. base:head");
+    applied = stamp_state(graph, applied, from);
+  } else {
+    try {
+      applied = read_state_if_exists(ctx.settings, graph).applied;
+    } catch (const OperationError& e) {
+      throw OperationError(std::string(e.what()) +
+                           "\n  to write the script without a database, give the start: " + "mig " +
+                           verb + " FROM:" + to + " --sql");
+    }
+    from = describe_current(graph, applied);
+  }
+  Plan plan = direction == Direction::Up ? plan_upgrade(graph, applied, to)
+                                         : plan_downgrade(graph, applied, to);
+  ScriptOptions o;
+  o.backend = ctx.settings.url.backend;
+  o.prefix = ctx.settings.table_prefix;
+  o.schema = ctx.settings.schema;
+  o.generated_at = utc_now();
+  o.description = std::string(verb) + " " + from + ":" + to;
+  std::string script = render_script(graph, plan, o);
+  script.pop_back();
+  ctx.out->data(script);
+  return 0;
+}
+
 int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
   no_json(ctx, verb);
+  if (opts.sql) return offline(ctx, opts, direction);
+  if (opts.target.find(':') != std::string::npos)
+    throw UsageError("FROM:TO targets are only for --sql");
   RevisionGraph graph = load_graph(ctx.settings);
   auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);

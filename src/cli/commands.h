@@ -21,6 +21,7 @@ struct MigrateOptions {
   std::string target;
   bool dry_run = false;
   bool resume = false;  // continue a half-applied revision
+  bool sql = false;     // print the script instead of running it
 };
 
 int cmd_init(Context& ctx, const std::string& dir);

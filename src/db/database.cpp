@@ -33,6 +33,47 @@ std::string quote_conn_value(const std::string& value) {
   return out + "'";
 }
 
+std::string qualified_prefix(Backend backend, const std::string& schema,
+                             const std::string& prefix) {
+  if (backend != Backend::PostgreSQL || schema.empty()) return prefix;
+  return "\"" + schema + "\"." + prefix;
+}
+
+std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,
+                                         const std::string& schema) {
+  std::string real = backend == Backend::PostgreSQL ? "DOUBLE PRECISION"
+                     : backend == Backend::MySQL    ? "DOUBLE"
+                                                    : "REAL";
+  std::string big = backend == Backend::SQLite ? "INTEGER" : "BIGINT";
+  std::string log_id = backend == Backend::PostgreSQL ? "id BIGSERIAL PRIMARY KEY"
+                       : backend == Backend::MySQL    ? "id BIGINT AUTO_INCREMENT PRIMARY KEY"
+                                                      : "id INTEGER PRIMARY KEY AUTOINCREMENT";
+  std::string engine = backend == Backend::MySQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "";
+  std::vector<std::string> ddl;
+  if (backend == Backend::PostgreSQL && !schema.empty())
+    ddl.push_back("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
+                "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
+                "message TEXT NOT NULL, kind VARCHAR(10) NOT NULL, checksum CHAR(64) NOT NULL, "
+                "applied_at VARCHAR(32) NOT NULL, duration_ms " +
+                real + " NOT NULL, seq " + big + " NOT NULL)" + engine);
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "log (" + log_id +
+                ", at VARCHAR(32) NOT NULL, action VARCHAR(16) NOT NULL, revision VARCHAR(40), "
+                "outcome VARCHAR(10) NOT NULL, statement_no INTEGER, error TEXT, duration_ms " +
+                real + ")" + engine);
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
+                "seeds (name VARCHAR(255) PRIMARY KEY, checksum CHAR(64) NOT NULL, "
+                "applied_at VARCHAR(32) NOT NULL)" +
+                engine);
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
+                "progress (revision VARCHAR(40) PRIMARY KEY, direction VARCHAR(10) NOT NULL, "
+                "statement_no INTEGER NOT NULL, statements INTEGER NOT NULL, "
+                "state VARCHAR(10) NOT NULL, error TEXT, done_checksum CHAR(64) NOT NULL, "
+                "updated_at VARCHAR(32) NOT NULL)" +
+                engine);
+  return ddl;
+}
+
 bool Database::exists(const DatabaseUrl& url) {
   if (url.backend != Backend::SQLite || url.is_memory()) return true;
   return boost::filesystem::exists(url.path);

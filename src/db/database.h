@@ -43,6 +43,9 @@ class Database {
   static bool exists(const DatabaseUrl& url);
 
   virtual SqlDialect dialect() const = 0;
+  virtual Backend backend() const = 0;
+  // The configured bookkeeping schema (PostgreSQL), or empty.
+  virtual std::string schema() const { return {}; }
   // False where DDL commits implicitly (MySQL/MariaDB): revisions then run
   // statement by statement with their progress recorded.
   virtual bool transactional_ddl() const = 0;
@@ -57,7 +60,6 @@ class Database {
   // How to write the bookkeeping table `name` in SQL (schema-qualified where
   // a schema is configured).
   virtual std::string qualified(const std::string& name) const { return name; }
-  virtual std::vector<std::string> bookkeeping_ddl(const std::string& prefix) const = 0;
 
   // The run lock: taken once per run, released by release_lock() or when the
   // connection ends, never left behind by a crash. `notice` is called once if
@@ -86,15 +88,12 @@ namespace mig {
 // 'value' quoted for a libpq / SOCI MySQL connection string.
 std::string quote_conn_value(const std::string& value);
 
-// DDL of the table that tracks a revision running outside a transaction.
-inline std::string progress_ddl(const std::string& table_prefix, const std::string& int_type) {
-  return "CREATE TABLE IF NOT EXISTS " + table_prefix +
-         "progress (revision VARCHAR(40) PRIMARY KEY, direction VARCHAR(10) NOT NULL, "
-         "statement_no " +
-         int_type + " NOT NULL, statements " + int_type +
-         " NOT NULL, "
-         "state VARCHAR(10) NOT NULL, error TEXT, done_checksum CHAR(64) NOT NULL, "
-         "updated_at VARCHAR(32) NOT NULL)";
-}
+// The CREATE statements of the bookkeeping tables in one dialect.
+// `prefix` is already schema-qualified where a schema is used.
+std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& prefix,
+                                         const std::string& schema);
+
+// How the bookkeeping table prefix is written in SQL for this schema.
+std::string qualified_prefix(Backend backend, const std::string& schema, const std::string& prefix);
 
 }  // namespace mig

@@ -27,6 +27,7 @@ class MysqlDatabase : public Database {
   ~MysqlDatabase() override { mysql_rollback(conn_); }
 
   SqlDialect dialect() const override { return SqlDialect::MySQL; }
+  Backend backend() const override { return Backend::MySQL; }
   bool transactional_ddl() const override { return false; }
 
   long long execute(const std::string& sql) override {
@@ -53,27 +54,6 @@ class MysqlDatabase : public Database {
                  "AND table_name = :n",
         soci::use(name), soci::into(count);
     return count > 0;
-  }
-
-  std::vector<std::string> bookkeeping_ddl(const std::string& p) const override {
-    const std::string engine = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
-    return {
-        "CREATE TABLE IF NOT EXISTS " + p +
-            "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
-            "message TEXT NOT NULL, kind VARCHAR(10) NOT NULL, checksum CHAR(64) NOT NULL, "
-            "applied_at VARCHAR(32) NOT NULL, duration_ms DOUBLE NOT NULL, seq BIGINT NOT NULL)" +
-            engine,
-        "CREATE TABLE IF NOT EXISTS " + p +
-            "log (id BIGINT AUTO_INCREMENT PRIMARY KEY, at VARCHAR(32) NOT NULL, "
-            "action VARCHAR(16) NOT NULL, revision VARCHAR(40), outcome VARCHAR(10) NOT NULL, "
-            "statement_no INT, error TEXT, duration_ms DOUBLE)" +
-            engine,
-        "CREATE TABLE IF NOT EXISTS " + p +
-            "seeds (name VARCHAR(255) PRIMARY KEY, checksum CHAR(64) NOT NULL, "
-            "applied_at VARCHAR(32) NOT NULL)" +
-            engine,
-        progress_ddl(p, "INT") + engine,
-    };
   }
 
   void acquire_lock(const WaitNotice& notice) override {

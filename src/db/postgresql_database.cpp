@@ -25,8 +25,12 @@ class PostgresqlDatabase : public Database {
     try {
       session_ = std::make_unique<soci::session>(soci::postgresql, postgresql_conninfo(url));
     } catch (const soci::soci_error& e) {
-      throw OperationError("cannot connect to " + url.describe() + ": " +
-                           trim_end(e.get_error_message()));
+      std::string message = trim_end(e.get_error_message());
+      const std::string generic = "Cannot establish connection to the database.\n";
+      if (message.rfind(generic, 0) == 0) message = message.substr(generic.size());
+      for (char& c : message)
+        if (c == '\n') c = ' ';
+      throw OperationError("cannot connect to " + url.describe() + ": " + message);
     }
     conn_ = static_cast<soci::postgresql_session_backend*>(session_->get_backend())->conn_;
     execute("SET client_min_messages = warning");
@@ -42,6 +46,8 @@ class PostgresqlDatabase : public Database {
   }
 
   SqlDialect dialect() const override { return SqlDialect::PostgreSQL; }
+  Backend backend() const override { return Backend::PostgreSQL; }
+  std::string schema() const override { return options_.schema; }
   bool transactional_ddl() const override { return true; }
 
   long long execute(const std::string& sql) override {
@@ -69,30 +75,7 @@ class PostgresqlDatabase : public Database {
   }
 
   std::string qualified(const std::string& name) const override {
-    if (options_.schema.empty()) return name;
-    return "\"" + options_.schema + "\"." + name;
-  }
-
-  std::vector<std::string> bookkeeping_ddl(const std::string& prefix) const override {
-    std::string p = qualified(prefix);
-    std::vector<std::string> ddl;
-    if (!options_.schema.empty())
-      ddl.push_back("CREATE SCHEMA IF NOT EXISTS \"" + options_.schema + "\"");
-    ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
-                  "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
-                  "message TEXT NOT NULL, kind VARCHAR(10) NOT NULL, checksum CHAR(64) NOT NULL, "
-                  "applied_at VARCHAR(32) NOT NULL, duration_ms DOUBLE PRECISION NOT NULL, "
-                  "seq BIGINT NOT NULL)");
-    ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
-                  "log (id BIGSERIAL PRIMARY KEY, at VARCHAR(32) NOT NULL, "
-                  "action VARCHAR(16) NOT NULL, revision VARCHAR(40), "
-                  "outcome VARCHAR(10) NOT NULL, statement_no INTEGER, error TEXT, "
-                  "duration_ms DOUBLE PRECISION)");
-    ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
-                  "seeds (name VARCHAR(255) PRIMARY KEY, checksum CHAR(64) NOT NULL, "
-                  "applied_at VARCHAR(32) NOT NULL)");
-    ddl.push_back(progress_ddl(p, "INTEGER"));
-    return ddl;
+    return qualified_prefix(Backend::PostgreSQL, options_.schema, name);
   }
 
   void acquire_lock(const WaitNotice& notice) override {

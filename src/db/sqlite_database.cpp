@@ -35,6 +35,7 @@ class SqliteDatabase : public Database {
   }
 
   SqlDialect dialect() const override { return SqlDialect::SQLite; }
+  Backend backend() const override { return Backend::SQLite; }
   bool transactional_ddl() const override { return true; }
 
   long long execute(const std::string& sql) override {
@@ -53,24 +54,6 @@ class SqliteDatabase : public Database {
     session() << "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :n",
         soci::use(name), soci::into(count);
     return count > 0;
-  }
-
-  std::vector<std::string> bookkeeping_ddl(const std::string& p) const override {
-    return {
-        "CREATE TABLE IF NOT EXISTS " + p +
-            "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
-            "message TEXT NOT NULL, kind VARCHAR(10) NOT NULL, checksum CHAR(64) NOT NULL, "
-            "applied_at VARCHAR(32) NOT NULL, duration_ms REAL NOT NULL, "
-            "seq INTEGER NOT NULL)",
-        "CREATE TABLE IF NOT EXISTS " + p +
-            "log (id INTEGER PRIMARY KEY AUTOINCREMENT, at VARCHAR(32) NOT NULL, "
-            "action VARCHAR(16) NOT NULL, revision VARCHAR(40), outcome VARCHAR(10) NOT NULL, "
-            "statement_no INTEGER, error TEXT, duration_ms REAL)",
-        "CREATE TABLE IF NOT EXISTS " + p +
-            "seeds (name VARCHAR(255) PRIMARY KEY, checksum CHAR(64) NOT NULL, "
-            "applied_at VARCHAR(32) NOT NULL)",
-        progress_ddl(p, "INTEGER"),
-    };
   }
 
   void acquire_lock(const WaitNotice& notice) override {

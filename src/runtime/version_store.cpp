@@ -26,7 +26,8 @@ VersionStore::VersionStore(Database& db, std::string prefix)
 bool VersionStore::exists() { return db_.table_exists(prefix_ + "revisions"); }
 
 void VersionStore::ensure() {
-  for (const auto& ddl : db_.bookkeeping_ddl(prefix_)) db_.execute(ddl);
+  for (const auto& ddl : bookkeeping_ddl(db_.backend(), db_.qualified(prefix_), db_.schema()))
+    db_.execute(ddl);
 }
 
 std::vector<AppliedRevision> VersionStore::applied() {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "config/url.h"
 #include "harness.h"
 #include "test_database.h"
 
@@ -269,6 +270,70 @@ TEST_P(Backends, PasswordNeverAppearsInAnyOutput) {
   EXPECT_EQ(all.find("mig-test-pw"), std::string::npos) << all;
 }
 
+// Feeds a script to the database's own command-line client, stopping at the
+// first error.
+int run_client(const TestDatabase& db, const std::string& script) {
+  std::string cmd;
+  switch (db.kind()) {
+    case Kind::SQLite:
+      cmd = "sqlite3 -bail '" + db.name() + "' < '" + script + "'";
+      break;
+    case Kind::PostgreSQL:
+      cmd = "psql -X -q -v ON_ERROR_STOP=1 -d '" + db.url() + "' -f '" + script + "' >/dev/null";
+      break;
+    case Kind::MySQL: {
+      DatabaseUrl u = parse_url(db.url(), "test");
+      cmd = "mariadb --no-defaults --socket='" + u.host + "' -u'" + u.user + "' -p'" + u.password +
+            "' '" + u.database + "' < '" + script + "'";
+      break;
+    }
+  }
+  return std::system(cmd.c_str());
+}
+
+TEST_P(Backends, OfflineSqlLeavesTheDatabaseWhereUpgradeWould) {
+  chain();
+  p.write("migrations/a004.sql",
+          "-- mig:revision a004\n-- mig:parent a003\n-- mig:message it's data, \\ too\n"
+          "-- mig:kind data\n-- mig:upgrade\nINSERT INTO three VALUES (4);\n"
+          "UPDATE three SET id = 5 WHERE id = 4;\n-- mig:downgrade\nDELETE FROM three;\n");
+  p.revision("a005", "a004", "CREATE INDEX three_id ON three (id);",
+             "DROP INDEX three_id" + std::string(mysql() ? " ON three;" : ";"),
+             "-- mig:transaction off\n");
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+
+  TestDatabase other(GetParam(), p / "var/offline.db");
+  Result script = p.mig({"upgrade", "base:head", "--sql"}, {{"DATABASE_URL", other.url()}});
+  ASSERT_EQ(script.code, 0) << script.err;
+  EXPECT_FALSE(other.has_table("mig_revisions")) << "--sql FROM:TO must not touch the database";
+  p.write("up.sql", script.out);
+  ASSERT_EQ(run_client(other, p / "up.sql"), 0) << script.out;
+
+  EXPECT_EQ(other.tables(), db.tables());
+  const std::string rows =
+      "SELECT revision, parents, message, kind, checksum, seq FROM mig_revisions ORDER BY seq";
+  EXPECT_EQ(other.query(rows), db.query(rows));
+  EXPECT_EQ(other.query(rows).size(), 5u);
+  EXPECT_EQ(other.query("SELECT action, revision, outcome FROM mig_log ORDER BY id"), log());
+  EXPECT_EQ(other.query("SELECT id FROM three"), V{"5"});
+  Result status = p.mig({"status"}, {{"DATABASE_URL", other.url()}});
+  EXPECT_NE(status.out.find("up to date"), std::string::npos) << status.out;
+  EXPECT_EQ(status.out.find("edited"), std::string::npos) << status.out;
+
+  // Without FROM the start is read from the database: a downgrade script.
+  Result down = p.mig({"downgrade", "a001", "--sql"}, {{"DATABASE_URL", other.url()}});
+  ASSERT_EQ(down.code, 0) << down.err;
+  EXPECT_NE(down.out.find("downgrade a005:a001"), std::string::npos) << down.out;
+  p.write("down.sql", down.out);
+  ASSERT_EQ(run_client(other, p / "down.sql"), 0) << down.out;
+  ASSERT_EQ(mig({"downgrade", "a001"}).code, 0);
+  EXPECT_EQ(other.tables(), db.tables());
+  EXPECT_EQ(other.query(rows), db.query(rows));
+  EXPECT_NE(p.mig({"upgrade", "a001", "--sql"}, {{"DATABASE_URL", other.url()}})
+                .out.find("Nothing to do"),
+            std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(All, Backends,
                          ::testing::Values(Kind::SQLite, Kind::PostgreSQL, Kind::MySQL),
                          [](const auto& info) { return std::string(kind_name(info.param)); });
@@ -329,6 +394,64 @@ TEST_P(Servers, WaitRetriesTheFirstConnection) {
 
 INSTANTIATE_TEST_SUITE_P(All, Servers, ::testing::Values(Kind::PostgreSQL, Kind::MySQL),
                          [](const auto& info) { return std::string(kind_name(info.param)); });
+
+TEST(OfflineSql, NeedsNoDatabaseWithFromAndAsksForItWithout) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  std::string down = "postgresql://mig:mig-test-pw@127.0.0.1:1/app";
+  Result r = p.mig({"upgrade", "base:head", "--sql"}, {{"DATABASE_URL", down}});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("BEGIN;\nCREATE TABLE one (id INTEGER);\nINSERT INTO mig_revisions"),
+            std::string::npos)
+      << r.out;
+  Result no_from = p.mig({"upgrade", "head", "--sql"}, {{"DATABASE_URL", down}});
+  EXPECT_EQ(no_from.code, 1);
+  EXPECT_NE(no_from.err.find("FROM:head --sql"), std::string::npos) << no_from.err;
+  EXPECT_EQ(p.mig({"upgrade", "base:head"}).code, 2);  // FROM:TO only with --sql
+}
+
+TEST(Postgres, TransactionOffLetsCreateIndexConcurrentlyRun) {
+  Project p;
+  TestDatabase db(Kind::PostgreSQL, "");
+  std::map<std::string, std::string> env = {{"DATABASE_URL", db.url()}};
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.revision("a002", "a001", "CREATE INDEX CONCURRENTLY t_v ON t (v);",
+             "DROP INDEX CONCURRENTLY t_v;", "-- mig:transaction off\n");
+  Result r = p.mig({"upgrade"}, env);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(db.query("SELECT indexname FROM pg_indexes WHERE tablename = 't'"), V{"t_v"});
+  ASSERT_EQ(p.mig({"downgrade", "a001"}, env).code, 0);
+  EXPECT_EQ(db.query("SELECT count(*) FROM pg_indexes WHERE tablename = 't'"), V{"0"});
+
+  // Inside a transaction PostgreSQL refuses it, and the revision rolls back.
+  p.revision("a002", "a001", "CREATE INDEX CONCURRENTLY t_v ON t (v);",
+             "DROP INDEX CONCURRENTLY t_v;");
+  Result refused = p.mig({"upgrade"}, env);
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_NE(refused.err.find("cannot run inside a transaction block"), std::string::npos)
+      << refused.err;
+  EXPECT_EQ(db.query("SELECT revision FROM mig_revisions"), V{"a001"});
+}
+
+TEST(Postgres, BookkeepingTablesInAConfiguredSchema) {
+  Project p;
+  TestDatabase db(Kind::PostgreSQL, "");
+  p.write("mig.toml", "[database]\nschema = \"deploy\"\ntable_prefix = \"ver_\"\n");
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  std::map<std::string, std::string> env = {{"DATABASE_URL", db.url()}};
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  EXPECT_EQ(db.query("SELECT table_schema || '.' || table_name FROM information_schema.tables "
+                     "WHERE table_schema IN ('public', 'deploy') ORDER BY 1"),
+            (V{"deploy.ver_log", "deploy.ver_progress", "deploy.ver_revisions", "deploy.ver_seeds",
+               "public.one"}));
+  EXPECT_EQ(p.mig({"current"}, env).out, "a001 (head)  revision a001\n");
+  ASSERT_EQ(p.mig({"downgrade", "base"}, env).code, 0);
+  EXPECT_EQ(db.query("SELECT count(*) FROM deploy.ver_revisions"), V{"0"});
+  // A schema is refused where the database has none.
+  Result sqlite = p.mig({"--url", "sqlite:x.db", "current"});
+  EXPECT_EQ(sqlite.code, 2);
+  EXPECT_NE(sqlite.err.find("database.schema"), std::string::npos);
+}
 
 }  // namespace
 }  // namespace mig::e2e
