@@ -24,6 +24,7 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
 test: build
+	@./scripts/install-deps --test
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
 db-migrate: build

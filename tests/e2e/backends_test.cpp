@@ -6,36 +6,13 @@
 #include <chrono>
 #include <thread>
 
+#include "backend_fixture.h"
 #include "config/url.h"
-#include "harness.h"
-#include "test_database.h"
 
 namespace mig::e2e {
 namespace {
 
 using V = std::vector<std::string>;
-
-class Backends : public ::testing::TestWithParam<Kind> {
- protected:
-  Project p;
-  TestDatabase db{GetParam(), p / "var/mig.db"};
-
-  Result mig(const std::vector<std::string>& args, std::map<std::string, std::string> env = {}) {
-    env["DATABASE_URL"] = db.url();
-    return p.mig(args, env);
-  }
-  V applied() const { return db.query("SELECT revision FROM mig_revisions ORDER BY seq"); }
-  V log() const { return db.query("SELECT action, revision, outcome FROM mig_log ORDER BY id"); }
-  bool mysql() const { return GetParam() == Kind::MySQL; }
-
-  // a001 ← a002 ← a003, portable SQL.
-  void chain() {
-    p.revision("a001", "", "CREATE TABLE one (id INTEGER PRIMARY KEY);", "DROP TABLE one;");
-    p.revision("a002", "a001", "CREATE TABLE two (id INTEGER);\nINSERT INTO two VALUES (2);",
-               "DROP TABLE two;");
-    p.revision("a003", "a002", "CREATE TABLE three (id INTEGER);", "DROP TABLE three;");
-  }
-};
 
 TEST_P(Backends, UpgradeHeadAppliesAndRecordsEverything) {
   chain();
@@ -334,9 +311,7 @@ TEST_P(Backends, OfflineSqlLeavesTheDatabaseWhereUpgradeWould) {
             std::string::npos);
 }
 
-INSTANTIATE_TEST_SUITE_P(All, Backends,
-                         ::testing::Values(Kind::SQLite, Kind::PostgreSQL, Kind::MySQL),
-                         [](const auto& info) { return std::string(kind_name(info.param)); });
+INSTANTIATE_TEST_SUITE_P(All, Backends, ::testing::ValuesIn(all_backends()), backend_name);
 
 // Connection problems on the server backends: exit 1, host and database named,
 // password never shown.

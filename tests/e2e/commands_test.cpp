@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "harness.h"
+#include "backend_fixture.h"
 
 namespace mig::e2e {
 namespace {
@@ -95,30 +95,34 @@ TEST(Revision, FileNameTemplateFromConfig) {
   EXPECT_TRUE(std::regex_match(name, std::regex(R"(make_it_so_[0-9a-f]{12}\.sql)"))) << name;
 }
 
-TEST(Current, BaseThenRevision) {
-  Project p;
+using Commands = Backends;
+
+TEST_P(Commands, CurrentFromBaseToHead) {
   p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
   p.revision("a002", "a001", "SELECT 1;", "SELECT 1;");
-  Result before = p.mig({"current"});
-  EXPECT_EQ(before.code, 0);
+  Result before = mig({"current"});
+  EXPECT_EQ(before.code, 0) << before.err;
   EXPECT_NE(before.out.find("base"), std::string::npos);
-  EXPECT_FALSE(boost::filesystem::exists(p.db())) << "reading must not create the database";
-  ASSERT_EQ(p.mig({"upgrade", "a001"}).code, 0);
-  EXPECT_EQ(p.mig({"current"}).out, "a001  revision a001\n");
-  ASSERT_EQ(p.mig({"upgrade"}).code, 0);
-  EXPECT_EQ(p.mig({"current"}).out, "a002 (head)  revision a002\n");
-  json j = json::parse(p.mig({"--json", "current"}).out);
+  EXPECT_FALSE(db.has_table("mig_revisions")) << "reading must not create anything";
+  if (GetParam() == Kind::SQLite) {
+    EXPECT_FALSE(boost::filesystem::exists(p.db())) << "nor the SQLite file";
+  }
+  ASSERT_EQ(mig({"upgrade", "a001"}).code, 0);
+  EXPECT_EQ(mig({"current"}).out, "a001  revision a001\n");
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+  EXPECT_EQ(mig({"current"}).out, "a002 (head)  revision a002\n");
+  json j = json::parse(mig({"--json", "current"}).out);
   EXPECT_EQ(j["current"][0]["id"], "a002");
   EXPECT_EQ(j["current"][0]["head"], true);
+  EXPECT_EQ(j["database"].get<std::string>().find("mig-test-pw"), std::string::npos);
 }
 
-TEST(Status, PendingEditedMissing) {
-  Project p;
+TEST_P(Commands, StatusShowsPendingEditedAndMissing) {
   p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
   p.revision("a002", "a001", "CREATE TABLE u (v INTEGER);", "DROP TABLE u;");
   p.revision("a003", "a002", "SELECT 1;", "SELECT 1;", "-- mig:kind data\n");
-  ASSERT_EQ(p.mig({"upgrade", "a002"}).code, 0);
-  Result s = p.mig({"status"});
+  ASSERT_EQ(mig({"upgrade", "a002"}).code, 0);
+  Result s = mig({"status"});
   ASSERT_EQ(s.code, 0) << s.err;
   EXPECT_NE(s.out.find("current:  a002"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("pending:  1 revision(s)"), std::string::npos) << s.out;
@@ -126,20 +130,20 @@ TEST(Status, PendingEditedMissing) {
 
   // A comment change is not an edit; an SQL change is.
   p.revision("a001", "", "-- reworded\nCREATE TABLE t (v INTEGER);", "DROP TABLE t;");
-  EXPECT_EQ(p.mig({"status"}).out.find("edited"), std::string::npos);
+  EXPECT_EQ(mig({"status"}).out.find("edited"), std::string::npos);
   p.revision("a001", "", "CREATE TABLE t (v INTEGER, w TEXT);", "DROP TABLE t;");
-  json j = json::parse(p.mig({"--json", "status"}).out);
+  json j = json::parse(mig({"--json", "status"}).out);
   ASSERT_EQ(j["edited"].size(), 1u);
   EXPECT_EQ(j["edited"][0]["id"], "a001");
   EXPECT_NE(j["edited"][0]["recorded_checksum"], j["edited"][0]["file_checksum"]);
   EXPECT_EQ(j["pending"][0]["id"], "a003");
 
   boost::filesystem::remove(p / "migrations/a003.sql");
-  ASSERT_EQ(p.mig({"stamp", "a002"}).code, 0);
+  ASSERT_EQ(mig({"stamp", "a002"}).code, 0);
   p.write("migrations/a002.sql", "");  // breaks the file: status must say so
-  EXPECT_EQ(p.mig({"status"}).code, 1);
+  EXPECT_EQ(mig({"status"}).code, 1);
   boost::filesystem::remove(p / "migrations/a002.sql");
-  Result missing = p.mig({"status"});
+  Result missing = mig({"status"});
   ASSERT_EQ(missing.code, 0) << missing.err;
   EXPECT_NE(missing.out.find("applied but missing"), std::string::npos) << missing.out;
   EXPECT_NE(missing.out.find("  a002"), std::string::npos) << missing.out;
@@ -152,26 +156,27 @@ TEST(Status, DoesNotPrintThePassword) {
   EXPECT_EQ((r.out + r.err).find("hunter2"), std::string::npos) << r.out << r.err;
 }
 
-TEST(History, MarksHeadCurrentDataAndRange) {
-  Project p;
+TEST_P(Commands, HistoryMarksHeadCurrentDataAndRange) {
   p.revision("a001", "", "SELECT 1;");
   p.revision("a002", "a001", "SELECT 1;", "", "-- mig:kind data\n");
   p.revision("a003", "a002", "SELECT 1;");
   p.revision("a004", "a003", "SELECT 1;");
-  ASSERT_EQ(p.mig({"upgrade", "a002"}).code, 0);
-  Result h = p.mig({"history"});
+  ASSERT_EQ(mig({"upgrade", "a002"}).code, 0);
+  Result h = mig({"history"});
   ASSERT_EQ(h.code, 0) << h.err;
   EXPECT_EQ(h.out,
             "a003 -> a004 (head), revision a004\n"
             "a002 -> a003, revision a003\n"
             "a001 -> a002 (current) (data), revision a002\n"
             "<base> -> a001, revision a001\n");
-  Result range = p.mig({"history", "--range", "a002:a003"});
+  Result range = mig({"history", "--range", "a002:a003"});
   EXPECT_EQ(range.out,
             "a002 -> a003, revision a003\na001 -> a002 (current) (data), revision a002\n");
-  EXPECT_EQ(p.mig({"history", "--range", "a003:"}).out.find("a002 (current)"), std::string::npos);
-  EXPECT_EQ(p.mig({"history", "--range", "nocolon"}).code, 2);
+  EXPECT_EQ(mig({"history", "--range", "a003:"}).out.find("a002 (current)"), std::string::npos);
+  EXPECT_EQ(mig({"history", "--range", "nocolon"}).code, 2);
 }
+
+INSTANTIATE_TEST_SUITE_P(All, Commands, ::testing::ValuesIn(all_backends()), backend_name);
 
 TEST(Show, PrintsOneRevisionInFull) {
   Project p;

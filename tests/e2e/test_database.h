@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@ namespace mig::e2e {
 enum class Kind { SQLite, PostgreSQL, MySQL };
 
 const char* kind_name(Kind kind);
+inline void PrintTo(Kind kind, std::ostream* os) { *os << kind_name(kind); }
 
 // The admin URL of the throw-away server for `kind`: MIG_TEST_PG_URL /
 // MIG_TEST_MYSQL_URL, else what tests/servers/ctl wrote. Throws if neither is
