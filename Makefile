@@ -40,12 +40,11 @@ db-downgrade: build
 	$(MIG) downgrade $(or $(to),-1)
 
 db-seed: build
-	@echo "db-seed: seed files are not supported yet (planned: mig seed, issue #4)" >&2
-	@exit 1
+	$(MIG) seed
 
 db-revision: build
-	@test -n "$(m)" || { echo 'usage: make db-revision m="what it does" [kind=data]' >&2; exit 2; }
-	$(MIG) revision "$(m)" $(if $(kind),--kind $(kind))
+	@test -n "$(m)" || { echo 'usage: make db-revision m="what it does" [kind=data|seed]' >&2; exit 2; }
+	$(MIG) revision "$(m)" $(if $(filter seed,$(kind)),--seed,$(if $(kind),--kind $(kind)))
 
 fuzz:
 	@./scripts/install-deps --fuzz

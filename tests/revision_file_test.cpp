@@ -75,6 +75,17 @@ TEST(RevisionFile, StatementBlockAndBom) {
   EXPECT_EQ(r.upgrade[0].line, 4);
 }
 
+TEST(RevisionFile, BatchMarksTheNextStatementInDataRevisions) {
+  Revision r = parse(
+      "-- mig:revision abcd\n-- mig:kind data\n-- mig:upgrade\nSELECT 1;\n-- mig:batch\n"
+      "UPDATE t SET x = 1 WHERE id IN (SELECT id FROM t WHERE x = 0 LIMIT 10);\nSELECT 2;\n");
+  ASSERT_EQ(r.upgrade.size(), 3u);
+  EXPECT_FALSE(r.upgrade[0].batch);
+  EXPECT_TRUE(r.upgrade[1].batch);
+  EXPECT_FALSE(r.upgrade[2].batch);
+  EXPECT_TRUE(r.has_batches());
+}
+
 struct BadCase {
   const char* text;
   int line;
@@ -120,7 +131,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"-- mig:revision abcd\n-- mig:upgrade\n-- mig:parent ab12\n", 3,
                 "belongs in the header"},
         BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT 'x;\n", 3, "unterminated"},
-        BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT '\xff';\n", 3, "UTF-8"}));
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT '\xff';\n", 3, "UTF-8"},
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\n-- mig:batch\nUPDATE t SET x = 1;\n", 3,
+                "only for data revisions"},
+        BadCase{"-- mig:revision abcd\n-- mig:kind data\n-- mig:upgrade\n-- mig:batch\n", 4,
+                "must be followed by the statement"},
+        BadCase{"-- mig:revision abcd\n-- mig:kind data\n-- mig:upgrade\n-- mig:batch\n"
+                "-- mig:downgrade\n",
+                4, "must be followed by the statement"}));
 
 }  // namespace
 }  // namespace mig

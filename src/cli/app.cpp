@@ -46,6 +46,7 @@ int run_cli(int argc, char** argv) {
   revision->add_option("--template", rev.template_name,
                        "template NAME from templates/NAME.sql.mustache (default: the kind)");
   revision->add_option("--parent", rev.parents, "parent revision(s) instead of the current head");
+  revision->add_flag("--seed", rev.seed, "write a new seed file in seed/ instead");
   revision->callback([&] {
     if (rev.message.empty()) throw CLI::RequiredError("MESSAGE");
     action = [&] { return cmd_revision(ctx, rev); };
@@ -59,6 +60,11 @@ int run_cli(int argc, char** argv) {
                     "print the SQL script instead of running it (TARGET may be FROM:TO)");
   upgrade->add_flag("--resume", up.resume,
                     "continue a half-applied revision at its failed statement");
+  upgrade->add_flag("--schema-only", up.schema_only,
+                    "skip data revisions (for throw-away databases; see README)");
+  upgrade->add_option("--max-batches", up.max_batches,
+                      "most batches one -- mig:batch statement may take (default 100000)");
+  upgrade->add_flag("--seed", up.seed, "run the seed files after the upgrade");
   upgrade->callback([&] { action = [&] { return cmd_upgrade(ctx, up); }; });
 
   MigrateOptions down{"", false};
@@ -69,6 +75,8 @@ int run_cli(int argc, char** argv) {
                       "print the SQL script instead of running it (TARGET may be FROM:TO)");
   downgrade->add_flag("--resume", down.resume,
                       "continue a half-applied revision at its failed statement");
+  downgrade->add_option("--max-batches", down.max_batches,
+                        "most batches one -- mig:batch statement may take (default 100000)");
   downgrade->callback([&] { action = [&] { return cmd_downgrade(ctx, down); }; });
 
   app.add_subcommand("current", "show the revision(s) the database is at")->callback([&] {
@@ -96,6 +104,12 @@ int run_cli(int argc, char** argv) {
   auto* stamp = app.add_subcommand("stamp", "record TARGET as applied without running SQL");
   stamp->add_option("TARGET", stamp_target, "target revision")->required();
   stamp->callback([&] { action = [&] { return cmd_stamp(ctx, stamp_target); }; });
+
+  bool seed_force = false, seed_dry = false;
+  auto* seed = app.add_subcommand("seed", "run new and changed seed files from seed/");
+  seed->add_flag("--force", seed_force, "run every seed file, changed or not");
+  seed->add_flag("--dry-run", seed_dry, "list the seeds that would run");
+  seed->callback([&] { action = [&] { return cmd_seed(ctx, seed_force, seed_dry); }; });
 
   std::string resolve_rev;
   bool completed = false, reverted = false;

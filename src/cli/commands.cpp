@@ -1,17 +1,23 @@
 #include "cli/commands.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/filesystem.hpp>
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "runtime/migrator.h"
 #include "runtime/offline_script.h"
+#include "runtime/seeder.h"
 #include "script/revision_file.h"
+#include "script/seed_file.h"
 #include "script/templates.h"
 
 namespace fs = boost::filesystem;
@@ -40,7 +46,7 @@ std::vector<std::string> ids(const RevisionGraph& graph, const std::vector<int>&
 
 class CliReporter : public Reporter {
  public:
-  explicit CliReporter(Output& out) : out_(out) {}
+  explicit CliReporter(Output& out) : out_(out), tty_(isatty(STDOUT_FILENO)) {}
   void statement(const Revision&, size_t number, const Statement& st) override {
     out_.detail("    [" + std::to_string(number) + "] " + st.sql);
   }
@@ -49,11 +55,37 @@ class CliReporter : public Reporter {
                   rev.message + "  (" + format_ms(ms) + ")");
     ++count_;
   }
+  // On a terminal one line is redrawn as batches go; elsewhere (CI logs) a
+  // single summary line is written when the statement is done.
+  void batch_progress(const Revision&, size_t number, long long batches, long long rows,
+                      double seconds, bool done) override {
+    if (out_.verbosity() == Verbosity::Quiet || out_.json()) return;
+    auto now = std::chrono::steady_clock::now();
+    if (!done && (!tty_ || now - last_draw_ < std::chrono::milliseconds(100))) return;
+    last_draw_ = now;
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.0f", seconds > 0 ? rows / seconds : 0.0);
+    std::string text = "    [" + std::to_string(number) + "] batch " + std::to_string(batches) +
+                       ": " + std::to_string(rows) + " rows so far, " + rate + " rows/s";
+    if (done)
+      text = "    [" + std::to_string(number) + "] " + std::to_string(rows) + " rows in " +
+             std::to_string(batches) + " batches, " + rate + " rows/s";
+    if (tty_) {
+      std::cout << "\r\033[K" << text << (done ? "\n" : "") << std::flush;
+    } else {
+      out_.progress(text);
+    }
+  }
+  void skipped(const Revision& rev) override {
+    out_.progress("skip      " + rev.id + "  " + rev.message + "  (data, --schema-only)");
+  }
   int count() const { return count_; }
 
  private:
   Output& out_;
+  bool tty_;
   int count_ = 0;
+  std::chrono::steady_clock::time_point last_draw_{};
 };
 
 void warn_unknown(Context& ctx, const DatabaseState& state) {
@@ -101,7 +133,15 @@ void check_half_applied(Context& ctx, VersionStore& store, const RevisionGraph& 
   const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
   for (const Progress& p : store.progress()) {
     std::string text = half_applied_text(graph, p);
-    if (!resume)
+    int at = graph.find(p.revision);
+    bool batch_interrupted = false;
+    if (at >= 0 && p.state == "running" && p.direction == verb) {
+      const auto& sts = direction == Direction::Up ? graph.at(at).upgrade : graph.at(at).downgrade;
+      batch_interrupted = p.statement_no >= 1 &&
+                          p.statement_no <= static_cast<long long>(sts.size()) &&
+                          sts[p.statement_no - 1].batch;
+    }
+    if (!resume && !batch_interrupted)
       throw OperationError(text + "\n  fix the file and run `mig " + p.direction +
                            " --resume`, or settle it by hand and run `mig resolve " + p.revision +
                            " --completed` (or --reverted)");
@@ -116,7 +156,8 @@ void check_half_applied(Context& ctx, VersionStore& store, const RevisionGraph& 
       throw OperationError(text + "\n  cannot resume: statements 1-" +
                            std::to_string(p.statement_no - 1) +
                            " in the file are no longer the ones that ran");
-    ctx.out->progress("resuming " + p.revision + " at statement " + std::to_string(p.statement_no));
+    ctx.out->progress("resuming " + std::string(batch_interrupted ? "interrupted batched " : "") +
+                      p.revision + " at statement " + std::to_string(p.statement_no));
     migrator.resume(p.revision, p.statement_no);
   }
 }
@@ -161,18 +202,73 @@ int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
   return 0;
 }
 
+// Runs the seed files after an upgrade, or for `mig seed`; the lock is held.
+int seed_all(Context& ctx, Database& db, VersionStore& store, const RevisionGraph& graph,
+             const AppliedSet& applied, bool force, bool dry_run) {
+  auto seeds = load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
+  if (!dry_run) store.ensure();
+  auto recorded = store.seeds();
+  // Every requirement is checked before any seed runs. On refusal, commit
+  // what this run did so far (SQLite holds it in the run's transaction).
+  for (const SeedFile& seed : seeds) {
+    if (seed.requires_revision.empty() || !seed.runs_in(ctx.settings.environment)) continue;
+    int r = graph.find(seed.requires_revision);
+    std::string problem;
+    if (r < 0)
+      problem = seed.path + ":" + std::to_string(seed.requires_line) +
+                ": -- mig:requires names unknown revision " + seed.requires_revision;
+    else if (!applied[r])
+      problem = "seed " + seed.name + " requires revision " + graph.at(r).id + " (" +
+                graph.at(r).message + "), which is not applied yet; run `mig upgrade` first";
+    if (!problem.empty()) {
+      db.release_lock();
+      throw OperationError(problem + "; no seed was run");
+    }
+  }
+  int ran = 0, unchanged = 0;
+  for (const SeedFile& seed : seeds) {
+    SeedState state = seed_state(seed, recorded, ctx.settings.environment);
+    if (state == SeedState::OtherEnvironment) {
+      ctx.out->detail("skip seed " + seed.name + " (only for " + join(seed.environments, ", ") +
+                      ")");
+      continue;
+    }
+    if (state == SeedState::Applied && !force) {
+      ++unchanged;
+      ctx.out->detail("seed " + seed.name + " unchanged");
+      continue;
+    }
+    if (dry_run) {
+      ctx.out->data("would seed " + seed.name + "  (" + to_string(state) + ")");
+      continue;
+    }
+    double ms = run_seed(db, store, seed);
+    ++ran;
+    ctx.out->progress("seed      " + seed.name + "  (" + to_string(state) + ", " + format_ms(ms) +
+                      ")");
+  }
+  if (!dry_run)
+    ctx.out->progress("seeded " + std::to_string(ran) + " file(s); " + std::to_string(unchanged) +
+                      " unchanged");
+  return 0;
+}
+
 int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
   no_json(ctx, verb);
   if (opts.sql) return offline(ctx, opts, direction);
   if (opts.target.find(':') != std::string::npos)
     throw UsageError("FROM:TO targets are only for --sql");
+  if (opts.max_batches < 1) throw UsageError("--max-batches must be at least 1");
   RevisionGraph graph = load_graph(ctx.settings);
+  if (opts.seed) load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
   auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
   CliReporter reporter(*ctx.out);
   Migrator migrator(*db, store, graph, reporter);
+  migrator.skip_data(opts.schema_only);
+  migrator.max_batches(opts.max_batches);
   check_half_applied(ctx, store, graph, direction, opts.resume, migrator);
   DatabaseState state = read_state(store, graph);
   warn_unknown(ctx, state);
@@ -181,32 +277,37 @@ int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
                          " have no file: mig cannot tell where they sit or how to undo them");
   Plan plan = direction == Direction::Up ? plan_upgrade(graph, state.applied, opts.target)
                                          : plan_downgrade(graph, state.applied, opts.target);
-  if (plan.steps.empty()) {
-    db->release_lock();
-    ctx.out->progress(std::string("nothing to ") + verb + "; the database is at " +
-                      describe_current(graph, state.applied));
-    return 0;
+  AppliedSet after = state.applied;
+  for (const Step& s : plan.steps) {
+    bool skip = opts.schema_only && graph.at(s.revision).kind == RevisionKind::Data;
+    if (!skip) after[s.revision] = direction == Direction::Up;
   }
   if (opts.dry_run) {
     for (const Step& s : plan.steps) {
       const Revision& rev = graph.at(s.revision);
-      ctx.out->data(std::string("would ") + verb + " " + rev.id + "  " + rev.message + "  (" +
-                    rev.path + ")");
+      bool skip = opts.schema_only && rev.kind == RevisionKind::Data;
+      ctx.out->data(std::string(skip ? "would skip " : "would ") + verb + " " + rev.id + "  " +
+                    rev.message + "  (" + rev.path + ")");
     }
+    if (opts.seed) seed_all(ctx, *db, store, graph, after, opts.force_seed, true);
     db->release_lock();
     return 0;
   }
-  store.ensure();
-  auto start = std::chrono::steady_clock::now();
-  migrator.run(plan);
+  if (plan.steps.empty()) {
+    ctx.out->progress(std::string("nothing to ") + verb + "; the database is at " +
+                      describe_current(graph, state.applied));
+  } else {
+    store.ensure();
+    auto start = std::chrono::steady_clock::now();
+    migrator.run(plan);
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    ctx.out->progress(std::string(direction == Direction::Up ? "upgraded " : "downgraded ") +
+                      std::to_string(reporter.count()) + " revision(s) in " + format_ms(ms) +
+                      "; the database is at " + describe_current(graph, after));
+  }
+  if (opts.seed) seed_all(ctx, *db, store, graph, after, opts.force_seed, false);
   db->release_lock();
-  AppliedSet after = state.applied;
-  for (const Step& s : plan.steps) after[s.revision] = direction == Direction::Up;
-  double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  ctx.out->progress(std::string(direction == Direction::Up ? "upgraded " : "downgraded ") +
-                    std::to_string(reporter.count()) + " revision(s) in " + format_ms(ms) +
-                    "; the database is at " + describe_current(graph, after));
   return 0;
 }
 
@@ -290,6 +391,31 @@ int cmd_init(Context& ctx, const std::string& dir) {
   return 0;
 }
 
+// `mig revision MESSAGE --seed`: a new file in seed/ from the seed template.
+int new_seed(Context& ctx, const RevisionOptions& opts) {
+  const Settings& s = ctx.settings;
+  if (opts.kind != "schema" || !opts.parents.empty())
+    throw UsageError("--seed cannot be combined with --kind or --parent");
+  NewRevision nr;
+  nr.message = opts.message;
+  nr.kind = "seed";
+  nr.created = now_utc("%Y-%m-%dT%H:%M:%SZ");
+  nr.timestamp = now_utc("%Y%m%d%H%M%S");
+  std::string name = opts.template_name.empty() ? "seed" : opts.template_name;
+  std::string origin = s.templates_dir + "/" + name + ".sql.mustache";
+  std::string text = render_template(load_template(s.templates_dir, name), nr, origin);
+  try {
+    parse_seed(text, "new", origin + " (rendered)", dialect_of(s.url.backend));
+  } catch (const FileError& e) {
+    throw OperationError(std::string("template does not render a valid seed file: ") + e.what());
+  }
+  fs::create_directories(s.seed_dir);
+  fs::path file = fs::path(s.seed_dir) / (nr.timestamp + "_" + slugify(nr.message) + ".sql");
+  if (!write_new_file(file, text)) throw OperationError(file.string() + " already exists");
+  ctx.out->data("created " + file.string());
+  return 0;
+}
+
 int cmd_revision(Context& ctx, const RevisionOptions& opts) {
   no_json(ctx, "revision");
   std::string message = opts.message;
@@ -298,6 +424,7 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
   if (message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
   const Settings& s = ctx.settings;
+  if (opts.seed) return new_seed(ctx, opts);
   fs::create_directories(s.migrations_dir);
   RevisionGraph graph = load_graph(s);
 
@@ -483,6 +610,19 @@ int cmd_show(Context& ctx, const std::string& target) {
   return 0;
 }
 
+int cmd_seed(Context& ctx, bool force, bool dry_run) {
+  no_json(ctx, "seed");
+  RevisionGraph graph = load_graph(ctx.settings);
+  load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));  // parse first
+  auto db = connect(ctx.settings, ctx.out.get());
+  VersionStore store(*db, ctx.settings.table_prefix);
+  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  DatabaseState state = read_state(store, graph);
+  seed_all(ctx, *db, store, graph, state.applied, force, dry_run);
+  db->release_lock();
+  return 0;
+}
+
 int cmd_stamp(Context& ctx, const std::string& target) {
   no_json(ctx, "stamp");
   RevisionGraph graph = load_graph(ctx.settings);
@@ -519,6 +659,8 @@ int cmd_status(Context& ctx) {
   DatabaseState state;
   std::vector<LogEntry> log;
   std::vector<Progress> half;
+  std::map<std::string, std::string> recorded_seeds;
+  auto seeds = load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
   bool exists = Database::exists(ctx.settings.url);
   if (exists) {
     auto db = connect(ctx.settings, ctx.out.get());
@@ -526,6 +668,7 @@ int cmd_status(Context& ctx) {
     state = read_state(store, graph);
     log = store.log_entries();
     half = store.progress();
+    recorded_seeds = store.seeds();
   } else {
     state.applied.assign(graph.size(), false);
   }
@@ -541,8 +684,11 @@ int cmd_status(Context& ctx) {
   for (const auto& e : log)
     if (e.action == "upgrade" || e.action == "downgrade") last[e.revision] = e;
   std::vector<LogEntry> failed;
-  for (const auto& [id, e] : last)
+  std::set<std::string> skipped;
+  for (const auto& [id, e] : last) {
     if (e.outcome == "failed") failed.push_back(e);
+    if (e.outcome == "skipped") skipped.insert(id);
+  }
 
   if (ctx.out->json()) {
     json j;
@@ -581,6 +727,12 @@ int cmd_status(Context& ctx) {
                        {"error", x.error},
                        {"description", half_applied_text(graph, x)}});
     j["half_applied"] = h;
+    json sj = json::array();
+    for (const auto& seed : seeds)
+      sj.push_back(
+          json{{"name", seed.name},
+               {"state", to_string(seed_state(seed, recorded_seeds, ctx.settings.environment))}});
+    j["seeds"] = sj;
     ctx.out->data(j.dump(2));
     return 0;
   }
@@ -596,7 +748,10 @@ int cmd_status(Context& ctx) {
     o.data("pending:  " + std::to_string(pending.steps.size()) + " revision(s)");
     for (const Step& s : pending.steps) {
       const Revision& r = graph.at(s.revision);
-      o.data("  " + r.id + "  " + r.message + (r.kind == RevisionKind::Data ? "  (data)" : ""));
+      std::string mark = r.kind != RevisionKind::Data ? ""
+                         : skipped.count(r.id)        ? "  (data, skipped by --schema-only)"
+                                                      : "  (data)";
+      o.data("  " + r.id + "  " + r.message + mark);
     }
   }
   if (!edited.empty()) {
@@ -610,6 +765,14 @@ int cmd_status(Context& ctx) {
   if (!state.unknown.empty()) {
     o.data("applied but missing from " + ctx.settings.migrations_dir + ":");
     for (const auto& id : state.unknown) o.data("  " + id);
+  }
+  if (!seeds.empty()) {
+    o.data("seeds:");
+    for (const auto& seed : seeds) {
+      std::string state = to_string(seed_state(seed, recorded_seeds, ctx.settings.environment));
+      if (state == "changed") state = "changed since applied";
+      o.data("  " + seed.name + "  " + state);
+    }
   }
   if (!half.empty()) {
     o.data("half applied (resolve before going on):");

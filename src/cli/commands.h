@@ -11,6 +11,7 @@ namespace mig {
 // returns the exit code. Errors are thrown (UsageError, OperationError).
 
 struct RevisionOptions {
+  bool seed = false;  // write a seed file instead of a revision
   std::string message;
   std::string kind = "schema";
   std::string template_name;
@@ -20,8 +21,12 @@ struct RevisionOptions {
 struct MigrateOptions {
   std::string target;
   bool dry_run = false;
-  bool resume = false;  // continue a half-applied revision
-  bool sql = false;     // print the script instead of running it
+  bool resume = false;             // continue a half-applied revision
+  bool sql = false;                // print the script instead of running it
+  bool schema_only = false;        // upgrade: skip data revisions
+  long long max_batches = 100000;  // limit for each `-- mig:batch` statement
+  bool seed = false;               // upgrade: run the seed files afterwards
+  bool force_seed = false;
 };
 
 int cmd_init(Context& ctx, const std::string& dir);
@@ -36,6 +41,8 @@ int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);
 // Settles a half-applied revision by hand: `completed` records the step as
 // done, otherwise as never run.
+// Runs new and changed seed files (all with `force`).
+int cmd_seed(Context& ctx, bool force, bool dry_run);
 int cmd_resolve(Context& ctx, const std::string& revision, bool completed);
 
 // The mig.toml that `mig init` writes.

@@ -58,7 +58,7 @@ std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,
                 "applied_at VARCHAR(32) NOT NULL, duration_ms " +
                 real + " NOT NULL, seq " + big + " NOT NULL)" + engine);
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "log (" + log_id +
-                ", at VARCHAR(32) NOT NULL, action VARCHAR(16) NOT NULL, revision VARCHAR(40), "
+                ", at VARCHAR(32) NOT NULL, action VARCHAR(16) NOT NULL, revision VARCHAR(255), "
                 "outcome VARCHAR(10) NOT NULL, statement_no INTEGER, error TEXT, duration_ms " +
                 real + ")" + engine);
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +

@@ -36,10 +36,15 @@ Migrator::Migrator(Database& db, VersionStore& store, const RevisionGraph& graph
 void Migrator::run(const Plan& plan) {
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const Step& step = plan.steps[i];
-    if (graph_.at(step.revision).transactional && db_.transactional_ddl())
+    const Revision& rev = graph_.at(step.revision);
+    if (skip_data_ && rev.kind == RevisionKind::Data && step.direction == Direction::Up) {
+      store_.log({0, "", "upgrade", rev.id, "skipped", 0, "--schema-only", 0});
+      reporter_.skipped(rev);
+    } else if (rev.transactional && db_.transactional_ddl() && !rev.has_batches()) {
       run_step(step, i);
-    else
+    } else {
       run_tracked(step, i);
+    }
   }
 }
 
@@ -96,7 +101,10 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   auto start = Clock::now();
   size_t first = 1;
   if (rev.id == resume_revision_) first = static_cast<size_t>(resume_statement_);
-  db_.suspend_transaction();
+  // Only `transaction off` leaves SQLite's run transaction; batches there are
+  // savepoints inside it.
+  bool suspend = !rev.transactional;
+  if (suspend) db_.suspend_transaction();
   Progress p{rev.id,
              action(step.direction),
              static_cast<long long>(first),
@@ -105,10 +113,10 @@ void Migrator::run_tracked(const Step& step, size_t done) {
              "",
              done_checksum(sts, first - 1),
              ""};
-  if (first == 1)
-    store_.start_progress(p);
-  else
+  if (rev.id == resume_revision_)
     store_.update_progress(p);
+  else
+    store_.start_progress(p);
   for (size_t k = first; k <= sts.size(); ++k) {
     if (k != first) {
       p.statement_no = static_cast<long long>(k);
@@ -117,7 +125,10 @@ void Migrator::run_tracked(const Step& step, size_t done) {
     }
     reporter_.statement(rev, k, sts[k - 1]);
     try {
-      db_.execute(sts[k - 1].sql);
+      if (sts[k - 1].batch)
+        run_batches(rev, k, sts[k - 1]);
+      else
+        db_.execute(sts[k - 1].sql);
     } catch (const std::exception& e) {
       std::string error = error_text(e);
       std::string state;
@@ -140,11 +151,11 @@ void Migrator::run_tracked(const Step& step, size_t done) {
       }
       if (done)
         state += "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
-      db_.resume_transaction();
+      if (suspend) db_.resume_transaction();
       fail(step, k, error, state, ms_since(start));
     }
   }
-  db_.resume_transaction();
+  if (suspend) db_.resume_transaction();
   double ms = ms_since(start);
   db_.begin_step();
   if (step.direction == Direction::Up)
@@ -155,6 +166,33 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   store_.log({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
   db_.commit_step();
   reporter_.step_done(rev, step.direction, ms);
+}
+
+// Runs one statement again and again, each run its own unit of work, until it
+// changes no rows; batches already committed stay when a later one fails.
+long long Migrator::run_batches(const Revision& rev, size_t number, const Statement& st) {
+  auto start = Clock::now();
+  long long batches = 0, rows = 0;
+  for (;;) {
+    if (batches >= max_batches_)
+      throw OperationError("still changing rows after " + std::to_string(batches) +
+                           " batches (--max-batches); does its WHERE clause leave out the rows "
+                           "already done?");
+    db_.begin_step();
+    long long changed = 0;
+    try {
+      changed = db_.execute(st.sql);
+    } catch (...) {
+      db_.rollback_step();
+      throw;
+    }
+    db_.commit_step();
+    ++batches;
+    rows += changed;
+    double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    reporter_.batch_progress(rev, number, batches, rows, seconds, changed == 0);
+    if (changed == 0) return rows;
+  }
 }
 
 void Migrator::fail(const Step& step, size_t statement, const std::string& error,

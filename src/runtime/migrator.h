@@ -15,6 +15,11 @@ class Reporter {
   virtual ~Reporter() = default;
   virtual void statement(const Revision& rev, size_t number, const Statement& st) = 0;
   virtual void step_done(const Revision& rev, Direction direction, double ms) = 0;
+  // A `-- mig:batch` statement: called after every batch, and once with
+  // `done` when it changed no more rows.
+  virtual void batch_progress(const Revision& rev, size_t number, long long batches, long long rows,
+                              double seconds, bool done) = 0;
+  virtual void skipped(const Revision& rev) = 0;
 };
 
 // A revision failed. The message says which file, statement and error, and
@@ -37,6 +42,10 @@ class Migrator {
 
   // Before run(): continue a half-applied revision at this statement number.
   void resume(const std::string& revision, long long statement_no);
+  // Before run(): leave data revisions out (logged as skipped).
+  void skip_data(bool skip) { skip_data_ = skip; }
+  // Before run(): how many batches a `-- mig:batch` statement may take.
+  void max_batches(long long n) { max_batches_ = n; }
 
   // Records revisions as applied (or not) without running them.
   void stamp(const AppliedSet& from, const AppliedSet& to);
@@ -51,8 +60,12 @@ class Migrator {
   VersionStore& store_;
   const RevisionGraph& graph_;
   Reporter& reporter_;
+  long long run_batches(const Revision& rev, size_t number, const Statement& st);
+
   std::string resume_revision_;
   long long resume_statement_ = 0;
+  bool skip_data_ = false;
+  long long max_batches_ = 100000;
 };
 
 // Checksum of the first `count` statements: lets --resume prove that the

@@ -105,6 +105,25 @@ void VersionStore::log(const LogEntry& e) {
 
 namespace mig {
 
+std::map<std::string, std::string> VersionStore::seeds() {
+  std::map<std::string, std::string> out;
+  if (!db_.table_exists(prefix_ + "seeds")) return out;
+  std::string name, checksum;
+  soci::statement st = (db_.session().prepare << "SELECT name, checksum FROM " + table("seeds"),
+                        soci::into(name), soci::into(checksum));
+  st.execute();
+  while (st.fetch()) out[name] = checksum;
+  return out;
+}
+
+void VersionStore::record_seed(const std::string& name, const std::string& checksum) {
+  std::string at = utc_now();
+  db_.session() << "DELETE FROM " + table("seeds") + " WHERE name = :n", soci::use(name);
+  db_.session() << "INSERT INTO " + table("seeds") +
+                       " (name, checksum, applied_at) VALUES (:n, :c, :a)",
+      soci::use(name), soci::use(checksum), soci::use(at);
+}
+
 std::vector<Progress> VersionStore::progress() {
   std::vector<Progress> out;
   if (!db_.table_exists(prefix_ + "progress")) return out;

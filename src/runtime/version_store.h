@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,10 @@ class VersionStore {
   void add(const Revision& rev, double duration_ms);
   void remove(const std::string& id);
   void log(const LogEntry& entry);
+
+  // Applied seed files: name → checksum.
+  std::map<std::string, std::string> seeds();
+  void record_seed(const std::string& name, const std::string& checksum);
 
   std::vector<Progress> progress();
   void start_progress(const Progress& p);

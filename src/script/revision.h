@@ -28,6 +28,13 @@ struct Revision {
   int parent_line = 0;
   int depends_line = 0;
   std::string checksum;  // SHA-256 of the normalised upgrade statements
+
+  bool has_batches() const {
+    for (const auto* section : {&upgrade, &downgrade})
+      for (const auto& st : *section)
+        if (st.batch) return true;
+    return false;
+  }
 };
 
 }  // namespace mig

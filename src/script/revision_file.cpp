@@ -65,6 +65,7 @@ class RevisionParser {
     }
     if (rev_.id.empty()) fail(1, "missing -- mig:revision directive");
     if (section_ == Section::Header) fail(last_line_, "missing -- mig:upgrade section");
+    if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
     rev_.checksum = statements_checksum(rev_.upgrade);
     return std::move(rev_);
   }
@@ -78,6 +79,8 @@ class RevisionParser {
 
   void statement(Statement st) {
     last_line_ = st.line;
+    st.batch = batch_line_ != 0;
+    batch_line_ = 0;
     switch (section_) {
       case Section::Header:
         fail(st.line, "SQL before -- mig:upgrade; statements belong in a section");
@@ -92,7 +95,9 @@ class RevisionParser {
 
   void directive(const Directive& d) {
     last_line_ = d.line;
+    if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
     if (d.name == "upgrade" || d.name == "downgrade") return section(d);
+    if (d.name == "batch") return batch(d);
     static const std::set<std::string> header = {"revision", "parent",      "message", "created",
                                                  "kind",     "transaction", "depends"};
     if (!header.count(d.name)) fail(d.line, "unknown directive -- mig:" + d.name);
@@ -152,6 +157,15 @@ class RevisionParser {
     }
   }
 
+  void batch(const Directive& d) {
+    if (!d.args.empty()) fail(d.line, "-- mig:batch takes no arguments");
+    if (section_ == Section::Header)
+      fail(d.line, "-- mig:batch belongs before a statement in a section");
+    if (rev_.kind != RevisionKind::Data)
+      fail(d.line, "-- mig:batch is only for data revisions (-- mig:kind data)");
+    batch_line_ = d.line;
+  }
+
   std::vector<std::string> id_list(const Directive& d, const char* what) {
     auto ids = split_words(d.args);
     std::set<std::string> seen;
@@ -174,6 +188,7 @@ class RevisionParser {
   Section section_ = Section::Header;
   std::set<std::string> seen_;
   int last_line_ = 1;
+  int batch_line_ = 0;  // a `-- mig:batch` waiting for its statement
 };
 
 }  // namespace

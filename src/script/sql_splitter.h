@@ -15,6 +15,7 @@ struct Statement {
   std::string sql;         // as written, trimmed, without its terminator
   std::string normalized;  // comments removed, white space collapsed: checksums
   int line = 0;            // 1-based line of the statement's first character
+  bool batch = false;      // `-- mig:batch`: repeat until it changes no rows
 };
 
 // A `-- mig:NAME ARGS` comment standing on its own line between statements.

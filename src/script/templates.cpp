@@ -42,15 +42,25 @@ const char* kDataTemplate = R"(-- mig:revision {{id}}
 
 )";
 
+const char* kSeedTemplate = R"(-- Seed: {{message}}
+-- Created {{created}}. Runs after the schema is at head, and again whenever
+-- this file changes, so keep it idempotent: INSERT ... ON CONFLICT DO NOTHING
+-- (SQLite, PostgreSQL) or INSERT IGNORE (MySQL).
+-- Optional: "-- mig:env dev,test" limits it to those environments;
+-- "-- mig:requires REV" makes it wait until revision REV is applied.
+
+)";
+
 }  // namespace
 
 std::string builtin_template(const std::string& name) {
   if (name == "schema") return kSchemaTemplate;
   if (name == "data") return kDataTemplate;
+  if (name == "seed") return kSeedTemplate;
   return {};
 }
 
-std::vector<std::string> builtin_template_names() { return {"schema", "data"}; }
+std::vector<std::string> builtin_template_names() { return {"schema", "data", "seed"}; }
 
 std::string load_template(const std::string& templates_dir, const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos)

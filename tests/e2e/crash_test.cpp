@@ -15,8 +15,6 @@
 #include "harness.h"
 #include "test_database.h"
 
-extern char** environ;
-
 namespace mig::e2e {
 namespace {
 
@@ -24,37 +22,15 @@ constexpr int kRevisions = 200;
 constexpr int kTrials = 20;
 
 pid_t spawn_mig(const Project& p, const std::string& url, const std::vector<std::string>& args) {
-  std::vector<std::string> env_strings = {"DATABASE_URL=" + url, "PATH=/usr/bin:/bin"};
-  std::vector<char*> envp;
-  for (auto& e : env_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_strings = {MIG_BINARY, "--config", p / "mig.toml", "-q"};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_strings) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, MIG_BINARY, &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("posix_spawn failed");
-  return pid;
-}
-
-int wait_exit(pid_t pid) {
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::vector<std::string> full = {"-q"};
+  full.insert(full.end(), args.begin(), args.end());
+  return p.spawn(full, {{"DATABASE_URL", url}});
 }
 
 class Crash : public ::testing::TestWithParam<Kind> {};
 
 TEST_P(Crash, KilledRunsLeaveBookkeepingMatchingTheSchema) {
   Project p;
-  p.write("mig.toml", "[paths]\nmigrations = \"migrations\"\n");
   TestDatabase db(GetParam(), p / "var/mig.db");
   std::string parent;
   for (int i = 0; i < kRevisions; ++i) {

@@ -1,7 +1,12 @@
 #include "harness.h"
 
+#include <fcntl.h>
+#include <spawn.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
 
 #include <boost/filesystem.hpp>
 #include <cstdlib>
@@ -95,6 +100,42 @@ std::vector<Result> Project::mig_many(const std::vector<std::vector<std::string>
     results.push_back(r);
   }
   return results;
+}
+
+int Project::spawn(const std::vector<std::string>& args,
+                   const std::map<std::string, std::string>& env) const {
+  std::vector<std::string> env_strings = {"PATH=/usr/bin:/bin"};
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_strings = {MIG_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::string cwd = path();
+  pid_t pid = 0;
+  // posix_spawn has no chdir before Debian 13's glibc: run through `sh -c cd`.
+  std::vector<std::string> sh = {"/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", cwd};
+  for (auto& a : argv_strings) sh.push_back(a);
+  std::vector<char*> shv;
+  for (auto& a : sh) shv.push_back(a.data());
+  shv.push_back(nullptr);
+  int rc = posix_spawn(&pid, "/bin/sh", &actions, nullptr, shv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("posix_spawn failed");
+  return pid;
+}
+
+int wait_exit(int pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 WriteLock::WriteLock(const std::string& db_file) {

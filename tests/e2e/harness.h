@@ -43,6 +43,10 @@ class Project {
   std::vector<Result> mig_many(const std::vector<std::vector<std::string>>& commands,
                                const std::map<std::string, std::string>& env, int stagger_ms) const;
 
+  // Starts `mig ARGS` without waiting (output discarded); returns its pid.
+  int spawn(const std::vector<std::string>& args,
+            const std::map<std::string, std::string>& env = {}) const;
+
   // The default database file, var/mig.db.
   std::string db() const { return dir_ / "var/mig.db"; }
 
@@ -64,5 +68,12 @@ class WriteLock {
  private:
   sqlite3* db_ = nullptr;
 };
+
+}  // namespace mig::e2e
+
+namespace mig::e2e {
+
+// Waits for a spawned process; its exit code, or -1 if it was killed.
+int wait_exit(int pid);
 
 }  // namespace mig::e2e

@@ -1,0 +1,66 @@
+#include "runtime/seeder.h"
+
+#include <soci/soci.h>
+
+#include <chrono>
+
+#include "runtime/migrator.h"
+
+namespace mig {
+
+const char* to_string(SeedState state) {
+  switch (state) {
+    case SeedState::New:
+      return "new";
+    case SeedState::Changed:
+      return "changed";
+    case SeedState::Applied:
+      return "applied";
+    case SeedState::OtherEnvironment:
+      return "other environment";
+  }
+  return "?";
+}
+
+SeedState seed_state(const SeedFile& seed, const std::map<std::string, std::string>& recorded,
+                     const std::string& environment) {
+  if (!seed.runs_in(environment)) return SeedState::OtherEnvironment;
+  auto it = recorded.find(seed.name);
+  if (it == recorded.end()) return SeedState::New;
+  return it->second == seed.checksum ? SeedState::Applied : SeedState::Changed;
+}
+
+double run_seed(Database& db, VersionStore& store, const SeedFile& seed) {
+  auto start = std::chrono::steady_clock::now();
+  auto ms = [&] {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  size_t i = 0;
+  db.begin_step();
+  try {
+    for (; i < seed.statements.size(); ++i) db.execute(seed.statements[i].sql);
+    store.record_seed(seed.name, seed.checksum);
+    store.log({0, "", "seed", seed.name, "ok", 0, "", ms()});
+    db.commit_step();
+  } catch (const std::exception& e) {
+    std::string error = e.what();
+    if (auto* s = dynamic_cast<const soci::soci_error*>(&e)) error = s->get_error_message();
+    db.rollback_step();
+    long long number = i < seed.statements.size() ? static_cast<long long>(i + 1) : 0;
+    store.log({0, "", "seed", seed.name, "failed", number, error, ms()});
+    db.release_lock();
+    std::string msg = "seed " + seed.name + " failed";
+    if (number) {
+      const Statement& st = seed.statements[i];
+      msg += " at statement " + std::to_string(number) + " of " +
+             std::to_string(seed.statements.size()) + " (" + seed.path + ":" +
+             std::to_string(st.line) + ")\n  statement: " + st.sql;
+    }
+    msg += "\n  error: " + error + "\n  the seed was rolled back; seeds before it stay applied";
+    throw StepFailure(msg);
+  }
+  return ms();
+}
+
+}  // namespace mig
