@@ -119,8 +119,14 @@ TEST(SqlSplitter, NormalizedDropsCommentsAndCollapsesSpace) {
   auto a = split_statements("SELECT  1,\n\t'a  b' -- note\n", SqlDialect::SQLite, "t.sql");
   auto b = split_statements("SELECT 1, /* other */ 'a  b'", SqlDialect::SQLite, "t.sql");
   ASSERT_EQ(a.size(), 1u);
-  EXPECT_EQ(a[0].normalized, "SELECT 1, 'a  b'");
+  EXPECT_EQ(a[0].normalized, "SELECT 1,'a  b'");
   EXPECT_EQ(a[0].normalized, b[0].normalized);
+  auto c = split_statements("CREATE TABLE t (\n  id INT ,\n  v  TEXT\n)", SqlDialect::SQLite, "t");
+  auto d = split_statements("CREATE TABLE t(id INT, v TEXT)", SqlDialect::SQLite, "t");
+  EXPECT_EQ(c[0].normalized, d[0].normalized);
+  EXPECT_EQ(c[0].normalized, "CREATE TABLE t(id INT,v TEXT)");
+  auto e = split_statements("CREATE TABLE t(idINT, v TEXT)", SqlDialect::SQLite, "t");
+  EXPECT_NE(e[0].normalized, d[0].normalized);
 }
 
 TEST(SqlSplitter, DirectivesEndStatementsAndAreReturned) {

@@ -105,6 +105,12 @@ int run_cli(int argc, char** argv) {
   stamp->add_option("TARGET", stamp_target, "target revision")->required();
   stamp->callback([&] { action = [&] { return cmd_stamp(ctx, stamp_target); }; });
 
+  std::string rehash_rev;
+  auto* rehash =
+      app.add_subcommand("rehash", "accept the edited file of an applied revision (logged)");
+  rehash->add_option("REVISION", rehash_rev, "the applied revision whose file changed")->required();
+  rehash->callback([&] { action = [&] { return cmd_rehash(ctx, rehash_rev); }; });
+
   bool seed_force = false, seed_dry = false;
   auto* seed = app.add_subcommand("seed", "run new and changed seed files from seed/");
   seed->add_flag("--force", seed_force, "run every seed file, changed or not");

@@ -202,6 +202,31 @@ int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
   return 0;
 }
 
+// Applied revisions whose file changed since: (graph index, recorded checksum).
+std::vector<std::pair<int, std::string>> edited_revisions(const RevisionGraph& graph,
+                                                          const DatabaseState& state) {
+  std::vector<std::pair<int, std::string>> out;
+  for (const auto& row : state.rows) {
+    int i = graph.find(row.id);
+    if (i >= 0 && row.checksum != graph.at(i).checksum) out.emplace_back(i, row.checksum);
+  }
+  return out;
+}
+
+// Running on top of an applied revision whose SQL changed would leave the
+// database out of step with the files; the user must accept the edit first.
+void refuse_edited(const RevisionGraph& graph, const DatabaseState& state) {
+  auto edited = edited_revisions(graph, state);
+  if (edited.empty()) return;
+  std::string list;
+  for (const auto& [i, sum] : edited)
+    list += "\n  " + graph.at(i).id + "  " + graph.at(i).path + "  recorded " + sum.substr(0, 12) +
+            ", file now " + graph.at(i).checksum.substr(0, 12);
+  throw OperationError("applied revision(s) changed since they were applied:" + list +
+                       "\n  restore the file(s), or accept the change with `mig rehash " +
+                       graph.at(edited.front().first).id + "`");
+}
+
 // Runs the seed files after an upgrade, or for `mig seed`; the lock is held.
 int seed_all(Context& ctx, Database& db, VersionStore& store, const RevisionGraph& graph,
              const AppliedSet& applied, bool force, bool dry_run) {
@@ -272,6 +297,7 @@ int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   check_half_applied(ctx, store, graph, direction, opts.resume, migrator);
   DatabaseState state = read_state(store, graph);
   warn_unknown(ctx, state);
+  refuse_edited(graph, state);
   if (direction == Direction::Down && !state.unknown.empty())
     throw OperationError("cannot downgrade while applied revision(s) " + join(state.unknown, ", ") +
                          " have no file: mig cannot tell where they sit or how to undo them");
@@ -607,6 +633,34 @@ int cmd_show(Context& ctx, const std::string& target) {
   std::string text = o.str();
   text.pop_back();
   ctx.out->data(text);
+  return 0;
+}
+
+int cmd_rehash(Context& ctx, const std::string& revision) {
+  no_json(ctx, "rehash");
+  RevisionGraph graph = load_graph(ctx.settings);
+  int i = graph.resolve_id(revision);
+  const Revision& rev = graph.at(i);
+  auto db = connect(ctx.settings, ctx.out.get());
+  VersionStore store(*db, ctx.settings.table_prefix);
+  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  DatabaseState state = read_state(store, graph);
+  if (!state.applied[i]) throw OperationError("revision " + rev.id + " is not applied");
+  auto row = std::find_if(state.rows.begin(), state.rows.end(),
+                          [&](const AppliedRevision& r) { return r.id == rev.id; });
+  if (row->checksum == rev.checksum) {
+    db->release_lock();
+    ctx.out->progress(rev.id + " is unchanged; nothing to rehash");
+    return 0;
+  }
+  db->begin_step();
+  store.update_checksum(rev.id, rev.checksum);
+  store.log(
+      {0, "", "rehash", rev.id, "ok", 0, "checksum " + row->checksum + " -> " + rev.checksum, 0});
+  db->commit_step();
+  db->release_lock();
+  ctx.out->progress("rehashed " + rev.id + ": the edit of " + rev.path + " is accepted (checksum " +
+                    rev.checksum.substr(0, 12) + ")");
   return 0;
 }
 

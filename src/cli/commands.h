@@ -41,6 +41,8 @@ int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);
 // Settles a half-applied revision by hand: `completed` records the step as
 // done, otherwise as never run.
+// Accepts the edited file of an applied revision: records its new checksum.
+int cmd_rehash(Context& ctx, const std::string& revision);
 // Runs new and changed seed files (all with `force`).
 int cmd_seed(Context& ctx, bool force, bool dry_run);
 int cmd_resolve(Context& ctx, const std::string& revision, bool completed);

@@ -90,6 +90,11 @@ void VersionStore::remove(const std::string& id) {
   db_.session() << "DELETE FROM " + table("revisions") + " WHERE revision = :r", soci::use(id);
 }
 
+void VersionStore::update_checksum(const std::string& id, const std::string& checksum) {
+  db_.session() << "UPDATE " + table("revisions") + " SET checksum = :c WHERE revision = :r",
+      soci::use(checksum), soci::use(id);
+}
+
 void VersionStore::log(const LogEntry& e) {
   std::string at = e.at.empty() ? utc_now() : e.at;
   soci::indicator stmt_ind = e.statement_no ? soci::i_ok : soci::i_null;

@@ -61,6 +61,7 @@ class VersionStore {
 
   void add(const Revision& rev, double duration_ms);
   void remove(const std::string& id);
+  void update_checksum(const std::string& id, const std::string& checksum);
   void log(const LogEntry& entry);
 
   // Applied seed files: name → checksum.

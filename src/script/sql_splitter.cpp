@@ -17,6 +17,9 @@ bool is_tag_start(char c) {
   return std::isalpha(u) || c == '_' || u >= 0x80;
 }
 
+// White space next to these never matters, so checksums ignore it.
+bool hugs_space(char c) { return c == '(' || c == ')' || c == ',' || c == ';'; }
+
 std::string upper(std::string_view word) {
   std::string out(word);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -360,7 +363,7 @@ class Scanner {
       stmt_begin_ = start;
       stmt_line_ = line;
       norm_.clear();
-    } else if (space_pending_) {
+    } else if (space_pending_ && !hugs_space(norm_.back()) && !hugs_space(s_[start])) {
       norm_ += ' ';
     }
     space_pending_ = false;

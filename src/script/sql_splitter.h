@@ -13,7 +13,8 @@ enum class SqlDialect { SQLite, PostgreSQL, MySQL };
 
 struct Statement {
   std::string sql;         // as written, trimmed, without its terminator
-  std::string normalized;  // comments removed, white space collapsed: checksums
+  std::string normalized;  // comments removed, white space collapsed (and dropped
+                           // around parentheses and commas): for checksums
   int line = 0;            // 1-based line of the statement's first character
   bool batch = false;      // `-- mig:batch`: repeat until it changes no rows
 };

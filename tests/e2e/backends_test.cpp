@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "backend_fixture.h"
@@ -13,6 +14,7 @@ namespace mig::e2e {
 namespace {
 
 using V = std::vector<std::string>;
+using nlohmann::json;
 
 TEST_P(Backends, UpgradeHeadAppliesAndRecordsEverything) {
   chain();
@@ -172,6 +174,39 @@ TEST_P(Backends, HalfAppliedRevisionResumesOrResolves) {
   EXPECT_EQ(applied(), V{});
   EXPECT_EQ(log().back(), "resolve|a001|completed");
   EXPECT_EQ(mig({"resolve", "a001", "--reverted"}).code, 2);  // nothing left to resolve
+}
+
+TEST_P(Backends, EditedAppliedRevisionBlocksUntilRehashed) {
+  chain();
+  ASSERT_EQ(mig({"upgrade", "a002"}).code, 0);
+  // Rewording a comment or re-indenting is not an edit.
+  p.revision("a001", "", "-- the first table\nCREATE TABLE one (\n  id INTEGER PRIMARY KEY\n);",
+             "DROP TABLE one;");
+  ASSERT_EQ(mig({"upgrade", "a003"}).code, 0);
+  // Changing the SQL is.
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER PRIMARY KEY, x INTEGER);",
+             "DROP TABLE one;");
+  for (auto args : std::vector<V>{{"downgrade", "-1"}, {"upgrade"}}) {
+    Result r = mig(args);
+    EXPECT_EQ(r.code, 1) << args[0];
+    EXPECT_NE(r.err.find("changed since they were applied"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("a001  migrations/a001.sql  recorded "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("mig rehash a001"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(applied(), (V{"a001", "a002", "a003"}));
+  json status = json::parse(mig({"--json", "status"}).out);
+  ASSERT_EQ(status["edited"].size(), 1u);
+  EXPECT_EQ(status["edited"][0]["id"], "a001");
+
+  Result rehash = mig({"rehash", "a001"});
+  ASSERT_EQ(rehash.code, 0) << rehash.err;
+  EXPECT_EQ(log().back(), "rehash|a001|ok");
+  EXPECT_EQ(db.query("SELECT count(*) FROM mig_log WHERE action = 'rehash' AND error LIKE "
+                     "'checksum % -> %'"),
+            V{"1"});
+  EXPECT_TRUE(json::parse(mig({"--json", "status"}).out)["edited"].empty());
+  EXPECT_EQ(mig({"downgrade", "-1"}).code, 0);
+  EXPECT_NE(mig({"rehash", "a003"}).code, 0);  // not applied any more
 }
 
 TEST_P(Backends, StampAndDryRunRunNoSql) {
