@@ -28,7 +28,7 @@ int run_cli(int argc, char** argv) {
   app.add_option("--wait", ctx.global.wait, "keep retrying the first connection for up to SECONDS");
   app.add_flag("--json", ctx.global.json,
                "machine-readable output (current, heads, history, "
-               "status, show)");
+               "status, show, check)");
 
   std::function<int()> action;
 
@@ -104,6 +104,10 @@ int run_cli(int argc, char** argv) {
   auto* stamp = app.add_subcommand("stamp", "record TARGET as applied without running SQL");
   stamp->add_option("TARGET", stamp_target, "target revision")->required();
   stamp->callback([&] { action = [&] { return cmd_stamp(ctx, stamp_target); }; });
+
+  app.add_subcommand("check", "static checks for CI; with --url also the database")->callback([&] {
+    action = [&] { return cmd_check(ctx); };
+  });
 
   std::string rehash_rev;
   auto* rehash =

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "check/lint.h"
 #include "runtime/migrator.h"
 #include "runtime/offline_script.h"
 #include "runtime/seeder.h"
@@ -634,6 +635,65 @@ int cmd_show(Context& ctx, const std::string& target) {
   text.pop_back();
   ctx.out->data(text);
   return 0;
+}
+
+int cmd_check(Context& ctx) {
+  std::vector<Finding> findings;
+  std::unique_ptr<RevisionGraph> graph;
+  try {
+    graph = std::make_unique<RevisionGraph>(load_graph(ctx.settings));
+  } catch (const FileError& e) {
+    findings.push_back({"parse", e.path(), e.line(), "", e.what()});
+  } catch (const OperationError& e) {
+    findings.push_back({"graph", "", 0, "", e.what()});
+  }
+  if (graph) {
+    LintOptions options;
+    options.max_heads = ctx.settings.max_heads;
+    for (auto& f : lint(*graph, options)) findings.push_back(f);
+  }
+  // The database is checked only when one is named explicitly.
+  bool database = !ctx.global.url.empty() || std::getenv("DATABASE_URL");
+  if (graph && database) {
+    try {
+      DatabaseState state = read_state_if_exists(ctx.settings, *graph);
+      for (const auto& [i, sum] : edited_revisions(*graph, state))
+        findings.push_back(
+            {"edited", graph->at(i).path, graph->at(i).revision_line, graph->at(i).id,
+             "applied revision " + graph->at(i).id + " changed since (recorded " +
+                 sum.substr(0, 12) + ", file now " + graph->at(i).checksum.substr(0, 12) + ")"});
+      for (const auto& id : state.unknown)
+        findings.push_back(
+            {"missing", "", 0, id, "revision " + id + " is applied but no file defines it"});
+    } catch (const OperationError& e) {
+      findings.push_back({"database", "", 0, "", e.what()});
+    }
+  }
+  size_t revisions = graph ? graph->size() : 0;
+  if (ctx.out->json()) {
+    json list = json::array();
+    for (const auto& f : findings)
+      list.push_back(json{{"rule", f.rule},
+                          {"path", f.path},
+                          {"line", f.line},
+                          {"revision", f.revision},
+                          {"message", f.message}});
+    ctx.out->data(json{
+        {"ok", findings.empty()},
+        {"revisions", revisions},
+        {"database_checked", database && graph != nullptr},
+        {"findings",
+         list}}.dump(2));
+  } else {
+    for (const auto& f : findings) {
+      bool located = !f.path.empty() && f.rule != "parse";
+      ctx.out->data((located ? f.path + ":" + std::to_string(f.line) + ": " : "") + f.message);
+    }
+    ctx.out->progress("check: " + std::to_string(revisions) + " revision(s), " +
+                      std::to_string(findings.size()) + " problem(s)" +
+                      (database ? "" : " (files only; give --url to check a database too)"));
+  }
+  return findings.empty() ? 0 : 1;
 }
 
 int cmd_rehash(Context& ctx, const std::string& revision) {

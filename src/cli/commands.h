@@ -41,6 +41,9 @@ int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);
 // Settles a half-applied revision by hand: `completed` records the step as
 // done, otherwise as never run.
+// Static checks for CI (plus database checks when a database is given);
+// exit 1 when anything is found.
+int cmd_check(Context& ctx);
 // Accepts the edited file of an applied revision: records its new checksum.
 int cmd_rehash(Context& ctx, const std::string& revision);
 // Runs new and changed seed files (all with `force`).

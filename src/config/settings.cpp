@@ -51,7 +51,7 @@ namespace {
 // environment); empty optionals mean "not set here".
 struct Layer {
   std::optional<std::string> url, migrations, seed, templates, prefix, file_template, schema;
-  std::optional<int> lock_timeout;
+  std::optional<int> lock_timeout, max_heads;
 };
 
 class ConfigReader {
@@ -90,6 +90,14 @@ class ConfigReader {
             layer.templates = string_value(sn, name);
           else
             unknown(sn, name);
+        }
+      } else if (k == "check") {
+        for (const auto& [sk, sn] : section(node, prefix + k)) {
+          std::string name = prefix + k + "." + std::string(sk.str());
+          if (sk != "max_heads") unknown(sn, name);
+          if (!sn.is_integer() || sn.as_integer()->get() < 1 || sn.as_integer()->get() > 1000)
+            fail(sn, name + " must be a whole number from 1 to 1000");
+          layer.max_heads = static_cast<int>(sn.as_integer()->get());
         }
       } else if (k == "revision") {
         for (const auto& [sk, sn] : section(node, prefix + k)) {
@@ -145,6 +153,7 @@ void apply(const Layer& layer, Settings& s) {
   if (layer.schema) s.schema = *layer.schema;
   if (layer.file_template) s.file_template = *layer.file_template;
   if (layer.lock_timeout) s.lock_timeout = *layer.lock_timeout;
+  if (layer.max_heads) s.max_heads = *layer.max_heads;
 }
 
 std::string relative_to(const std::string& base, const std::string& p) {

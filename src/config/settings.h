@@ -29,6 +29,7 @@ struct Settings {
   std::string table_prefix = "mig_";
   std::string schema;     // PostgreSQL schema for the bookkeeping tables
   int wait_seconds = 0;   // --wait: keep retrying the first connection
+  int max_heads = 1;      // check.max_heads: how many heads `mig check` accepts
   int lock_timeout = 60;  // seconds
   std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
 };

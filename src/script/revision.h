@@ -22,7 +22,9 @@ struct Revision {
   bool transactional = true;  // false: `-- mig:transaction off`
   std::vector<Statement> upgrade;
   std::vector<Statement> downgrade;
-  bool has_downgrade = false;  // no section: the revision is irreversible
+  bool has_downgrade = false;          // no section: the revision is irreversible
+  bool declared_irreversible = false;  // `-- mig:irreversible`: no downgrade, on purpose
+  bool allow_destructive = false;      // `-- mig:allow destructive`
   std::string path;
   int revision_line = 0;
   int parent_line = 0;

@@ -66,6 +66,8 @@ class RevisionParser {
     if (rev_.id.empty()) fail(1, "missing -- mig:revision directive");
     if (section_ == Section::Header) fail(last_line_, "missing -- mig:upgrade section");
     if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
+    if (rev_.declared_irreversible && rev_.has_downgrade)
+      fail(downgrade_line_, "-- mig:irreversible revision has a -- mig:downgrade section");
     rev_.checksum = statements_checksum(rev_.upgrade);
     return std::move(rev_);
   }
@@ -98,8 +100,9 @@ class RevisionParser {
     if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
     if (d.name == "upgrade" || d.name == "downgrade") return section(d);
     if (d.name == "batch") return batch(d);
-    static const std::set<std::string> header = {"revision", "parent",      "message", "created",
-                                                 "kind",     "transaction", "depends"};
+    static const std::set<std::string> header = {"revision", "parent",       "message",
+                                                 "created",  "kind",         "transaction",
+                                                 "depends",  "irreversible", "allow"};
     if (!header.count(d.name)) fail(d.line, "unknown directive -- mig:" + d.name);
     if (section_ != Section::Header)
       fail(d.line, "-- mig:" + d.name + " belongs in the header, before -- mig:upgrade");
@@ -133,6 +136,13 @@ class RevisionParser {
         rev_.kind = RevisionKind::Data;
       else
         fail(d.line, "-- mig:kind must be 'schema' or 'data', not '" + d.args + "'");
+    } else if (d.name == "irreversible") {
+      if (!d.args.empty()) fail(d.line, "-- mig:irreversible takes no arguments");
+      rev_.declared_irreversible = true;
+    } else if (d.name == "allow") {
+      if (d.args != "destructive")
+        fail(d.line, "-- mig:allow takes 'destructive', not '" + d.args + "'");
+      rev_.allow_destructive = true;
     } else if (d.name == "transaction") {
       if (d.args == "off")
         rev_.transactional = false;
@@ -154,6 +164,7 @@ class RevisionParser {
       if (section_ == Section::Downgrade) fail(d.line, "-- mig:downgrade appears twice");
       section_ = Section::Downgrade;
       rev_.has_downgrade = true;
+      downgrade_line_ = d.line;
     }
   }
 
@@ -189,6 +200,7 @@ class RevisionParser {
   std::set<std::string> seen_;
   int last_line_ = 1;
   int batch_line_ = 0;  // a `-- mig:batch` waiting for its statement
+  int downgrade_line_ = 0;
 };
 
 }  // namespace

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "graph/revision_graph.h"
+
+namespace mig {
+
+// One problem `mig check` reports.
+struct Finding {
+  std::string rule;  // parse, heads, downgrade, destructive, database
+  std::string path;  // file, when there is one
+  int line = 0;
+  std::string revision;
+  std::string message;
+};
+
+struct LintOptions {
+  int max_heads = 1;
+};
+
+// What makes a statement destructive ("DROP TABLE", "DELETE without WHERE",
+// …), or empty. Reads the statement's words outside quotes and comments.
+std::string destructive_kind(const Statement& statement);
+
+// The static checks: head count, a downgrade for every schema revision (or
+// `-- mig:irreversible`), no destructive upgrade statement without
+// `-- mig:allow destructive`.
+std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options);
+
+}  // namespace mig
