@@ -28,7 +28,7 @@ int run_cli(int argc, char** argv) {
   app.add_option("--wait", ctx.global.wait, "keep retrying the first connection for up to SECONDS");
   app.add_flag("--json", ctx.global.json,
                "machine-readable output (current, heads, history, "
-               "status, show, check)");
+               "status, show, check, schema)");
 
   std::function<int()> action;
 
@@ -108,6 +108,14 @@ int run_cli(int argc, char** argv) {
   app.add_subcommand("check", "static checks for CI; with --url also the database")->callback([&] {
     action = [&] { return cmd_check(ctx); };
   });
+
+  app.add_subcommand("schema", "print the live schema in normalised form (mig's tables left out)")
+      ->callback([&] { action = [&] { return cmd_schema(ctx); }; });
+
+  app.add_subcommand("verify",
+                     "prove every revision round-trips on a scratch database (temporary SQLite "
+                     "file, or an empty --url)")
+      ->callback([&] { action = [&] { return cmd_verify(ctx); }; });
 
   std::string rehash_rev;
   auto* rehash =

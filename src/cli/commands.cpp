@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "check/lint.h"
+#include "db/schema.h"
 #include "runtime/migrator.h"
 #include "runtime/offline_script.h"
 #include "runtime/seeder.h"
@@ -203,6 +204,24 @@ int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
   return 0;
 }
 
+// Remembers the schema mig leaves behind, so `status` can tell drift.
+void save_snapshot(Context& ctx, Database& db, VersionStore& store) {
+  try {
+    store.save_snapshot(inspect_schema(db, ctx.settings.table_prefix).text());
+  } catch (const std::exception& e) {
+    ctx.out->warn(std::string("could not record the schema snapshot: ") + e.what());
+  }
+}
+
+// Drift: how the live schema differs from the snapshot mig last recorded
+// (empty when they agree or there is no snapshot yet).
+std::string schema_drift(Context& ctx, Database& db, VersionStore& store) {
+  std::string recorded = store.snapshot();
+  if (recorded.empty()) return {};
+  std::string live = inspect_schema(db, ctx.settings.table_prefix).text();
+  return live == recorded ? std::string() : diff_schemas(recorded, live);
+}
+
 // Applied revisions whose file changed since: (graph index, recorded checksum).
 std::vector<std::pair<int, std::string>> edited_revisions(const RevisionGraph& graph,
                                                           const DatabaseState& state) {
@@ -326,7 +345,13 @@ int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   } else {
     store.ensure();
     auto start = std::chrono::steady_clock::now();
-    migrator.run(plan);
+    try {
+      migrator.run(plan);
+    } catch (const StepFailure&) {
+      save_snapshot(ctx, *db, store);  // earlier revisions of the run did change it
+      throw;
+    }
+    save_snapshot(ctx, *db, store);
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     ctx.out->progress(std::string(direction == Direction::Up ? "upgraded " : "downgraded ") +
@@ -665,6 +690,14 @@ int cmd_check(Context& ctx) {
       for (const auto& id : state.unknown)
         findings.push_back(
             {"missing", "", 0, id, "revision " + id + " is applied but no file defines it"});
+      if (Database::exists(ctx.settings.url)) {
+        auto db = connect(ctx.settings);
+        VersionStore store(*db, ctx.settings.table_prefix);
+        std::string drift = schema_drift(ctx, *db, store);
+        if (!drift.empty())
+          findings.push_back(
+              {"drift", "", 0, "", "the schema changed outside mig since its last run:\n" + drift});
+      }
     } catch (const OperationError& e) {
       findings.push_back({"database", "", 0, "", e.what()});
     }
@@ -694,6 +727,109 @@ int cmd_check(Context& ctx) {
                       (database ? "" : " (files only; give --url to check a database too)"));
   }
   return findings.empty() ? 0 : 1;
+}
+
+json schema_json(const Schema& schema) {
+  json list = json::array();
+  for (const auto& o : schema.objects)
+    list.push_back(json{{"kind", o.kind}, {"name", o.name}, {"details", o.lines}});
+  return list;
+}
+
+// Output of verify: the revision lines, not every step's progress.
+class SilentReporter : public Reporter {
+ public:
+  void statement(const Revision&, size_t, const Statement&) override {}
+  void step_done(const Revision&, Direction, double) override {}
+  void batch_progress(const Revision&, size_t, long long, long long, double, bool) override {}
+  void skipped(const Revision&) override {}
+};
+
+int cmd_verify(Context& ctx) {
+  no_json(ctx, "verify");
+  RevisionGraph graph = load_graph(ctx.settings);
+  // Only --url names a scratch database: DATABASE_URL and mig.toml point at
+  // real ones, which verify must never touch.
+  DatabaseUrl url;
+  fs::path temp;
+  if (!ctx.global.url.empty()) {
+    url = ctx.settings.url;
+  } else {
+    temp = fs::temp_directory_path() / fs::unique_path("mig-verify-%%%%-%%%%");
+    fs::create_directories(temp);
+    url = parse_url("sqlite://" + (temp / "scratch.db").string(), "verify");
+  }
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      boost::system::error_code ec;
+      if (!dir.empty()) fs::remove_all(dir, ec);
+    }
+  } cleanup{temp};
+  Settings scratch = ctx.settings;
+  scratch.url = url;
+  auto db = connect(scratch, ctx.out.get());
+  VersionStore store(*db, ctx.settings.table_prefix);
+  if (!inspect_schema(*db, ctx.settings.table_prefix).objects.empty() || store.exists())
+    throw UsageError("--url: verify needs an empty scratch database, and " + url.describe() +
+                     " is not empty");
+  store.ensure();
+  ctx.out->progress("verifying " + std::to_string(graph.size()) + " revision(s) on " +
+                    url.describe());
+  SilentReporter reporter;
+  Migrator migrator(*db, store, graph, reporter);
+  auto start = std::chrono::steady_clock::now();
+  int verified = 0, skipped = 0;
+  auto step = [&](int r, Direction d) { migrator.run(Plan{{Step{r, d}}}); };
+  auto snapshot = [&] { return inspect_schema(*db, ctx.settings.table_prefix).text(); };
+  auto fail = [&](const Revision& r, const std::string& what, const std::string& a,
+                  const std::string& b) {
+    ctx.out->data("FAIL " + r.id + "  " + r.message + "  (" + r.path + ")\n  " + what +
+                  " (- expected, + found):\n" + diff_schemas(a, b));
+    ctx.out->data("verify: " + std::to_string(verified) + " verified, " + std::to_string(skipped) +
+                  " skipped, 1 failed");
+    return 1;
+  };
+  for (int r : graph.order()) {
+    const Revision& rev = graph.at(r);
+    std::string s0 = snapshot();
+    step(r, Direction::Up);
+    std::string s1 = snapshot();
+    if (!rev.has_downgrade) {
+      ++skipped;
+      ctx.out->data("skip " + rev.id + "  " + rev.message + "  (irreversible: upgraded only)");
+      continue;
+    }
+    step(r, Direction::Down);
+    std::string s2 = snapshot();
+    if (s2 != s0) return fail(rev, "its downgrade does not restore the schema", s0, s2);
+    step(r, Direction::Up);
+    std::string s3 = snapshot();
+    if (s3 != s1) return fail(rev, "upgrading again after the downgrade differs", s1, s3);
+    ++verified;
+    ctx.out->data("ok   " + rev.id + "  " + rev.message +
+                  (rev.kind == RevisionKind::Data ? "  (data)" : ""));
+  }
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  ctx.out->data("verify: " + std::to_string(verified) + " verified, " + std::to_string(skipped) +
+                " skipped, 0 failed, in " + format_ms(ms));
+  return 0;
+}
+
+int cmd_schema(Context& ctx) {
+  if (!Database::exists(ctx.settings.url))
+    throw OperationError(ctx.settings.url.describe() + " does not exist yet");
+  auto db = connect(ctx.settings, ctx.out.get());
+  Schema schema = inspect_schema(*db, ctx.settings.table_prefix);
+  if (ctx.out->json()) {
+    ctx.out->data(json{{"objects", schema_json(schema)}}.dump(2));
+  } else {
+    std::string text = schema.text();
+    if (!text.empty()) text.pop_back();
+    ctx.out->data(text.empty() ? "(no tables, views or triggers)" : text);
+  }
+  return 0;
 }
 
 int cmd_rehash(Context& ctx, const std::string& revision) {
@@ -758,6 +894,7 @@ int cmd_stamp(Context& ctx, const std::string& target) {
   store.ensure();
   CliReporter reporter(*ctx.out);
   Migrator(*db, store, graph, reporter).stamp(state.applied, to);
+  save_snapshot(ctx, *db, store);
   db->release_lock();
   for (size_t i = 0; i < graph.size(); ++i)
     if (to[i] != state.applied[i])
@@ -774,6 +911,7 @@ int cmd_status(Context& ctx) {
   std::vector<LogEntry> log;
   std::vector<Progress> half;
   std::map<std::string, std::string> recorded_seeds;
+  std::string drift;
   auto seeds = load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
   bool exists = Database::exists(ctx.settings.url);
   if (exists) {
@@ -783,6 +921,7 @@ int cmd_status(Context& ctx) {
     log = store.log_entries();
     half = store.progress();
     recorded_seeds = store.seeds();
+    drift = schema_drift(ctx, *db, store);
   } else {
     state.applied.assign(graph.size(), false);
   }
@@ -847,6 +986,7 @@ int cmd_status(Context& ctx) {
           json{{"name", seed.name},
                {"state", to_string(seed_state(seed, recorded_seeds, ctx.settings.environment))}});
     j["seeds"] = sj;
+    j["drift"] = json{{"detected", !drift.empty()}, {"diff", drift}};
     ctx.out->data(j.dump(2));
     return 0;
   }
@@ -887,6 +1027,12 @@ int cmd_status(Context& ctx) {
       if (state == "changed") state = "changed since applied";
       o.data("  " + seed.name + "  " + state);
     }
+  }
+  if (!drift.empty()) {
+    o.data("drift: the schema changed outside mig since its last run (- recorded, + live):");
+    std::string d = drift;
+    d.pop_back();
+    o.data(d);
   }
   if (!half.empty()) {
     o.data("half applied (resolve before going on):");

@@ -44,6 +44,11 @@ int cmd_stamp(Context& ctx, const std::string& target);
 // Static checks for CI (plus database checks when a database is given);
 // exit 1 when anything is found.
 int cmd_check(Context& ctx);
+// Proves every revision round-trips (upgrade, downgrade, upgrade) on a
+// scratch database: a temporary SQLite file, or --url if it is empty.
+int cmd_verify(Context& ctx);
+// Prints the live schema in mig's normalised form.
+int cmd_schema(Context& ctx);
 // Accepts the edited file of an applied revision: records its new checksum.
 int cmd_rehash(Context& ctx, const std::string& revision);
 // Runs new and changed seed files (all with `force`).

@@ -71,6 +71,10 @@ std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,
                 "state VARCHAR(10) NOT NULL, error TEXT, done_checksum CHAR(64) NOT NULL, "
                 "updated_at VARCHAR(32) NOT NULL)" +
                 engine);
+  std::string text = backend == Backend::MySQL ? "MEDIUMTEXT" : "TEXT";
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "schema (id INTEGER PRIMARY KEY, snapshot " +
+                text + " NOT NULL, checksum CHAR(64) NOT NULL, taken_at VARCHAR(32) NOT NULL)" +
+                engine);
   return ddl;
 }
 

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "script/checksum.h"
+
 namespace mig {
 
 std::string utc_now() {
@@ -127,6 +129,24 @@ void VersionStore::record_seed(const std::string& name, const std::string& check
   db_.session() << "INSERT INTO " + table("seeds") +
                        " (name, checksum, applied_at) VALUES (:n, :c, :a)",
       soci::use(name), soci::use(checksum), soci::use(at);
+}
+
+std::string VersionStore::snapshot() {
+  if (!db_.table_exists(prefix_ + "schema")) return {};
+  std::string text;
+  soci::indicator ind = soci::i_null;
+  db_.session() << "SELECT snapshot FROM " + table("schema") + " WHERE id = 1",
+      soci::into(text, ind);
+  return ind == soci::i_ok ? text : std::string();
+}
+
+void VersionStore::save_snapshot(const std::string& text) {
+  std::string at = utc_now();
+  std::string sum = sha256_hex(text);
+  db_.session() << "DELETE FROM " + table("schema") + " WHERE id = 1";
+  db_.session() << "INSERT INTO " + table("schema") +
+                       " (id, snapshot, checksum, taken_at) VALUES (1, :s, :c, :a)",
+      soci::use(text), soci::use(sum), soci::use(at);
 }
 
 std::vector<Progress> VersionStore::progress() {

@@ -68,6 +68,10 @@ class VersionStore {
   std::map<std::string, std::string> seeds();
   void record_seed(const std::string& name, const std::string& checksum);
 
+  // The schema as mig last left it (for drift detection); empty if none.
+  std::string snapshot();
+  void save_snapshot(const std::string& text);
+
   std::vector<Progress> progress();
   void start_progress(const Progress& p);
   void update_progress(const Progress& p);

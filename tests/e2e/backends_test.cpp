@@ -20,8 +20,8 @@ TEST_P(Backends, UpgradeHeadAppliesAndRecordsEverything) {
   chain();
   Result r = mig({"upgrade", "head"});
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(db.tables(),
-            (V{"mig_log", "mig_progress", "mig_revisions", "mig_seeds", "one", "three", "two"}));
+  EXPECT_EQ(db.tables(), (V{"mig_log", "mig_progress", "mig_revisions", "mig_schema", "mig_seeds",
+                            "one", "three", "two"}));
   EXPECT_EQ(applied(), (V{"a001", "a002", "a003"}));
   EXPECT_EQ(db.query("SELECT parents, message, kind, length(checksum) FROM mig_revisions "
                      "WHERE revision = 'a002'"),
@@ -238,7 +238,7 @@ TEST_P(Backends, EightConcurrentRunnersApplyEachRevisionOnce) {
   for (const auto& r : results) EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(db.query("SELECT count(*), count(DISTINCT revision) FROM mig_revisions"), V{"40|40"});
   EXPECT_EQ(db.query("SELECT count(*) FROM mig_log WHERE outcome = 'ok'"), V{"40"});
-  EXPECT_EQ(db.tables().size(), 40u + 4u);
+  EXPECT_EQ(db.tables().size(), 40u + 5u);
 }
 
 TEST_P(Backends, SecondRunnerWaitsForTheLockThenGivesUp) {
@@ -452,8 +452,8 @@ TEST(Postgres, BookkeepingTablesInAConfiguredSchema) {
   ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
   EXPECT_EQ(db.query("SELECT table_schema || '.' || table_name FROM information_schema.tables "
                      "WHERE table_schema IN ('public', 'deploy') ORDER BY 1"),
-            (V{"deploy.ver_log", "deploy.ver_progress", "deploy.ver_revisions", "deploy.ver_seeds",
-               "public.one"}));
+            (V{"deploy.ver_log", "deploy.ver_progress", "deploy.ver_revisions", "deploy.ver_schema",
+               "deploy.ver_seeds", "public.one"}));
   EXPECT_EQ(p.mig({"current"}, env).out, "a001 (head)  revision a001\n");
   ASSERT_EQ(p.mig({"downgrade", "base"}, env).code, 0);
   EXPECT_EQ(db.query("SELECT count(*) FROM deploy.ver_revisions"), V{"0"});

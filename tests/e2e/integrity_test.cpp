@@ -1,0 +1,142 @@
+// End-to-end: schema inspection, `mig verify` and drift, on every backend.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "backend_fixture.h"
+
+namespace mig::e2e {
+namespace {
+
+using nlohmann::json;
+using V = std::vector<std::string>;
+using Integrity = Backends;
+
+std::string trigger_sql(Kind kind) {
+  switch (kind) {
+    case Kind::SQLite:
+      return "CREATE TRIGGER one_audit AFTER INSERT ON one\nBEGIN\n  UPDATE one SET v = 1 WHERE "
+             "id = NEW.id;\nEND;";
+    case Kind::PostgreSQL:
+      return "CREATE FUNCTION one_audit_fn() RETURNS trigger AS $$ BEGIN RETURN NEW; END $$ "
+             "LANGUAGE plpgsql;\nCREATE TRIGGER one_audit BEFORE INSERT ON one FOR EACH ROW "
+             "EXECUTE FUNCTION one_audit_fn();";
+    case Kind::MySQL:
+      return "CREATE TRIGGER one_audit BEFORE INSERT ON one FOR EACH ROW SET NEW.v = 1;";
+  }
+  return {};
+}
+
+// a001 table, a002 index, a003 column, a004 trigger: each downgrade correct.
+void project(Project& p, Kind kind, const std::string& broken = "") {
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER PRIMARY KEY, v INTEGER);",
+             "DROP TABLE one;");
+  p.revision("a002", "a001", "CREATE INDEX one_v ON one (v);",
+             broken == "index"
+                 ? "SELECT 1;"
+                 : std::string("DROP INDEX one_v") + (kind == Kind::MySQL ? " ON one;" : ";"));
+  p.revision("a003", "a002", "ALTER TABLE one ADD COLUMN note VARCHAR(20);",
+             broken == "column" ? "SELECT 1;" : "ALTER TABLE one DROP COLUMN note;");
+  std::string drop_trigger = kind == Kind::PostgreSQL
+                                 ? "DROP TRIGGER one_audit ON one;\nDROP FUNCTION one_audit_fn();"
+                                 : "DROP TRIGGER one_audit;";
+  if (broken == "trigger") drop_trigger = kind == Kind::PostgreSQL ? "SELECT 1;" : "SELECT 1;";
+  p.revision("a004", "a003", trigger_sql(kind), drop_trigger);
+  p.revision("a005", "a004", "INSERT INTO one (id, v) VALUES (1, 2);", "DELETE FROM one;",
+             "-- mig:kind data\n");
+}
+
+TEST_P(Integrity, SchemaIsNormalisedAndTheSameForTheSameSchema) {
+  project(p, GetParam());
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+  Result s = mig({"schema"});
+  ASSERT_EQ(s.code, 0) << s.err;
+  EXPECT_EQ(s.out.find("mig_"), std::string::npos) << "bookkeeping tables are left out";
+  EXPECT_NE(s.out.find("table one\n  column id "), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find(GetParam() == Kind::PostgreSQL ? "column note character varying(20)"
+                                                      : "column note varchar(20)"),
+            std::string::npos)
+      << s.out;
+  EXPECT_NE(s.out.find("one_v"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("trigger one_audit"), std::string::npos) << s.out;
+  json j = json::parse(mig({"--json", "schema"}).out);
+  EXPECT_EQ(j["objects"][0]["name"], "one");
+
+  // A second database built the same way prints exactly the same.
+  TestDatabase other(GetParam(), p / "var/other.db");
+  ASSERT_EQ(p.mig({"upgrade"}, {{"DATABASE_URL", other.url()}}).code, 0);
+  EXPECT_EQ(p.mig({"schema"}, {{"DATABASE_URL", other.url()}}).out, s.out);
+}
+
+TEST_P(Integrity, VerifyPassesACorrectChain) {
+  project(p, GetParam());
+  TestDatabase scratch(GetParam(), p / "var/scratch.db");
+  Result r = mig({"--url", scratch.url(), "verify"});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("verify: 5 verified, 0 skipped, 0 failed"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok   a005  revision a005  (data)"), std::string::npos) << r.out;
+  // A scratch database that is not empty is refused.
+  Result again = mig({"--url", scratch.url(), "verify"});
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.err.find("is not empty"), std::string::npos) << again.err;
+}
+
+TEST_P(Integrity, VerifyCatchesDowngradesThatForgetSomething) {
+  for (std::string broken : {"index", "column", "trigger"}) {
+    Project q;
+    project(q, GetParam(), broken);
+    TestDatabase scratch(GetParam(), q / "var/scratch.db");
+    Result r = q.mig({"--url", scratch.url(), "verify"});
+    EXPECT_EQ(r.code, 1) << broken << "\n" << r.out << r.err;
+    std::string id = broken == "index" ? "a002" : broken == "column" ? "a003" : "a004";
+    EXPECT_NE(r.out.find("FAIL " + id), std::string::npos) << broken << "\n" << r.out;
+    EXPECT_NE(r.out.find("its downgrade does not restore the schema"), std::string::npos);
+    std::string missing = broken == "index"    ? "+   index"
+                          : broken == "column" ? "+   column note"
+                                               : "+ trigger one_audit";
+    EXPECT_NE(r.out.find(missing), std::string::npos) << broken << "\n" << r.out;
+    EXPECT_NE(r.out.find("1 failed"), std::string::npos);
+  }
+}
+
+TEST_P(Integrity, StatusAndCheckReportDriftButNotSeedData) {
+  project(p, GetParam());
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+  p.write("seed/10.sql", "INSERT INTO one (id, v) VALUES (7, 7);");
+  ASSERT_EQ(mig({"seed"}).code, 0);
+  EXPECT_EQ(mig({"status"}).out.find("drift"), std::string::npos);
+  EXPECT_EQ(mig({"check"}).code, 0);
+
+  db.execute("CREATE TABLE intruder (x INTEGER)");
+  db.execute(GetParam() == Kind::MySQL ? "ALTER TABLE one DROP INDEX one_v" : "DROP INDEX one_v");
+  Result s = mig({"status"});
+  EXPECT_NE(s.out.find("drift: the schema changed outside mig"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("+ table intruder"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("one_v"), std::string::npos) << s.out;
+  EXPECT_EQ(json::parse(mig({"--json", "status"}).out)["drift"]["detected"], true);
+  Result c = mig({"check"});
+  EXPECT_EQ(c.code, 1);
+  EXPECT_NE(c.out.find("the schema changed outside mig"), std::string::npos) << c.out;
+
+  // The next mig run records the schema it leaves: drift is then gone.
+  ASSERT_EQ(mig({"downgrade", "-1"}).code, 0);
+  EXPECT_EQ(mig({"status"}).out.find("drift"), std::string::npos);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, Integrity, ::testing::ValuesIn(all_backends()), backend_name);
+
+TEST(Verify, DefaultsToATemporarySqliteFileAndSkipsIrreversible) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  p.revision("a002", "a001", "CREATE TABLE two (id INTEGER);", "<none>");
+  Result r = p.mig({"verify"}, {{"DATABASE_URL", "sqlite:must-not-be-used.db"}});
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("skip a002  revision a002  (irreversible: upgraded only)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("verify: 1 verified, 1 skipped, 0 failed, in "), std::string::npos);
+  EXPECT_FALSE(boost::filesystem::exists(p / "must-not-be-used.db"));
+}
+
+}  // namespace
+}  // namespace mig::e2e
