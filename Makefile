@@ -10,7 +10,7 @@ FUZZ_DIR   ?= build-fuzz
 FUZZ_TIME  ?= 60
 
 .PHONY: all deps build test db-migrate db-status db-history db-downgrade db-seed \
-        db-revision fuzz format clean
+        db-graph db-revision fuzz format clean
 
 all: build
 
@@ -41,6 +41,13 @@ db-downgrade: build
 
 db-seed: build
 	$(MIG) seed
+
+db-graph: build
+	@./scripts/install-deps --graph
+	@mkdir -p var
+	$(MIG) history --format dot > var/history.dot
+	dot -Tpng var/history.dot -o var/history.png
+	@echo "wrote var/history.png"
 
 db-revision: build
 	@test -n "$(m)" || { echo 'usage: make db-revision m="what it does" [kind=data|seed]' >&2; exit 2; }

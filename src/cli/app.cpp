@@ -47,6 +47,8 @@ int run_cli(int argc, char** argv) {
                        "template NAME from templates/NAME.sql.mustache (default: the kind)");
   revision->add_option("--parent", rev.parents, "parent revision(s) instead of the current head");
   revision->add_flag("--seed", rev.seed, "write a new seed file in seed/ instead");
+  revision->add_option("--branch", rev.branch,
+                       "start a new base revision labelled NAME (targets NAME@head, NAME@+1)");
   revision->callback([&] {
     if (rev.message.empty()) throw CLI::RequiredError("MESSAGE");
     action = [&] { return cmd_revision(ctx, rev); };
@@ -86,10 +88,21 @@ int run_cli(int argc, char** argv) {
   app.add_subcommand("status", "current vs heads, pending, edited, missing and failed")
       ->callback([&] { action = [&] { return cmd_status(ctx); }; });
 
-  std::string range;
+  std::string range, format = "text";
   auto* history = app.add_subcommand("history", "list revisions from heads to base");
   history->add_option("--range", range, "only revisions between A and B, as A:B");
-  history->callback([&] { action = [&] { return cmd_history(ctx, range); }; });
+  history->add_option("--format", format,
+                      "text (default), graph (branch and merge lines) or dot (Graphviz)");
+  history->add_flag_callback(
+      "--graph", [&] { format = "graph"; }, "same as --format graph");
+  history->callback([&] { action = [&] { return cmd_history(ctx, range, format); }; });
+
+  std::vector<std::string> merge_revs;
+  std::string merge_message;
+  auto* merge = app.add_subcommand("merge", "write a merge revision joining heads");
+  merge->add_option("REVISION", merge_revs, "revisions to join (default: every head)");
+  merge->add_option("-m,--message", merge_message, "what the merge is for")->required();
+  merge->callback([&] { action = [&] { return cmd_merge(ctx, merge_revs, merge_message); }; });
 
   app.add_subcommand("heads", "list the heads of the revision graph")->callback([&] {
     action = [&] { return cmd_heads(ctx); };

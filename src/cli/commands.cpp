@@ -7,6 +7,7 @@
 #include <chrono>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -443,6 +444,18 @@ int cmd_init(Context& ctx, const std::string& dir) {
   return 0;
 }
 
+void graph_branch_is_new(const RevisionGraph& graph, const std::string& branch) {
+  try {
+    graph.branch_base(branch);
+  } catch (const UsageError&) {
+    return;
+  }
+  throw UsageError("--branch: there is already a branch labelled '" + branch +
+                   "'; add to it "
+                   "with --parent " +
+                   branch + "@head");
+}
+
 // `mig revision MESSAGE --seed`: a new file in seed/ from the seed template.
 int new_seed(Context& ctx, const RevisionOptions& opts) {
   const Settings& s = ctx.settings;
@@ -481,8 +494,17 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
   RevisionGraph graph = load_graph(s);
 
   NewRevision nr;
-  if (!opts.parents.empty()) {
-    for (const auto& p : opts.parents) nr.parents.push_back(graph.at(graph.resolve_id(p)).id);
+  nr.branch = opts.branch;
+  AppliedSet none(graph.size(), false);
+  if (!opts.branch.empty()) {
+    if (!opts.parents.empty())
+      throw UsageError("--branch starts a new base revision; it cannot have --parent");
+    graph_branch_is_new(graph, opts.branch);
+  } else if (!opts.parents.empty()) {
+    for (const auto& p : opts.parents)
+      for (int r : resolve_target(graph, none, p, Direction::Up))
+        nr.parents.push_back(graph.at(r).id);
+    if (nr.parents.empty()) throw UsageError("--parent names no revision");
   } else if (graph.heads().size() > 1) {
     throw UsageError("there are several heads (" + join(ids(graph, graph.heads()), ", ") +
                      "); pass --parent ID to choose one");
@@ -506,10 +528,10 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
     throw OperationError(std::string("template does not render a valid revision file: ") +
                          e.what());
   }
-  if (rendered.id != nr.id || rendered.parents != nr.parents)
+  if (rendered.id != nr.id || rendered.parents != nr.parents || rendered.branch != nr.branch)
     throw OperationError(origin +
                          ": the template must write -- mig:revision {{id}} and "
-                         "-- mig:parent {{parents}}");
+                         "-- mig:parent {{parents}} (and -- mig:branch {{branch}} for --branch)");
   if (std::string(to_string(rendered.kind)) != opts.kind)
     throw OperationError(origin + ": --kind " + opts.kind + " asked for, but the template writes " +
                          "a " + to_string(rendered.kind) + " revision");
@@ -569,7 +591,61 @@ int cmd_heads(Context& ctx) {
   return 0;
 }
 
-int cmd_history(Context& ctx, const std::string& range) {
+// Draws the graph like `git log --graph`: one lane per line of descent,
+// `|\` where a merge revision's parents split off, `|/` where lanes join.
+std::vector<std::string> draw_graph(const RevisionGraph& graph, const std::vector<int>& rows,
+                                    const std::function<std::string(int)>& mark,
+                                    const std::function<std::string(int)>& text) {
+  std::vector<std::string> out;
+  std::vector<int> lanes;
+  auto bars = [&](size_t from, size_t to) {
+    std::string s;
+    for (size_t i = from; i < to; ++i) s += "| ";
+    return s;
+  };
+  for (int rev : rows) {
+    auto it = std::find(lanes.begin(), lanes.end(), rev);
+    size_t col = it - lanes.begin();
+    if (it == lanes.end()) lanes.push_back(rev);
+    // Other lanes waiting for this revision join it first.
+    for (size_t j = lanes.size(); j-- > col + 1;) {
+      if (lanes[j] != rev) continue;
+      out.push_back(bars(0, j - 1) + "|/" + std::string(j + 1 < lanes.size() ? " " : "") +
+                    bars(j + 1, lanes.size()));
+      lanes.erase(lanes.begin() + j);
+    }
+    std::string line = bars(0, col) + mark(rev) + " " + bars(col + 1, lanes.size());
+    out.push_back(line + " " + text(rev));
+    const auto& parents = graph.parents(rev);
+    if (parents.empty()) {
+      lanes.erase(lanes.begin() + col);
+      continue;
+    }
+    lanes[col] = parents[0];
+    for (size_t k = 1; k < parents.size(); ++k) {
+      if (std::find(lanes.begin(), lanes.end(), parents[k]) != lanes.end()) continue;
+      lanes.insert(lanes.begin() + col + k, parents[k]);
+      out.push_back(bars(0, col) + "|\\" + std::string(col + k + 1 < lanes.size() ? " " : "") +
+                    bars(col + k + 1, lanes.size()));
+    }
+  }
+  return out;
+}
+
+std::string dot_quote(const std::string& s) {
+  std::string out = "\"";
+  for (size_t i = 0; i < s.size(); ++i) {
+    // Keep the "\n" line breaks we put in labels; escape everything else.
+    bool line_break = s[i] == '\\' && i + 1 < s.size() && s[i + 1] == 'n';
+    if (s[i] == '"' || (s[i] == '\\' && !line_break)) out += '\\';
+    out += s[i];
+  }
+  return out + "\"";
+}
+
+int cmd_history(Context& ctx, const std::string& range, const std::string& format) {
+  if (format != "text" && format != "graph" && format != "dot")
+    throw UsageError("--format must be text, graph or dot");
   RevisionGraph graph = load_graph(ctx.settings);
   DatabaseState state = read_state_if_exists(ctx.settings, graph, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
@@ -585,29 +661,91 @@ int cmd_history(Context& ctx, const std::string& range) {
       upper = graph.ancestors(resolve_target(graph, state.applied, b, Direction::Up), true);
   }
   const auto& heads = graph.heads();
-  json list = json::array();
+  auto is_head = [&](int i) { return std::find(heads.begin(), heads.end(), i) != heads.end(); };
+  auto is_current = [&](int i) {
+    return std::find(current.begin(), current.end(), i) != current.end();
+  };
+  std::vector<int> rows;
   const auto& order = graph.order();
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    int i = *it;
-    if (!lower[i] || !upper[i]) continue;
-    if (ctx.out->json()) {
-      list.push_back(revision_json(graph, i, state.applied, current));
-      continue;
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    if (lower[*it] && upper[*it]) rows.push_back(*it);
+
+  if (ctx.out->json()) {
+    json list = json::array();
+    for (int i : rows) list.push_back(revision_json(graph, i, state.applied, current));
+    ctx.out->data(list.dump(2));
+    return 0;
+  }
+  auto markers = [&](int i) {
+    const Revision& r = graph.at(i);
+    std::string m;
+    if (!r.branch.empty()) m += " (branch " + r.branch + ")";
+    if (is_head(i)) m += " (head)";
+    if (is_current(i)) m += " (current)";
+    if (r.parents.size() > 1) m += " (merge)";
+    if (graph.children(i).size() > 1) m += " (branchpoint)";
+    if (r.kind == RevisionKind::Data) m += " (data)";
+    if (!r.depends.empty()) m += " (depends " + join(r.depends, ", ") + ")";
+    return m;
+  };
+  if (format == "dot") {
+    std::string dot = "digraph mig {\n  rankdir=BT;\n  node [shape=box, fontname=\"monospace\"];\n";
+    for (int i : rows) {
+      const Revision& r = graph.at(i);
+      std::string attrs = "label=" + dot_quote(r.id + "\\n" + r.message + markers(i));
+      if (is_current(i))
+        attrs += ", style=filled, fillcolor=\"lightblue\"";
+      else if (state.applied[i])
+        attrs += ", style=filled, fillcolor=\"#e8f0e8\"";
+      if (is_head(i)) attrs += ", penwidth=2";
+      if (r.kind == RevisionKind::Data) attrs += ", shape=note";
+      dot += "  " + dot_quote(r.id) + " [" + attrs + "];\n";
     }
+    for (int i : rows) {
+      const Revision& r = graph.at(i);
+      for (const auto& p : r.parents)
+        if (lower[graph.find(p)] && upper[graph.find(p)])
+          dot += "  " + dot_quote(p) + " -> " + dot_quote(r.id) + ";\n";
+      for (const auto& d : r.depends)
+        if (lower[graph.find(d)] && upper[graph.find(d)])
+          dot += "  " + dot_quote(d) + " -> " + dot_quote(r.id) +
+                 " [style=dashed, label=\"depends\"];\n";
+    }
+    ctx.out->data(dot + "}");
+    return 0;
+  }
+  if (format == "graph") {
+    auto mark = [&](int i) {
+      return std::string(is_current(i) ? "@" : state.applied[i] ? "*" : "o");
+    };
+    auto text = [&](int i) { return graph.at(i).id + markers(i) + ", " + graph.at(i).message; };
+    for (const auto& line : draw_graph(graph, rows, mark, text)) ctx.out->data(line);
+    return 0;
+  }
+  for (int i : rows) {
     const Revision& r = graph.at(i);
     std::string line = (r.parents.empty() ? "<base>" : join(r.parents, ", ")) + " -> " + r.id;
-    if (std::find(heads.begin(), heads.end(), i) != heads.end()) line += " (head)";
-    if (std::find(current.begin(), current.end(), i) != current.end()) line += " (current)";
-    if (r.parents.size() > 1) line += " (merge)";
-    if (graph.children(i).size() > 1) line += " (branchpoint)";
-    if (r.kind == RevisionKind::Data) line += " (data)";
-    if (!r.depends.empty()) line += " (depends " + join(r.depends, ", ") + ")";
-    ctx.out->data(line + ", " + r.message);
+    ctx.out->data(line + markers(i) + ", " + r.message);
     ctx.out->detail("    " + r.path + (r.created.empty() ? "" : "  created " + r.created) +
                     (state.applied[i] ? "  applied" : "  pending"));
   }
-  if (ctx.out->json()) ctx.out->data(list.dump(2));
   return 0;
+}
+
+int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message) {
+  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionOptions opts;
+  opts.message = message;
+  opts.template_name = "merge";
+  if (revisions.empty()) {
+    for (int h : graph.heads()) opts.parents.push_back(graph.at(h).id);
+  } else {
+    opts.parents = revisions;
+  }
+  if (opts.parents.size() < 2)
+    throw UsageError(revisions.empty() ? "there is only one head; nothing to merge"
+                                       : "a merge needs at least two revisions");
+  return cmd_revision(ctx, opts);
 }
 
 int cmd_show(Context& ctx, const std::string& target) {

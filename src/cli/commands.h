@@ -16,6 +16,7 @@ struct RevisionOptions {
   std::string kind = "schema";
   std::string template_name;
   std::vector<std::string> parents;
+  std::string branch;  // start a new labelled base
 };
 
 struct MigrateOptions {
@@ -35,7 +36,9 @@ int cmd_upgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_current(Context& ctx);
 int cmd_status(Context& ctx);
-int cmd_history(Context& ctx, const std::string& range);
+int cmd_history(Context& ctx, const std::string& range, const std::string& format);
+// A merge revision joining `revisions` (default: every head).
+int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message);
 int cmd_heads(Context& ctx);
 int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);

@@ -18,6 +18,15 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
     sorted_ids_.emplace_back(r.id, i);
   }
   std::sort(sorted_ids_.begin(), sorted_ids_.end());
+  for (int i = 0; i < static_cast<int>(revisions_.size()); ++i) {
+    const Revision& r = revisions_[i];
+    if (r.branch.empty()) continue;
+    auto [it, inserted] = branches_.emplace(r.branch, i);
+    if (!inserted)
+      throw FileError(r.path, r.revision_line,
+                      "branch label '" + r.branch + "' is also on " + revisions_[it->second].id +
+                          " (" + revisions_[it->second].path + ")");
+  }
   link();
   sort_topologically();
 }
@@ -113,6 +122,27 @@ int RevisionGraph::resolve_id(const std::string& prefix) const {
     throw UsageError("revision prefix '" + prefix + "' is ambiguous; it matches:" + list);
   }
   return found;
+}
+
+namespace {
+std::vector<bool> closure(const std::vector<std::vector<int>>& edges, const std::vector<int>& from,
+                          bool include_self);
+}  // namespace
+
+int RevisionGraph::branch_base(const std::string& name) const {
+  auto it = branches_.find(name);
+  if (it == branches_.end()) {
+    std::string known;
+    for (const auto& [label, i] : branches_) known += (known.empty() ? "" : ", ") + label;
+    throw UsageError("no branch labelled '" + name + "'" +
+                     (known.empty() ? std::string(" (there are no branch labels)")
+                                    : " (labels: " + known + ")"));
+  }
+  return it->second;
+}
+
+std::vector<bool> RevisionGraph::branch_members(const std::string& name) const {
+  return closure(children_, {branch_base(name)}, true);
 }
 
 namespace {

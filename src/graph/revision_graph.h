@@ -37,6 +37,12 @@ class RevisionGraph {
   // Revisions without parents, ordered by id.
   const std::vector<int>& bases() const { return bases_; }
 
+  // The base revision labelled `-- mig:branch NAME`; UsageError if none.
+  int branch_base(const std::string& name) const;
+  // Revisions of a labelled branch: its base and its children's children
+  // (parent links only).
+  std::vector<bool> branch_members(const std::string& name) const;
+
   // Every revision after all of its requirements. Deterministic: heads are
   // visited in id order, each revision's parents in declared order, then its
   // depends, so one branch is finished before the next begins.
@@ -56,6 +62,7 @@ class RevisionGraph {
   std::vector<std::pair<std::string, int>> sorted_ids_;
   std::vector<std::vector<int>> parents_, children_, requires_, required_by_;
   std::vector<int> heads_, bases_, order_, position_;
+  std::unordered_map<std::string, int> branches_;
 };
 
 }  // namespace mig

@@ -69,6 +69,59 @@ std::vector<int> walk(const RevisionGraph& graph, int start, long steps,
   return at;
 }
 
+// NAME@head, NAME@heads, NAME@+N, NAME@-N, NAME@ID: targets inside the line
+// of revisions that starts at the base labelled NAME.
+std::vector<int> resolve_in_branch(const RevisionGraph& graph, const AppliedSet& applied,
+                                   const std::string& target, Direction direction) {
+  size_t at = target.find('@');
+  std::string name = target.substr(0, at), rest = target.substr(at + 1);
+  auto members = graph.branch_members(name);
+  auto in_branch = [&](const std::vector<int>& revs) {
+    std::vector<int> out;
+    for (int r : revs)
+      if (members[r]) out.push_back(r);
+    return out;
+  };
+  if (rest == "base") return {};
+  if (rest == "head" || rest == "heads") {
+    auto heads = in_branch(graph.heads());
+    if (rest == "head" && heads.size() > 1)
+      throw UsageError("branch " + name + " has several heads (" + id_list(graph, heads) +
+                       "); name one, or use " + name + "@heads");
+    return heads;
+  }
+  std::string anchor;
+  long offset = 0;
+  if (split_relative(rest, anchor, offset) && anchor.empty()) {
+    if (direction == Direction::Up && offset < 0)
+      throw UsageError("upgrade target '" + target + "' goes down; use mig downgrade");
+    if (direction == Direction::Down && offset > 0)
+      throw UsageError("downgrade target '" + target + "' goes up; use mig upgrade");
+    auto current = in_branch(current_revisions(graph, applied));
+    if (current.size() > 1)
+      throw UsageError("several revisions of branch " + name + " are current (" +
+                       id_list(graph, current) + ")");
+    if (current.empty()) {
+      if (offset < 0) throw UsageError("nothing of branch " + name + " is applied");
+      return walk(graph, graph.branch_base(name), offset - 1, target);
+    }
+    auto dest = walk(graph, current.front(), offset, target);
+    return dest.empty() ? std::vector<int>{} : dest;
+  }
+  int r = graph.resolve_id(rest);
+  if (!members[r]) throw UsageError("revision " + graph.at(r).id + " is not on branch " + name);
+  return {r};
+}
+
+void check_reversible(const RevisionGraph& graph, const Plan& plan, const std::string& target) {
+  for (const auto& step : plan.steps) {
+    const Revision& r = graph.at(step.revision);
+    if (!r.has_downgrade)
+      throw OperationError("cannot downgrade to '" + target + "': revision " + r.id + " (" +
+                           r.path + ") has no -- mig:downgrade section; nothing was changed");
+  }
+}
+
 }  // namespace
 
 std::vector<int> current_revisions(const RevisionGraph& graph, const AppliedSet& applied) {
@@ -88,6 +141,8 @@ std::vector<int> resolve_target(const RevisionGraph& graph, const AppliedSet& ap
   if (target == "base") return {};
   if (target == "heads") return graph.heads();
   if (target == "head") return {single_head(graph)};
+  if (target.find('@') != std::string::npos)
+    return resolve_in_branch(graph, applied, target, direction);
 
   std::string anchor;
   long offset = 0;
@@ -120,22 +175,61 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedSet& applied,
   return plan;
 }
 
+// ID-N / -N on a downgrade undoes the N revisions walked over from ID (or
+// the single current revision) and whatever depends on them, so on a graph
+// with branches it touches only the branch it starts on.
+bool relative_removal(const RevisionGraph& graph, const AppliedSet& applied,
+                      const std::string& target, std::vector<bool>& remove) {
+  std::string anchor;
+  long offset = 0;
+  if (target.find('@') != std::string::npos || !split_relative(target, anchor, offset) ||
+      offset > 0 || anchor == "base")
+    return false;
+  resolve_target(graph, applied, target, Direction::Down);  // validates the walk
+  int start = anchor.empty()     ? single_current(graph, applied)
+              : anchor == "head" ? single_head(graph)
+                                 : graph.resolve_id(anchor);
+  if (start == kBase) throw UsageError("nothing is applied, so there is nothing to undo");
+  std::vector<int> walked = {start}, at = {start};
+  for (long i = 1; i < -offset; ++i) {
+    std::vector<int> next;
+    for (int r : at)
+      for (int p : graph.parents(r))
+        if (std::find(walked.begin(), walked.end(), p) == walked.end())
+          next.push_back(p), walked.push_back(p);
+    at = next;
+  }
+  remove = graph.descendants(walked, true);
+  return true;
+}
+
 Plan plan_downgrade(const RevisionGraph& graph, const AppliedSet& applied,
                     const std::string& target) {
+  std::vector<bool> walked;
+  if (relative_removal(graph, applied, target, walked)) {
+    Plan plan;
+    const auto& order = graph.order();
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
+      if (applied[*it] && walked[*it]) plan.steps.push_back({*it, Direction::Down});
+    check_reversible(graph, plan, target);
+    return plan;
+  }
   auto dest = resolve_target(graph, applied, target, Direction::Down);
   auto keep = graph.ancestors(dest, true);
   std::vector<bool> after(graph.size(), true);
   if (!dest.empty()) after = graph.descendants(dest, false);
+  size_t at = target.find('@');
+  if (at != std::string::npos && target.substr(at + 1) == "base") {
+    // NAME@base: the whole branch goes, and whatever depends on it; other
+    // lines of revisions stay.
+    after = graph.descendants({graph.branch_base(target.substr(0, at))}, true);
+    keep.assign(graph.size(), false);
+  }
   Plan plan;
   const auto& order = graph.order();
   for (auto it = order.rbegin(); it != order.rend(); ++it)
     if (applied[*it] && after[*it] && !keep[*it]) plan.steps.push_back({*it, Direction::Down});
-  for (const auto& step : plan.steps) {
-    const Revision& r = graph.at(step.revision);
-    if (!r.has_downgrade)
-      throw OperationError("cannot downgrade to '" + target + "': revision " + r.id + " (" +
-                           r.path + ") has no -- mig:downgrade section; nothing was changed");
-  }
+  check_reversible(graph, plan, target);
   return plan;
 }
 

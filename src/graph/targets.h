@@ -35,8 +35,9 @@ std::vector<int> resolve_target(const RevisionGraph& graph, const AppliedSet& ap
 // Apply every missing requirement of the target, in graph order.
 Plan plan_upgrade(const RevisionGraph& graph, const AppliedSet& applied, const std::string& target);
 
-// Remove applied revisions that come after the target, newest first. Refuses
-// (OperationError) if any of them has no downgrade section.
+// Remove applied revisions that come after the target, newest first; for
+// ID-N / -N, the N revisions walked over from ID and what depends on them.
+// Refuses (OperationError) if any of them has no downgrade section.
 Plan plan_downgrade(const RevisionGraph& graph, const AppliedSet& applied,
                     const std::string& target);
 

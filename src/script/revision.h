@@ -25,6 +25,7 @@ struct Revision {
   bool has_downgrade = false;          // no section: the revision is irreversible
   bool declared_irreversible = false;  // `-- mig:irreversible`: no downgrade, on purpose
   bool allow_destructive = false;      // `-- mig:allow destructive`
+  std::string branch;  // `-- mig:branch NAME` on a base: labels its line of revisions
   std::string path;
   int revision_line = 0;
   int parent_line = 0;

@@ -66,6 +66,8 @@ class RevisionParser {
     if (rev_.id.empty()) fail(1, "missing -- mig:revision directive");
     if (section_ == Section::Header) fail(last_line_, "missing -- mig:upgrade section");
     if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
+    if (!rev_.branch.empty() && !rev_.parents.empty())
+      fail(branch_line_, "-- mig:branch belongs on a base revision (one without parents)");
     if (rev_.declared_irreversible && rev_.has_downgrade)
       fail(downgrade_line_, "-- mig:irreversible revision has a -- mig:downgrade section");
     rev_.checksum = statements_checksum(rev_.upgrade);
@@ -100,9 +102,9 @@ class RevisionParser {
     if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
     if (d.name == "upgrade" || d.name == "downgrade") return section(d);
     if (d.name == "batch") return batch(d);
-    static const std::set<std::string> header = {"revision", "parent",       "message",
-                                                 "created",  "kind",         "transaction",
-                                                 "depends",  "irreversible", "allow"};
+    static const std::set<std::string> header = {
+        "revision",    "parent",  "message",      "created", "kind",
+        "transaction", "depends", "irreversible", "allow",   "branch"};
     if (!header.count(d.name)) fail(d.line, "unknown directive -- mig:" + d.name);
     if (section_ != Section::Header)
       fail(d.line, "-- mig:" + d.name + " belongs in the header, before -- mig:upgrade");
@@ -136,6 +138,13 @@ class RevisionParser {
         rev_.kind = RevisionKind::Data;
       else
         fail(d.line, "-- mig:kind must be 'schema' or 'data', not '" + d.args + "'");
+    } else if (d.name == "branch") {
+      bool ok =
+          !d.args.empty() && d.args.size() <= 40 &&
+          d.args.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+      if (!ok) fail(d.line, "-- mig:branch takes one name of [0-9a-z_], not '" + d.args + "'");
+      rev_.branch = d.args;
+      branch_line_ = d.line;
     } else if (d.name == "irreversible") {
       if (!d.args.empty()) fail(d.line, "-- mig:irreversible takes no arguments");
       rev_.declared_irreversible = true;
@@ -201,6 +210,7 @@ class RevisionParser {
   int last_line_ = 1;
   int batch_line_ = 0;  // a `-- mig:batch` waiting for its statement
   int downgrade_line_ = 0;
+  int branch_line_ = 0;
 };
 
 }  // namespace

@@ -14,6 +14,9 @@ const char* kSchemaTemplate = R"(-- mig:revision {{id}}
 {{#has_parents}}
 -- mig:parent {{parents}}
 {{/has_parents}}
+{{#has_branch}}
+-- mig:branch {{branch}}
+{{/has_branch}}
 -- mig:message {{message}}
 -- mig:created {{created}}
 
@@ -28,6 +31,9 @@ const char* kDataTemplate = R"(-- mig:revision {{id}}
 {{#has_parents}}
 -- mig:parent {{parents}}
 {{/has_parents}}
+{{#has_branch}}
+-- mig:branch {{branch}}
+{{/has_branch}}
 -- mig:message {{message}}
 -- mig:created {{created}}
 -- mig:kind data
@@ -39,6 +45,19 @@ const char* kDataTemplate = R"(-- mig:revision {{id}}
 
 -- mig:downgrade
 -- Undo the change, or delete this section if it cannot be undone.
+
+)";
+
+const char* kMergeTemplate = R"(-- mig:revision {{id}}
+-- mig:parent {{parents}}
+-- mig:message {{message}}
+-- mig:created {{created}}
+
+-- mig:upgrade
+-- This revision joins branches. It usually needs no SQL: add some only to
+-- reconcile what the branches did.
+
+-- mig:downgrade
 
 )";
 
@@ -57,10 +76,11 @@ std::string builtin_template(const std::string& name) {
   if (name == "schema") return kSchemaTemplate;
   if (name == "data") return kDataTemplate;
   if (name == "seed") return kSeedTemplate;
+  if (name == "merge") return kMergeTemplate;
   return {};
 }
 
-std::vector<std::string> builtin_template_names() { return {"schema", "data", "seed"}; }
+std::vector<std::string> builtin_template_names() { return {"schema", "data", "seed", "merge"}; }
 
 std::string load_template(const std::string& templates_dir, const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos)
@@ -90,6 +110,9 @@ std::string render_template(const std::string& text, const NewRevision& rev,
   data.set("timestamp", rev.timestamp);
   data.set("kind", rev.kind);
   data.set("slug", slugify(rev.message));
+  data.set("branch", rev.branch);
+  data.set("has_branch", rev.branch.empty() ? kainjow::mustache::data::type::bool_false
+                                            : kainjow::mustache::data::type::bool_true);
   std::string out = tmpl.render(data);
   if (!tmpl.is_valid()) throw UsageError(origin + ": " + tmpl.error_message());
   return out;

@@ -13,6 +13,7 @@ struct NewRevision {
   std::string created;    // ISO-8601 UTC, e.g. 2026-11-23T10:42:00Z
   std::string timestamp;  // the same instant as 20261123104200, for file names
   std::string kind;       // "schema" or "data"
+  std::string branch;     // label for a new base (`--branch`), or empty
 };
 
 // The templates shipped inside the binary ("schema", "data"); `mig init`
