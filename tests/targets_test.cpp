@@ -131,6 +131,37 @@ TEST(Targets, DowngradeRemovesDependentsAcrossBranches) {
   EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {}), "y001")), (V{"x001", "x002", "y001"}));
 }
 
+TEST(Targets, RelativeDowngradeUndoesOnlyTheBranchItStartsOn) {
+  auto g = graph({{"root", {}}, {"aaa1", {"root"}}, {"aaa2", {"aaa1"}}, {"bbb1", {"root"}},
+                  {"merg", {"aaa2", "bbb1"}}});
+  auto all = applied(g, {"root", "aaa1", "aaa2", "bbb1", "merg"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "bbb1-1")), (V{"merg", "bbb1"}));
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "aaa2-2")), (V{"merg", "aaa2", "aaa1"}));
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "-1")), V{"merg"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "bbb1")), V{"merg"});
+}
+
+TEST(Targets, BranchLabels) {
+  auto revs = testing::revisions(
+      {{"app1", {}}, {"app2", {"app1"}}, {"plg1", {}}, {"plg2", {"plg1"}}, {"plg3", {"plg2"}}});
+  revs[2].branch = "plugin";
+  RevisionGraph g(revs);
+  EXPECT_EQ(resolve(g, {}, "plugin@head"), V{"plg3"});
+  EXPECT_EQ(resolve(g, {}, "plugin@+1"), V{"plg1"});
+  EXPECT_EQ(resolve(g, {"plg1", "app1"}, "plugin@+2"), V{"plg3"});
+  EXPECT_EQ(resolve(g, {"plg1", "plg2", "app1"}, "plugin@-1", Direction::Down), V{"plg1"});
+  EXPECT_EQ(resolve(g, {}, "plugin@plg2"), V{"plg2"});
+  EXPECT_THROW(resolve(g, {}, "plugin@app1"), UsageError);
+  EXPECT_THROW(resolve(g, {}, "other@head"), UsageError);
+  auto all = applied(g, {"app1", "app2", "plg1", "plg2", "plg3"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "plugin@base")), (V{"plg3", "plg2", "plg1"}));
+  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {}), "plugin@head")),
+            (V{"plg1", "plg2", "plg3"}));
+  auto dup = revs;
+  dup[0].branch = "plugin";
+  EXPECT_THROW(RevisionGraph bad(dup), FileError);
+}
+
 TEST(Targets, StampState) {
   auto g = chain();
   auto to = stamp_state(g, applied(g, {}), "a002");
