@@ -10,7 +10,7 @@ FUZZ_DIR   ?= build-fuzz
 FUZZ_TIME  ?= 60
 
 .PHONY: all deps build test db-migrate db-status db-history db-downgrade db-seed \
-        db-graph db-revision fuzz format clean
+        db-graph db-revision bench fuzz format clean
 
 all: build
 
@@ -53,6 +53,12 @@ db-revision: build
 	@test -n "$(m)" || { echo 'usage: make db-revision m="what it does" [kind=data|seed]' >&2; exit 2; }
 	$(MIG) revision "$(m)" $(if $(filter seed,$(kind)),--seed,$(if $(kind),--kind $(kind)))
 
+bench: deps
+	@./scripts/install-deps --bench
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DMIG_BENCH=ON
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target mig mig_micro_bench
+	/usr/bin/python3 bench/run.py $(BENCH_ARGS)
+
 fuzz:
 	@./scripts/install-deps --fuzz
 	CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DMIG_TESTS=OFF -DMIG_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -61,7 +67,8 @@ fuzz:
 	$(FUZZ_DIR)/mig_fuzz -max_total_time=$(FUZZ_TIME) -timeout=5 $(FUZZ_DIR)/corpus fuzz/corpus migrations
 
 format:
-	clang-format -i src/*.cpp src/*/*.cpp src/*/*.h src/*.h tests/*.cpp tests/e2e/*.cpp tests/e2e/*.h fuzz/*.cpp
+	clang-format -i src/*.cpp src/*/*.cpp src/*/*.h src/*.h tests/*.cpp tests/*.h tests/e2e/*.cpp \
+	  tests/e2e/*.h fuzz/*.cpp bench/*.cpp
 
 clean:
 	rm -rf $(BUILD_DIR) $(FUZZ_DIR)

@@ -51,6 +51,22 @@ TEST(RevisionFile, AllHeaderDirectives) {
   EXPECT_TRUE(r.parents.size() == 2);
 }
 
+TEST(RevisionFile, CreatedAcceptsIso8601Forms) {
+  for (const char* ok : {"2026-11-23", "2026-11-23T10:42", "2026-11-23T10:42:00Z",
+                         "2026-11-23 10:42:00.123+01:00", "2026-11-23T10:42:00-0530"}) {
+    EXPECT_NO_THROW(
+        parse(std::string("-- mig:revision abcd\n-- mig:created ") + ok + "\n-- mig:upgrade\n"))
+        << ok;
+  }
+  for (const char* bad : {"2026-1-23", "yesterday", "2026-11-23T10", "2026-11-23T10:42Zx",
+                          "2026-11-23T10:42:00.", "2026-11-23T10:42+1"}) {
+    EXPECT_THROW(
+        parse(std::string("-- mig:revision abcd\n-- mig:created ") + bad + "\n-- mig:upgrade\n"),
+        FileError)
+        << bad;
+  }
+}
+
 TEST(RevisionFile, NoParentIsABaseAndEmptySectionsAreAllowed) {
   Revision r = parse("-- mig:revision abcd\n-- mig:upgrade\n-- mig:downgrade\n");
   EXPECT_TRUE(r.parents.empty());

@@ -132,7 +132,10 @@ TEST(Targets, DowngradeRemovesDependentsAcrossBranches) {
 }
 
 TEST(Targets, RelativeDowngradeUndoesOnlyTheBranchItStartsOn) {
-  auto g = graph({{"root", {}}, {"aaa1", {"root"}}, {"aaa2", {"aaa1"}}, {"bbb1", {"root"}},
+  auto g = graph({{"root", {}},
+                  {"aaa1", {"root"}},
+                  {"aaa2", {"aaa1"}},
+                  {"bbb1", {"root"}},
                   {"merg", {"aaa2", "bbb1"}}});
   auto all = applied(g, {"root", "aaa1", "aaa2", "bbb1", "merg"});
   EXPECT_EQ(steps(g, plan_downgrade(g, all, "bbb1-1")), (V{"merg", "bbb1"}));
@@ -155,8 +158,7 @@ TEST(Targets, BranchLabels) {
   EXPECT_THROW(resolve(g, {}, "other@head"), UsageError);
   auto all = applied(g, {"app1", "app2", "plg1", "plg2", "plg3"});
   EXPECT_EQ(steps(g, plan_downgrade(g, all, "plugin@base")), (V{"plg3", "plg2", "plg1"}));
-  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {}), "plugin@head")),
-            (V{"plg1", "plg2", "plg3"}));
+  EXPECT_EQ(steps(g, plan_upgrade(g, applied(g, {}), "plugin@head")), (V{"plg1", "plg2", "plg3"}));
   auto dup = revs;
   dup[0].branch = "plugin";
   EXPECT_THROW(RevisionGraph bad(dup), FileError);

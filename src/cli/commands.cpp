@@ -208,7 +208,8 @@ int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
 // Remembers the schema mig leaves behind, so `status` can tell drift.
 void save_snapshot(Context& ctx, Database& db, VersionStore& store) {
   try {
-    store.save_snapshot(inspect_schema(db, ctx.settings.table_prefix).text());
+    const std::string& prefix = ctx.settings.table_prefix;
+    store.save_snapshot(inspect_schema(db, prefix).text(), db.schema_fingerprint(prefix));
   } catch (const std::exception& e) {
     ctx.out->warn(std::string("could not record the schema snapshot: ") + e.what());
   }
@@ -217,6 +218,8 @@ void save_snapshot(Context& ctx, Database& db, VersionStore& store) {
 // Drift: how the live schema differs from the snapshot mig last recorded
 // (empty when they agree or there is no snapshot yet).
 std::string schema_drift(Context& ctx, Database& db, VersionStore& store) {
+  std::string fingerprint = db.schema_fingerprint(ctx.settings.table_prefix);
+  if (!fingerprint.empty() && fingerprint == store.snapshot_fingerprint()) return {};
   std::string recorded = store.snapshot();
   if (recorded.empty()) return {};
   std::string live = inspect_schema(db, ctx.settings.table_prefix).text();

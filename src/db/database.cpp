@@ -73,7 +73,9 @@ std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,
                 engine);
   std::string text = backend == Backend::MySQL ? "MEDIUMTEXT" : "TEXT";
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "schema (id INTEGER PRIMARY KEY, snapshot " +
-                text + " NOT NULL, checksum CHAR(64) NOT NULL, taken_at VARCHAR(32) NOT NULL)" +
+                text +
+                " NOT NULL, checksum CHAR(64) NOT NULL, fingerprint VARCHAR(64) NOT NULL, "
+                "taken_at VARCHAR(32) NOT NULL)" +
                 engine);
   return ddl;
 }

@@ -57,6 +57,12 @@ class Database {
 
   // `name` unqualified; looked up in the bookkeeping schema.
   virtual bool table_exists(const std::string& name) = 0;
+  // A cheap digest of the catalog that changes whenever the schema does, or
+  // empty where there is none; lets drift checks skip a full inspection.
+  virtual std::string schema_fingerprint(const std::string& prefix) {
+    (void)prefix;
+    return {};
+  }
   // How to write the bookkeeping table `name` in SQL (schema-qualified where
   // a schema is configured).
   virtual std::string qualified(const std::string& name) const { return name; }

@@ -5,6 +5,8 @@
 
 #include <boost/filesystem.hpp>
 
+#include "script/checksum.h"
+
 namespace mig {
 namespace {
 
@@ -47,6 +49,16 @@ class SqliteDatabase : public Database {
       throw DatabaseError(message);
     }
     return sqlite3_changes(db_);
+  }
+
+  std::string schema_fingerprint(const std::string& prefix) override {
+    std::string all;
+    soci::indicator ind = soci::i_null;
+    session() << "SELECT group_concat(type || ' ' || name || ' ' || tbl_name || ' ' || "
+                 "coalesce(sql, ''), char(10)) FROM (SELECT * FROM sqlite_master "
+                 "WHERE substr(tbl_name, 1, length(:p)) <> :p ORDER BY type, name)",
+        soci::use(prefix, "p"), soci::into(all, ind);
+    return sha256_hex(ind == soci::i_ok ? all : std::string());
   }
 
   bool table_exists(const std::string& name) override {

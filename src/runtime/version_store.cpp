@@ -140,13 +140,23 @@ std::string VersionStore::snapshot() {
   return ind == soci::i_ok ? text : std::string();
 }
 
-void VersionStore::save_snapshot(const std::string& text) {
+std::string VersionStore::snapshot_fingerprint() {
+  if (!db_.table_exists(prefix_ + "schema")) return {};
+  std::string fingerprint;
+  soci::indicator ind = soci::i_null;
+  db_.session() << "SELECT fingerprint FROM " + table("schema") + " WHERE id = 1",
+      soci::into(fingerprint, ind);
+  return ind == soci::i_ok ? fingerprint : std::string();
+}
+
+void VersionStore::save_snapshot(const std::string& text, const std::string& fingerprint) {
   std::string at = utc_now();
   std::string sum = sha256_hex(text);
   db_.session() << "DELETE FROM " + table("schema") + " WHERE id = 1";
   db_.session() << "INSERT INTO " + table("schema") +
-                       " (id, snapshot, checksum, taken_at) VALUES (1, :s, :c, :a)",
-      soci::use(text), soci::use(sum), soci::use(at);
+                       " (id, snapshot, checksum, fingerprint, taken_at) "
+                       "VALUES (1, :s, :c, :f, :a)",
+      soci::use(text), soci::use(sum), soci::use(fingerprint), soci::use(at);
 }
 
 std::vector<Progress> VersionStore::progress() {

@@ -70,7 +70,8 @@ class VersionStore {
 
   // The schema as mig last left it (for drift detection); empty if none.
   std::string snapshot();
-  void save_snapshot(const std::string& text);
+  std::string snapshot_fingerprint();
+  void save_snapshot(const std::string& text, const std::string& fingerprint);
 
   std::vector<Progress> progress();
   void start_progress(const Progress& p);

@@ -1,6 +1,6 @@
 #include "script/revision_file.h"
 
-#include <regex>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -39,6 +39,43 @@ int first_invalid_utf8_line(std::string_view s) {
     i += extra + 1;
   }
   return 0;
+}
+
+// YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH[:]MM]] (a regex here cost more than
+// the rest of parsing a file).
+bool is_iso8601(std::string_view s) {
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > s.size()) return false;
+    for (size_t i = at; i < at + n; ++i)
+      if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    return true;
+  };
+  if (!digits(0, 4) || s.size() < 10 || s[4] != '-' || !digits(5, 2) || s[7] != '-' ||
+      !digits(8, 2))
+    return false;
+  size_t i = 10;
+  if (i == s.size()) return true;
+  if ((s[i] != 'T' && s[i] != ' ') || !digits(i + 1, 2) || i + 3 >= s.size() || s[i + 3] != ':' ||
+      !digits(i + 4, 2))
+    return false;
+  i += 6;
+  if (i < s.size() && s[i] == ':') {
+    if (!digits(i + 1, 2)) return false;
+    i += 3;
+    if (i < s.size() && s[i] == '.') {
+      size_t j = i + 1;
+      while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
+      if (j == i + 1) return false;
+      i = j;
+    }
+  }
+  if (i == s.size()) return true;
+  if (s[i] == 'Z') return i + 1 == s.size();
+  if (s[i] != '+' && s[i] != '-') return false;
+  if (!digits(i + 1, 2)) return false;
+  i += 3;
+  if (i < s.size() && s[i] == ':') ++i;
+  return digits(i, 2) && i + 2 == s.size();
 }
 
 std::vector<std::string> split_words(const std::string& s) {
@@ -126,9 +163,7 @@ class RevisionParser {
     } else if (d.name == "message") {
       rev_.message = d.args;
     } else if (d.name == "created") {
-      static const std::regex iso(
-          R"(\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)");
-      if (!std::regex_match(d.args, iso))
+      if (!is_iso8601(d.args))
         fail(d.line, "-- mig:created expects an ISO-8601 time, got '" + d.args + "'");
       rev_.created = d.args;
     } else if (d.name == "kind") {

@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Writes one linear chain of N revisions three ways, with the same SQL:
+a mig project, an Alembic project, and a plain SQL script for the database's
+own client (one transaction per revision plus one version-row update)."""
+import os
+import sys
+
+
+def rid(i):
+    return "r%06d" % i
+
+
+def statements(i):
+    return (
+        "CREATE TABLE t%06d (id INTEGER PRIMARY KEY, v VARCHAR(20))" % i,
+        "INSERT INTO t%06d (id, v) VALUES (1, 'x')" % i,
+    )
+
+
+def down(i):
+    return "DROP TABLE t%06d" % i
+
+
+def write_mig(root, n):
+    os.makedirs(os.path.join(root, "migrations"), exist_ok=True)
+    with open(os.path.join(root, "mig.toml"), "w") as f:
+        f.write("[database]\nlock_timeout = 600\n")
+    for i in range(1, n + 1):
+        parent = "-- mig:parent %s\n" % rid(i - 1) if i > 1 else ""
+        up = ";\n".join(statements(i))
+        with open(os.path.join(root, "migrations", "%s.sql" % rid(i)), "w") as f:
+            f.write("-- mig:revision %s\n%s-- mig:message step %d\n"
+                    "-- mig:created 2026-11-24T00:00:00Z\n\n-- mig:upgrade\n%s;\n\n"
+                    "-- mig:downgrade\n%s;\n" % (rid(i), parent, i, up, down(i)))
+
+
+ENV_PY = '''from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+engine = engine_from_config(config.get_section(config.config_ini_section),
+                            prefix="sqlalchemy.", poolclass=pool.NullPool)
+with engine.connect() as connection:
+    context.configure(connection=connection, transaction_per_migration=True)
+    with context.begin_transaction():
+        context.run_migrations()
+'''
+
+
+def write_alembic(root, n):
+    versions = os.path.join(root, "alembic", "versions")
+    os.makedirs(versions, exist_ok=True)
+    with open(os.path.join(root, "alembic.ini"), "w") as f:
+        f.write("[alembic]\nscript_location = alembic\n"
+                "sqlalchemy.url = sqlite:///alembic.db\n")
+    with open(os.path.join(root, "alembic", "env.py"), "w") as f:
+        f.write(ENV_PY)
+    for i in range(1, n + 1):
+        down_rev = repr(rid(i - 1)) if i > 1 else "None"
+        ups = "\n".join("    op.execute(%r)" % s for s in statements(i))
+        with open(os.path.join(versions, "%s.py" % rid(i)), "w") as f:
+            f.write("from alembic import op\n\nrevision = %r\ndown_revision = %s\n"
+                    "branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n%s\n\n\n"
+                    "def downgrade():\n    op.execute(%r)\n"
+                    % (rid(i), down_rev, ups, down(i)))
+
+
+def write_raw(path, n):
+    with open(path, "w") as f:
+        f.write("CREATE TABLE version (v VARCHAR(40));\nINSERT INTO version VALUES ('');\n")
+        for i in range(1, n + 1):
+            f.write("BEGIN;\n%s;\nUPDATE version SET v = '%s';\nCOMMIT;\n"
+                    % (";\n".join(statements(i)), rid(i)))
+
+
+if __name__ == "__main__":
+    root, n = sys.argv[1], int(sys.argv[2])
+    write_mig(os.path.join(root, "mig"), n)
+    write_alembic(os.path.join(root, "alembic"), n)
+    write_raw(os.path.join(root, "raw.sql"), n)
