@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <boost/filesystem.hpp>
+#include <cstdio>
 
 #include "db/mysql_database.h"
 #include "db/postgresql_database.h"
@@ -31,6 +32,57 @@ std::string quote_conn_value(const std::string& value) {
     out += c;
   }
   return out + "'";
+}
+
+std::string connection_string(const std::vector<std::pair<std::string, std::string>>& fields,
+                              const DatabaseUrl& url) {
+  std::string out;
+  bool timeout = false;
+  auto add = [&](const std::string& key, const std::string& value) {
+    if (!value.empty()) out += (out.empty() ? "" : " ") + key + "=" + quote_conn_value(value);
+    timeout = timeout || key == "connect_timeout";
+  };
+  for (const auto& [k, v] : fields) add(k, v);
+  for (const auto& [k, v] : url.params) add(k, v);
+  if (!timeout) add("connect_timeout", "10");
+  return out;
+}
+
+namespace {
+
+std::string cell(const soci::row& row, std::size_t i, const std::string& null_text) {
+  if (row.get_indicator(i) == soci::i_null) return null_text;
+  switch (row.get_properties(i).get_data_type()) {
+    case soci::dt_string:
+      return row.get<std::string>(i);
+    case soci::dt_integer:
+      return std::to_string(row.get<int>(i));
+    case soci::dt_long_long:
+      return std::to_string(row.get<long long>(i));
+    case soci::dt_unsigned_long_long:
+      return std::to_string(row.get<unsigned long long>(i));
+    case soci::dt_double: {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%g", row.get<double>(i));
+      return buf;
+    }
+    default:
+      return "?";
+  }
+}
+
+}  // namespace
+
+std::vector<std::vector<std::string>> query_rows(Database& db, const std::string& sql,
+                                                 const std::string& null_text) {
+  std::vector<std::vector<std::string>> out;
+  soci::rowset<soci::row> rows = db.session().prepare << sql;
+  for (const auto& row : rows) {
+    std::vector<std::string> r;
+    for (std::size_t i = 0; i < row.size(); ++i) r.push_back(cell(row, i, null_text));
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 std::string qualified_prefix(Backend backend, const std::string& schema,

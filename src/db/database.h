@@ -94,6 +94,15 @@ namespace mig {
 // 'value' quoted for a libpq / SOCI MySQL connection string.
 std::string quote_conn_value(const std::string& value);
 
+// "key='value' …" from the given fields (empty values left out) followed by
+// the URL's query options, with connect_timeout=10 unless the URL sets one.
+std::string connection_string(const std::vector<std::pair<std::string, std::string>>& fields,
+                              const DatabaseUrl& url);
+
+// Runs a query and returns every row as text (NULL as `null_text`).
+std::vector<std::vector<std::string>> query_rows(Database& db, const std::string& sql,
+                                                 const std::string& null_text = "");
+
 // The CREATE statements of the bookkeeping tables in one dialect.
 // `prefix` is already schema-qualified where a schema is used.
 std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& prefix,

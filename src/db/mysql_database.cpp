@@ -115,25 +115,14 @@ class MysqlDatabase : public Database {
 }  // namespace
 
 std::string mysql_connect_string(const DatabaseUrl& url) {
-  std::string out;
-  auto add = [&](const std::string& key, const std::string& value) {
-    if (!value.empty()) out += (out.empty() ? "" : " ") + key + "=" + quote_conn_value(value);
-  };
-  if (!url.host.empty() && url.host.front() == '/')
-    add("unix_socket", url.host);
-  else
-    add("host", url.host.empty() ? "localhost" : url.host);
-  if (url.port) add("port", std::to_string(url.port));
-  add("dbname", url.database);
-  add("user", url.user);
-  add("password", url.password);
-  bool timeout = false;
-  for (const auto& [k, v] : url.params) {
-    add(k, v);
-    timeout = timeout || k == "connect_timeout";
-  }
-  if (!timeout) add("connect_timeout", "10");
-  return out;
+  bool socket = !url.host.empty() && url.host.front() == '/';
+  return connection_string(
+      {{socket ? "unix_socket" : "host", socket || !url.host.empty() ? url.host : "localhost"},
+       {"port", url.port ? std::to_string(url.port) : ""},
+       {"dbname", url.database},
+       {"user", url.user},
+       {"password", url.password}},
+      url);
 }
 
 std::unique_ptr<Database> open_mysql(const DatabaseUrl& url, const ConnectOptions& options) {

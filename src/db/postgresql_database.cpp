@@ -132,22 +132,12 @@ class PostgresqlDatabase : public Database {
 }  // namespace
 
 std::string postgresql_conninfo(const DatabaseUrl& url) {
-  std::string info;
-  auto add = [&](const std::string& key, const std::string& value) {
-    if (!value.empty()) info += (info.empty() ? "" : " ") + key + "=" + quote_conn_value(value);
-  };
-  add("host", url.host);
-  if (url.port) add("port", std::to_string(url.port));
-  add("dbname", url.database);
-  add("user", url.user);
-  add("password", url.password);
-  bool timeout = false;
-  for (const auto& [k, v] : url.params) {
-    add(k, v);
-    timeout = timeout || k == "connect_timeout";
-  }
-  if (!timeout) add("connect_timeout", "10");
-  return info;
+  return connection_string({{"host", url.host},
+                            {"port", url.port ? std::to_string(url.port) : ""},
+                            {"dbname", url.database},
+                            {"user", url.user},
+                            {"password", url.password}},
+                           url);
 }
 
 std::unique_ptr<Database> open_postgresql(const DatabaseUrl& url, const ConnectOptions& options) {

@@ -1,9 +1,6 @@
 #include "db/schema.h"
 
-#include <soci/soci.h>
-
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <sstream>
 
@@ -12,37 +9,7 @@ namespace {
 
 using Rows = std::vector<std::vector<std::string>>;
 
-std::string cell(const soci::row& row, std::size_t i) {
-  if (row.get_indicator(i) == soci::i_null) return "";
-  switch (row.get_properties(i).get_data_type()) {
-    case soci::dt_string:
-      return row.get<std::string>(i);
-    case soci::dt_integer:
-      return std::to_string(row.get<int>(i));
-    case soci::dt_long_long:
-      return std::to_string(row.get<long long>(i));
-    case soci::dt_unsigned_long_long:
-      return std::to_string(row.get<unsigned long long>(i));
-    case soci::dt_double: {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", row.get<double>(i));
-      return buf;
-    }
-    default:
-      return "?";
-  }
-}
-
-Rows rows(Database& db, const std::string& sql) {
-  Rows out;
-  soci::rowset<soci::row> rs = db.session().prepare << sql;
-  for (const auto& row : rs) {
-    std::vector<std::string> r;
-    for (std::size_t i = 0; i < row.size(); ++i) r.push_back(cell(row, i));
-    out.push_back(std::move(r));
-  }
-  return out;
-}
+Rows rows(Database& db, const std::string& sql) { return query_rows(db, sql); }
 
 // White space collapsed, so formatting of a definition does not matter.
 std::string squash(const std::string& s) {

@@ -83,6 +83,7 @@ class VersionStore {
 
   Database& db_;
   std::string prefix_;
+  long long next_seq_ = 0;  // 0: not read yet (the run's lock keeps it valid)
 };
 
 // Current UTC time as 2026-11-23T10:42:00.123Z.

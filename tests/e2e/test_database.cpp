@@ -20,27 +20,6 @@ std::unique_ptr<Database> open(const std::string& url) {
   return Database::open(parse_url(url, "test"), ConnectOptions{});
 }
 
-std::string cell(const soci::row& row, std::size_t i) {
-  if (row.get_indicator(i) == soci::i_null) return "NULL";
-  switch (row.get_properties(i).get_data_type()) {
-    case soci::dt_string:
-      return row.get<std::string>(i);
-    case soci::dt_integer:
-      return std::to_string(row.get<int>(i));
-    case soci::dt_long_long:
-      return std::to_string(row.get<long long>(i));
-    case soci::dt_unsigned_long_long:
-      return std::to_string(row.get<unsigned long long>(i));
-    case soci::dt_double: {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%g", row.get<double>(i));
-      return buf;
-    }
-    default:
-      return "?";
-  }
-}
-
 // The URL with its database name replaced.
 std::string with_database(const std::string& url, const std::string& db) {
   std::string base = url.substr(0, url.find('?'));
@@ -101,10 +80,9 @@ TestDatabase::~TestDatabase() {
 std::vector<std::string> TestDatabase::query(const std::string& sql) const {
   auto db = open(url_);
   std::vector<std::string> out;
-  soci::rowset<soci::row> rows = db->session().prepare << sql;
-  for (const auto& row : rows) {
+  for (const auto& row : query_rows(*db, sql, "NULL")) {
     std::string line;
-    for (std::size_t i = 0; i < row.size(); ++i) line += (i ? "|" : "") + cell(row, i);
+    for (std::size_t i = 0; i < row.size(); ++i) line += (i ? "|" : "") + row[i];
     out.push_back(line);
   }
   return out;
