@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "harness.h"
-#include "test_database.h"
+#include "database_support.h"
 
 namespace mig::e2e {
 

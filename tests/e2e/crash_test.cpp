@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "harness.h"
-#include "test_database.h"
+#include "database_support.h"
 
 namespace mig::e2e {
 namespace {

@@ -1,4 +1,4 @@
-#include "test_database.h"
+#include "database_support.h"
 
 #include <soci/soci.h>
 #include <unistd.h>
