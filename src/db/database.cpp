@@ -48,6 +48,17 @@ std::string connection_string(const std::vector<std::pair<std::string, std::stri
   return out;
 }
 
+std::string lock_wait_notice(int seconds, const DatabaseUrl& url) {
+  return "waiting up to " + std::to_string(seconds) +
+         " s for another mig run to release its lock on " + url.describe();
+}
+
+OperationError lock_timeout_error(int seconds, const DatabaseUrl& url) {
+  return OperationError("gave up after " + std::to_string(seconds) +
+                        " s waiting for another mig run to release its lock on " + url.describe() +
+                        " (see database.lock_timeout)");
+}
+
 namespace {
 
 std::string cell(const soci::row& row, std::size_t i, const std::string& null_text) {

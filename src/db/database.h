@@ -99,6 +99,11 @@ std::string quote_conn_value(const std::string& value);
 std::string connection_string(const std::vector<std::pair<std::string, std::string>>& fields,
                               const DatabaseUrl& url);
 
+// What the run lock says while it waits, and when it gives up: one wording
+// for every backend.
+std::string lock_wait_notice(int seconds, const DatabaseUrl& url);
+OperationError lock_timeout_error(int seconds, const DatabaseUrl& url);
+
 // Runs a query and returns every row as text (NULL as `null_text`).
 std::vector<std::vector<std::string>> query_rows(Database& db, const std::string& sql,
                                                  const std::string& null_text = "");

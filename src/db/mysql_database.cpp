@@ -59,13 +59,9 @@ class MysqlDatabase : public Database {
   void acquire_lock(const WaitNotice& notice) override {
     std::string name = lock_name();
     if (get_lock(name, 0) != 1) {
-      if (notice)
-        notice("waiting up to " + std::to_string(options_.lock_timeout) +
-               " s for another mig run to release its lock on " + url_.describe());
+      if (notice) notice(lock_wait_notice(options_.lock_timeout, url_));
       if (get_lock(name, options_.lock_timeout) != 1)
-        throw OperationError("gave up after " + std::to_string(options_.lock_timeout) +
-                             " s waiting for another mig run to release its lock on " +
-                             url_.describe() + " (see database.lock_timeout)");
+        throw lock_timeout_error(options_.lock_timeout, url_);
     }
     locked_ = true;
   }

@@ -90,12 +90,8 @@ class PostgresqlDatabase : public Database {
           soci::into(got);
       if (got) break;
       if (std::chrono::steady_clock::now() >= deadline)
-        throw OperationError("gave up after " + std::to_string(options_.lock_timeout) +
-                             " s waiting for another mig run to release its lock on " +
-                             url_.describe() + " (see database.lock_timeout)");
-      if (!told && notice)
-        notice("waiting up to " + std::to_string(options_.lock_timeout) +
-               " s for another mig run to release its lock on " + url_.describe());
+        throw lock_timeout_error(options_.lock_timeout, url_);
+      if (!told && notice) notice(lock_wait_notice(options_.lock_timeout, url_));
       told = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }

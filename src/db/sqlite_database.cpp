@@ -72,17 +72,12 @@ class SqliteDatabase : public Database {
     sqlite3_busy_timeout(db_, 0);
     int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     if (rc == SQLITE_BUSY) {
-      if (notice)
-        notice("waiting up to " + std::to_string(timeout_ms_ / 1000) +
-               " s for another run to release the write lock on " + url_.describe());
+      if (notice) notice(lock_wait_notice(timeout_ms_ / 1000, url_));
       sqlite3_busy_timeout(db_, timeout_ms_);
       rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     }
     sqlite3_busy_timeout(db_, timeout_ms_);
-    if (rc == SQLITE_BUSY)
-      throw OperationError("gave up after " + std::to_string(timeout_ms_ / 1000) +
-                           " s waiting for the write lock on " + url_.describe() +
-                           " (see database.lock_timeout)");
+    if (rc == SQLITE_BUSY) throw lock_timeout_error(timeout_ms_ / 1000, url_);
     if (rc != SQLITE_OK)
       throw OperationError("cannot lock " + url_.describe() + ": " + sqlite3_errmsg(db_));
     locked_ = true;

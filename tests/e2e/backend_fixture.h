@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "harness.h"
 #include "database_support.h"
+#include "harness.h"
 
 namespace mig::e2e {
 

@@ -12,8 +12,8 @@
 #include <set>
 #include <thread>
 
-#include "harness.h"
 #include "database_support.h"
+#include "harness.h"
 
 namespace mig::e2e {
 namespace {
