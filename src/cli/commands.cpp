@@ -494,7 +494,7 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
   const Settings& s = ctx.settings;
   if (opts.seed) return new_seed(ctx, opts);
   fs::create_directories(s.migrations_dir);
-  RevisionGraph graph = load_graph(s);
+  RevisionGraph graph = load_graph(s, RevisionText::Summary);
 
   NewRevision nr;
   nr.branch = opts.branch;
@@ -555,7 +555,7 @@ int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {
 }
 
 int cmd_current(Context& ctx) {
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   DatabaseState state = read_state_if_exists(ctx.settings, graph);
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
@@ -577,7 +577,7 @@ int cmd_current(Context& ctx) {
 }
 
 int cmd_heads(Context& ctx) {
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   DatabaseState state = read_state_if_exists(ctx.settings, graph, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
@@ -649,7 +649,7 @@ std::string dot_quote(const std::string& s) {
 int cmd_history(Context& ctx, const std::string& range, const std::string& format) {
   if (format != "text" && format != "graph" && format != "dot")
     throw UsageError("--format must be text, graph or dot");
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   DatabaseState state = read_state_if_exists(ctx.settings, graph, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
@@ -736,7 +736,7 @@ int cmd_history(Context& ctx, const std::string& range, const std::string& forma
 }
 
 int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message) {
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   RevisionOptions opts;
   opts.message = message;
   opts.template_name = "merge";
@@ -975,7 +975,7 @@ int cmd_schema(Context& ctx) {
 
 int cmd_rehash(Context& ctx, const std::string& revision) {
   no_json(ctx, "rehash");
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   int i = graph.resolve_id(revision);
   const Revision& rev = graph.at(i);
   auto db = connect(ctx.settings, ctx.out.get());
@@ -1003,7 +1003,7 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
 
 int cmd_seed(Context& ctx, bool force, bool dry_run) {
   no_json(ctx, "seed");
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));  // parse first
   auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
@@ -1016,7 +1016,7 @@ int cmd_seed(Context& ctx, bool force, bool dry_run) {
 
 int cmd_stamp(Context& ctx, const std::string& target) {
   no_json(ctx, "stamp");
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
@@ -1047,9 +1047,9 @@ int cmd_stamp(Context& ctx, const std::string& target) {
 }
 
 int cmd_status(Context& ctx) {
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   DatabaseState state;
-  std::vector<LogEntry> log;
+  std::vector<LogEntry> unsettled;
   std::vector<Progress> half;
   std::map<std::string, std::string> recorded_seeds;
   std::string drift;
@@ -1059,7 +1059,7 @@ int cmd_status(Context& ctx) {
     auto db = connect(ctx.settings, ctx.out.get());
     VersionStore store(*db, ctx.settings.table_prefix);
     state = read_state(store, graph);
-    log = store.log_entries();
+    unsettled = store.unsettled_steps();
     half = store.progress();
     recorded_seeds = store.seeds();
     drift = schema_drift(ctx, *db, store);
@@ -1074,14 +1074,11 @@ int cmd_status(Context& ctx) {
     int i = graph.find(row.id);
     if (i >= 0 && row.checksum != graph.at(i).checksum) edited.emplace_back(row.id, row.checksum);
   }
-  std::map<std::string, LogEntry> last;
-  for (const auto& e : log)
-    if (e.action == "upgrade" || e.action == "downgrade") last[e.revision] = e;
   std::vector<LogEntry> failed;
   std::set<std::string> skipped;
-  for (const auto& [id, e] : last) {
+  for (const auto& e : unsettled) {
     if (e.outcome == "failed") failed.push_back(e);
-    if (e.outcome == "skipped") skipped.insert(id);
+    if (e.outcome == "skipped") skipped.insert(e.revision);
   }
 
   if (ctx.out->json()) {
@@ -1180,8 +1177,9 @@ int cmd_status(Context& ctx) {
     for (const auto& x : half) {
       o.data("  " + half_applied_text(graph, x));
       int i = graph.find(x.revision);
-      if (i >= 0) {
-        const auto& sts = x.direction == "upgrade" ? graph.at(i).upgrade : graph.at(i).downgrade;
+      if (i >= 0) {  // the graph was read without SQL text: read this one file again
+        Revision r = load_revision(graph.at(i).path, dialect_of(ctx.settings.url.backend));
+        const auto& sts = x.direction == "upgrade" ? r.upgrade : r.downgrade;
         if (x.statement_no >= 1 && x.statement_no <= static_cast<long long>(sts.size()))
           o.data("    statement: " + sts[x.statement_no - 1].sql);
       }
@@ -1199,7 +1197,7 @@ int cmd_status(Context& ctx) {
 
 int cmd_resolve(Context& ctx, const std::string& revision, bool completed) {
   no_json(ctx, "resolve");
-  RevisionGraph graph = load_graph(ctx.settings);
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });

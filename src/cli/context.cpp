@@ -51,8 +51,9 @@ SqlDialect dialect_of(Backend backend) {
   return SqlDialect::SQLite;
 }
 
-RevisionGraph load_graph(const Settings& settings) {
-  return RevisionGraph(load_revisions(settings.migrations_dir, dialect_of(settings.url.backend)));
+RevisionGraph load_graph(const Settings& settings, RevisionText text) {
+  return RevisionGraph(
+      load_revisions(settings.migrations_dir, dialect_of(settings.url.backend), text));
 }
 
 std::unique_ptr<Database> connect(const Settings& settings, Output* out) {

@@ -10,6 +10,7 @@
 #include "graph/revision_graph.h"
 #include "graph/targets.h"
 #include "runtime/version_store.h"
+#include "script/script_directory.h"
 
 namespace mig {
 
@@ -39,7 +40,7 @@ SqlDialect dialect_of(Backend backend);
 
 // Parses every revision file and builds the graph (nothing touches the
 // database before this has succeeded).
-RevisionGraph load_graph(const Settings& settings);
+RevisionGraph load_graph(const Settings& settings, RevisionText text = RevisionText::Full);
 
 // Connects, retrying for up to settings.wait_seconds (--wait) while the
 // server is not accepting connections yet.

@@ -57,7 +57,10 @@ class VersionStore {
 
   // Empty if the tables do not exist yet (nothing is created by reading).
   std::vector<AppliedRevision> applied();
-  std::vector<LogEntry> log_entries();
+  // For each revision, its newest upgrade or downgrade log entry when that
+  // one did not succeed (failed, or skipped by --schema-only). Worked out by
+  // the database: the log only grows, and status must not read all of it.
+  std::vector<LogEntry> unsettled_steps();
 
   void add(const Revision& rev, double duration_ms);
   void remove(const std::string& id);

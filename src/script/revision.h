@@ -31,6 +31,9 @@ struct Revision {
   int parent_line = 0;
   int depends_line = 0;
   std::string checksum;  // SHA-256 of the normalised upgrade statements
+  // Loaded without SQL text (RevisionText::Summary): statements keep their
+  // count, lines and batch flags, but `sql` and `normalized` are empty.
+  bool sql_dropped = false;
 
   bool has_batches() const {
     for (const auto* section : {&upgrade, &downgrade})

@@ -1,8 +1,8 @@
 #include "script/revision_file.h"
 
+#include <algorithm>
 #include <cctype>
-#include <set>
-#include <sstream>
+#include <iterator>
 
 #include "errors.h"
 #include "script/checksum.h"
@@ -78,11 +78,27 @@ bool is_iso8601(std::string_view s) {
   return digits(i, 2) && i + 2 == s.size();
 }
 
-std::vector<std::string> split_words(const std::string& s) {
-  std::istringstream in(s);
+std::vector<std::string> split_words(std::string_view s) {
   std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    size_t start = i;
+    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+    if (i > start) out.emplace_back(s.substr(start, i - start));
+  }
   return out;
+}
+
+// The header directives, each allowed once per file.
+constexpr const char* kHeaderDirectives[] = {"revision", "parent",      "message", "created",
+                                             "kind",     "transaction", "depends", "irreversible",
+                                             "allow",    "branch"};
+
+int header_directive_index(const std::string& name) {
+  for (size_t i = 0; i < std::size(kHeaderDirectives); ++i)
+    if (name == kHeaderDirectives[i]) return static_cast<int>(i);
+  return -1;
 }
 
 class RevisionParser {
@@ -139,13 +155,12 @@ class RevisionParser {
     if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
     if (d.name == "upgrade" || d.name == "downgrade") return section(d);
     if (d.name == "batch") return batch(d);
-    static const std::set<std::string> header = {
-        "revision",    "parent",  "message",      "created", "kind",
-        "transaction", "depends", "irreversible", "allow",   "branch"};
-    if (!header.count(d.name)) fail(d.line, "unknown directive -- mig:" + d.name);
+    int index = header_directive_index(d.name);
+    if (index < 0) fail(d.line, "unknown directive -- mig:" + d.name);
     if (section_ != Section::Header)
       fail(d.line, "-- mig:" + d.name + " belongs in the header, before -- mig:upgrade");
-    if (!seen_.insert(d.name).second) fail(d.line, "-- mig:" + d.name + " appears twice");
+    if (seen_ & (1u << index)) fail(d.line, "-- mig:" + d.name + " appears twice");
+    seen_ |= 1u << index;
 
     if (d.name == "revision") {
       auto words = split_words(d.args);
@@ -223,11 +238,10 @@ class RevisionParser {
 
   std::vector<std::string> id_list(const Directive& d, const char* what) {
     auto ids = split_words(d.args);
-    std::set<std::string> seen;
-    for (const auto& id : ids) {
-      check_id(id, d.line);
-      if (!seen.insert(id).second)
-        fail(d.line, std::string("-- mig:") + what + " lists '" + id + "' twice");
+    for (size_t i = 0; i < ids.size(); ++i) {
+      check_id(ids[i], d.line);
+      if (std::find(ids.begin(), ids.begin() + i, ids[i]) != ids.begin() + i)
+        fail(d.line, std::string("-- mig:") + what + " lists '" + ids[i] + "' twice");
     }
     return ids;
   }
@@ -241,7 +255,7 @@ class RevisionParser {
   SqlDialect dialect_;
   Revision rev_;
   Section section_ = Section::Header;
-  std::set<std::string> seen_;
+  unsigned seen_ = 0;  // bit i: kHeaderDirectives[i] was given
   int last_line_ = 1;
   int batch_line_ = 0;  // a `-- mig:batch` waiting for its statement
   int downgrade_line_ = 0;

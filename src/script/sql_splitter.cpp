@@ -1,6 +1,6 @@
 #include "script/sql_splitter.h"
 
-#include <cctype>
+#include <algorithm>
 
 #include "errors.h"
 
@@ -8,29 +8,40 @@ namespace mig {
 namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || (c >= '0' && c <= '9'); }
 bool is_word_char(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  return std::isalnum(u) || c == '_' || c == '$' || u >= 0x80;
+  return is_ascii_alnum(c) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
 }
 bool is_tag_start(char c) {
-  unsigned char u = static_cast<unsigned char>(c);
-  return std::isalpha(u) || c == '_' || u >= 0x80;
+  return is_ascii_alpha(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 // White space next to these never matters, so checksums ignore it.
 bool hugs_space(char c) { return c == '(' || c == ')' || c == ',' || c == ';'; }
 
-std::string upper(std::string_view word) {
-  std::string out(word);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+char to_upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
-bool one_of(const std::string& word, std::initializer_list<const char*> words) {
-  for (const char* w : words)
-    if (word == w) return true;
-  return false;
-}
+// A short keyword in upper case, kept on the stack: the splitter looks at
+// every word of every statement, so this must not allocate.
+class Keyword {
+ public:
+  explicit Keyword(std::string_view word) : size_(std::min(word.size(), sizeof text_)) {
+    for (size_t i = 0; i < size_; ++i) text_[i] = to_upper(word[i]);
+  }
+  std::string_view view() const { return {text_, size_}; }
+  bool operator==(const char* other) const { return view() == other; }
+  bool operator!=(const char* other) const { return view() != other; }
+  bool one_of(std::initializer_list<const char*> words) const {
+    for (const char* w : words)
+      if (view() == w) return true;
+    return false;
+  }
+
+ private:
+  char text_[12];
+  size_t size_;
+};
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (is_space(s.front()) || s.front() == '\n')) s.remove_prefix(1);
@@ -47,8 +58,7 @@ bool parse_directive_line(std::string_view line, Directive& out) {
   if (line.substr(0, 4) != "mig:") return false;
   line.remove_prefix(4);
   size_t n = 0;
-  while (n < line.size() && (std::isalnum(static_cast<unsigned char>(line[n])) || line[n] == '_'))
-    ++n;
+  while (n < line.size() && (is_ascii_alnum(line[n]) || line[n] == '_')) ++n;
   out.name = std::string(line.substr(0, n));
   out.args = std::string(trim(line.substr(n)));
   return true;
@@ -77,7 +87,7 @@ class Scanner {
       }
       if (line_start && line_command()) continue;
       line_start = false;
-      if (delimiter_ != ";" && s_.compare(pos_, delimiter_.size(), delimiter_) == 0) {
+      if (custom_delimiter_ && s_.compare(pos_, delimiter_.size(), delimiter_) == 0) {
         pos_ += delimiter_.size();
         end_statement();
       } else if (c == '-' && peek(1) == '-') {
@@ -87,7 +97,7 @@ class Scanner {
       } else if (c == '/' && peek(1) == '*' &&
                  !(dialect_ == SqlDialect::MySQL && (peek(2) == '!' || peek(2) == '+'))) {
         skip_block_comment();
-      } else if (c == ';' && delimiter_ == ";" && depth_ == 0) {
+      } else if (c == ';' && !custom_delimiter_ && depth_ == 0) {
         ++pos_;
         end_statement();
       } else if (c == '\'') {
@@ -150,13 +160,14 @@ class Scanner {
         out_.push_back(d);
       return true;
     }
-    if (!in_stmt_ && line.size() > 9 && upper(line.substr(0, 9)) == "DELIMITER" &&
+    if (!in_stmt_ && line.size() > 9 && Keyword(line.substr(0, 9)) == "DELIMITER" &&
         is_space(line[9])) {
       std::string_view rest = trim(line.substr(9));
       size_t n = 0;
       while (n < rest.size() && !is_space(rest[n])) ++n;
       if (n == 0) throw FileError(origin_, line_, "DELIMITER needs a delimiter");
       delimiter_ = std::string(rest.substr(0, n));
+      custom_delimiter_ = delimiter_ != ";";
       pos_ = end;
       return true;
     }
@@ -315,29 +326,30 @@ class Scanner {
     size_t start = pos_;
     while (pos_ < s_.size() && is_word_char(s_[pos_])) ++pos_;
     token(start, pos_, line_);
-    if (pos_ - start <= 9) track_blocks(upper(s_.substr(start, pos_ - start)));
+    if (pos_ - start <= 9 && compound_ != Compound::No)
+      track_blocks(Keyword(s_.substr(start, pos_ - start)));
   }
 
-  std::string next_word() const {
+  Keyword next_word() const {
     size_t j = pos_;
     while (j < s_.size() && (is_space(s_[j]) || s_[j] == '\n')) ++j;
     size_t k = j;
     while (k < s_.size() && is_word_char(s_[k])) ++k;
-    return upper(s_.substr(j, std::min<size_t>(k - j, 10)));
+    return Keyword(s_.substr(j, std::min<size_t>(k - j, 10)));
   }
 
   // Inside CREATE TRIGGER/PROCEDURE/FUNCTION/EVENT, a ';' does not end the
   // statement while a BEGIN (or CASE) is open.
-  void track_blocks(const std::string& word) {
+  void track_blocks(const Keyword& word) {
     if (compound_ == Compound::Unknown) {
       ++words_;
       if (words_ == 1) {
         if (word != "CREATE") compound_ = Compound::No;
-      } else if (one_of(word, {"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"})) {
+      } else if (word.one_of({"TRIGGER", "PROCEDURE", "FUNCTION", "EVENT"})) {
         compound_ = Compound::Yes;
       } else if (words_ > 8 ||
-                 one_of(word, {"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE", "SEQUENCE", "TYPE",
-                               "DOMAIN", "EXTENSION", "ROLE", "USER"})) {
+                 word.one_of({"TABLE", "VIEW", "INDEX", "SCHEMA", "DATABASE", "SEQUENCE", "TYPE",
+                              "DOMAIN", "EXTENSION", "ROLE", "USER"})) {
         compound_ = Compound::No;
       }
       return;
@@ -350,8 +362,8 @@ class Scanner {
     if (word == "BEGIN" || word == "CASE") {
       if (depth_++ == 0) block_line_ = line_;
     } else if (word == "END") {
-      std::string next = next_word();
-      if (one_of(next, {"IF", "LOOP", "WHILE", "REPEAT"})) return;
+      Keyword next = next_word();
+      if (next.one_of({"IF", "LOOP", "WHILE", "REPEAT"})) return;
       if (next == "CASE") skip_case_ = true;
       if (depth_ > 0) --depth_;
     }
@@ -396,6 +408,7 @@ class Scanner {
   size_t pos_ = 0;
   int line_ = 1;
   std::string delimiter_ = ";";
+  bool custom_delimiter_ = false;  // checked once per character: cheaper than comparing
   std::vector<SqlChunk> out_;
 
   bool in_stmt_ = false;
