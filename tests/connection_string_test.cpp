@@ -1,8 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "config/url.h"
-#include "db/mysql_database.h"
-#include "db/postgresql_database.h"
+#include "db/database.h"
 
 namespace mig {
 namespace {

@@ -5,8 +5,7 @@
 #include <boost/filesystem.hpp>
 #include <cstdio>
 
-#include "db/mysql_database.h"
-#include "db/postgresql_database.h"
+#include "db/backend_module.h"
 #include "db/sqlite_database.h"
 
 namespace mig {
@@ -18,9 +17,9 @@ std::unique_ptr<Database> Database::open(const DatabaseUrl& url, const ConnectOp
     case Backend::SQLite:
       return open_sqlite(url, options);
     case Backend::PostgreSQL:
-      return open_postgresql(url, options);
+      return open_with_module("postgresql", "PostgreSQL", url, options);
     case Backend::MySQL:
-      return open_mysql(url, options);
+      return open_with_module("mysql", "MySQL/MariaDB", url, options);
   }
   throw UsageError("unknown backend");
 }
@@ -46,6 +45,26 @@ std::string connection_string(const std::vector<std::pair<std::string, std::stri
   for (const auto& [k, v] : url.params) add(k, v);
   if (!timeout) add("connect_timeout", "10");
   return out;
+}
+
+std::string postgresql_conninfo(const DatabaseUrl& url) {
+  return connection_string({{"host", url.host},
+                            {"port", url.port ? std::to_string(url.port) : ""},
+                            {"dbname", url.database},
+                            {"user", url.user},
+                            {"password", url.password}},
+                           url);
+}
+
+std::string mysql_connect_string(const DatabaseUrl& url) {
+  bool socket = !url.host.empty() && url.host.front() == '/';
+  return connection_string(
+      {{socket ? "unix_socket" : "host", socket || !url.host.empty() ? url.host : "localhost"},
+       {"port", url.port ? std::to_string(url.port) : ""},
+       {"dbname", url.database},
+       {"user", url.user},
+       {"password", url.password}},
+      url);
 }
 
 std::string lock_wait_notice(int seconds, const DatabaseUrl& url) {

@@ -99,6 +99,11 @@ std::string quote_conn_value(const std::string& value);
 std::string connection_string(const std::vector<std::pair<std::string, std::string>>& fields,
                               const DatabaseUrl& url);
 
+// The libpq connection string for a URL.
+std::string postgresql_conninfo(const DatabaseUrl& url);
+// The SOCI MySQL connection string for a URL.
+std::string mysql_connect_string(const DatabaseUrl& url);
+
 // What the run lock says while it waits, and when it gives up: one wording
 // for every backend.
 std::string lock_wait_notice(int seconds, const DatabaseUrl& url);

@@ -1,7 +1,7 @@
-#include "db/mysql_database.h"
-
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
+
+#include "db/database.h"
 
 namespace mig {
 namespace {
@@ -110,19 +110,10 @@ class MysqlDatabase : public Database {
 
 }  // namespace
 
-std::string mysql_connect_string(const DatabaseUrl& url) {
-  bool socket = !url.host.empty() && url.host.front() == '/';
-  return connection_string(
-      {{socket ? "unix_socket" : "host", socket || !url.host.empty() ? url.host : "localhost"},
-       {"port", url.port ? std::to_string(url.port) : ""},
-       {"dbname", url.database},
-       {"user", url.user},
-       {"password", url.password}},
-      url);
-}
-
-std::unique_ptr<Database> open_mysql(const DatabaseUrl& url, const ConnectOptions& options) {
-  return std::make_unique<MysqlDatabase>(url, options);
-}
-
 }  // namespace mig
+
+// The module's entry point (see db/backend_module.h).
+extern "C" mig::Database* mig_open_mysql(const mig::DatabaseUrl& url,
+                                         const mig::ConnectOptions& options) {
+  return new mig::MysqlDatabase(url, options);
+}

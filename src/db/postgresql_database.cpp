@@ -1,11 +1,10 @@
-#include "db/postgresql_database.h"
-
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/soci.h>
 
 #include <chrono>
 #include <thread>
 
+#include "db/database.h"
 #include "script/checksum.h"
 
 namespace mig {
@@ -127,17 +126,10 @@ class PostgresqlDatabase : public Database {
 
 }  // namespace
 
-std::string postgresql_conninfo(const DatabaseUrl& url) {
-  return connection_string({{"host", url.host},
-                            {"port", url.port ? std::to_string(url.port) : ""},
-                            {"dbname", url.database},
-                            {"user", url.user},
-                            {"password", url.password}},
-                           url);
-}
-
-std::unique_ptr<Database> open_postgresql(const DatabaseUrl& url, const ConnectOptions& options) {
-  return std::make_unique<PostgresqlDatabase>(url, options);
-}
-
 }  // namespace mig
+
+// The module's entry point (see db/backend_module.h).
+extern "C" mig::Database* mig_open_postgresql(const mig::DatabaseUrl& url,
+                                              const mig::ConnectOptions& options) {
+  return new mig::PostgresqlDatabase(url, options);
+}

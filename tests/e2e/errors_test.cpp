@@ -154,5 +154,23 @@ TEST(Database, UnreadableDatabaseFileIsAnOperationError) {
   EXPECT_NE(r.err.find("not a database"), std::string::npos) << r.err;
 }
 
+// PostgreSQL and MySQL live in modules beside the binary; without them the
+// error says which file is missing and where it was looked for.
+TEST(Modules, MissingBackendModuleIsNamed) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  testing::TempDir empty;
+  for (const char* url : {"postgresql://u@127.0.0.1:1/db", "mysql://u@127.0.0.1:1/db"}) {
+    Result r = p.mig({"upgrade", "head", "--url", url}, {{"MIG_MODULE_DIR", empty.path()}});
+    EXPECT_EQ(r.code, 1) << r.err;
+    std::string module =
+        std::string(url).rfind("postgresql", 0) == 0 ? "mig_postgresql.so" : "mig_mysql.so";
+    EXPECT_NE(r.err.find("support is not installed: cannot load " + module), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find(empty.path() + "/" + module + ": not found"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(has_table(p.db(), "t"));
+}
+
 }  // namespace
 }  // namespace mig::e2e
