@@ -8,6 +8,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -555,8 +556,7 @@ int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {
 }
 
 int cmd_current(Context& ctx) {
-  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
-  DatabaseState state = read_state_if_exists(ctx.settings, graph);
+  auto [graph, state] = load_graph_and_state(ctx.settings);
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
     json list = json::array();
@@ -577,8 +577,7 @@ int cmd_current(Context& ctx) {
 }
 
 int cmd_heads(Context& ctx) {
-  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
-  DatabaseState state = read_state_if_exists(ctx.settings, graph, ctx.out.get());
+  auto [graph, state] = load_graph_and_state(ctx.settings, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
     json list = json::array();
@@ -649,8 +648,7 @@ std::string dot_quote(const std::string& s) {
 int cmd_history(Context& ctx, const std::string& range, const std::string& format) {
   if (format != "text" && format != "graph" && format != "dot")
     throw UsageError("--format must be text, graph or dot");
-  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
-  DatabaseState state = read_state_if_exists(ctx.settings, graph, ctx.out.get());
+  auto [graph, state] = load_graph_and_state(ctx.settings, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
   if (!range.empty()) {
@@ -1046,26 +1044,44 @@ int cmd_stamp(Context& ctx, const std::string& target) {
   return 0;
 }
 
-int cmd_status(Context& ctx) {
-  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
-  DatabaseState state;
+namespace {
+
+// What status reads from the database.
+struct StatusRecords {
+  std::vector<AppliedRevision> applied;
   std::vector<LogEntry> unsettled;
   std::vector<Progress> half;
-  std::map<std::string, std::string> recorded_seeds;
+  std::map<std::string, std::string> seeds;
   std::string drift;
-  auto seeds = load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
+};
+
+StatusRecords read_status_records(Context& ctx) {
+  StatusRecords r;
+  auto db = connect(ctx.settings, ctx.out.get());
+  VersionStore store(*db, ctx.settings.table_prefix);
+  r.applied = store.applied();
+  r.unsettled = store.unsettled_steps();
+  r.half = store.progress();
+  r.seeds = store.seeds();
+  r.drift = schema_drift(ctx, *db, store);
+  return r;
+}
+
+}  // namespace
+
+int cmd_status(Context& ctx) {
   bool exists = Database::exists(ctx.settings.url);
-  if (exists) {
-    auto db = connect(ctx.settings, ctx.out.get());
-    VersionStore store(*db, ctx.settings.table_prefix);
-    state = read_state(store, graph);
-    unsettled = store.unsettled_steps();
-    half = store.progress();
-    recorded_seeds = store.seeds();
-    drift = schema_drift(ctx, *db, store);
-  } else {
-    state.applied.assign(graph.size(), false);
-  }
+  // The database is read while the files are parsed (see load_graph_and_state).
+  std::future<StatusRecords> reading;
+  if (exists) reading = std::async(std::launch::async, [&ctx] { return read_status_records(ctx); });
+  RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
+  auto seeds = load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
+  StatusRecords records = exists ? reading.get() : StatusRecords{};
+  DatabaseState state = map_state(std::move(records.applied), graph);
+  const auto& unsettled = records.unsettled;
+  const auto& half = records.half;
+  const auto& recorded_seeds = records.seeds;
+  const auto& drift = records.drift;
   auto current = current_revisions(graph, state.applied);
   Plan pending = plan_upgrade(graph, state.applied, "heads");
 

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <future>
 #include <thread>
 
 #include "script/script_directory.h"
@@ -79,10 +80,10 @@ std::unique_ptr<Database> connect(const Settings& settings, Output* out) {
   }
 }
 
-DatabaseState read_state(VersionStore& store, const RevisionGraph& graph) {
+DatabaseState map_state(std::vector<AppliedRevision> applied, const RevisionGraph& graph) {
   DatabaseState state;
   state.applied.assign(graph.size(), false);
-  state.rows = store.applied();
+  state.rows = std::move(applied);
   for (const auto& row : state.rows) {
     int i = graph.find(row.id);
     if (i < 0)
@@ -93,21 +94,40 @@ DatabaseState read_state(VersionStore& store, const RevisionGraph& graph) {
   return state;
 }
 
-DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph,
-                                   Output* out) {
-  DatabaseState empty;
-  empty.applied.assign(graph.size(), false);
-  if (!Database::exists(settings.url)) return empty;
+DatabaseState read_state(VersionStore& store, const RevisionGraph& graph) {
+  return map_state(store.applied(), graph);
+}
+
+namespace {
+
+// What read_state_if_exists reads, before it is mapped onto a graph.
+std::vector<AppliedRevision> read_applied_if_exists(const Settings& settings, Output* out) {
+  if (!Database::exists(settings.url)) return {};
   std::unique_ptr<Database> db;
   try {
     db = connect(settings);
   } catch (const OperationError& e) {
     if (!out) throw;
     out->warn(std::string(e.what()) + "; showing the revision files only");
-    return empty;
+    return {};
   }
   VersionStore store(*db, settings.table_prefix);
-  return read_state(store, graph);
+  return store.applied();
+}
+
+}  // namespace
+
+DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph,
+                                   Output* out) {
+  return map_state(read_applied_if_exists(settings, out), graph);
+}
+
+GraphAndState load_graph_and_state(const Settings& settings, Output* out) {
+  auto applied = std::async(std::launch::async,
+                            [&settings, out] { return read_applied_if_exists(settings, out); });
+  RevisionGraph graph = load_graph(settings, RevisionText::Summary);
+  DatabaseState state = map_state(applied.get(), graph);
+  return {std::move(graph), std::move(state)};
 }
 
 }  // namespace mig
