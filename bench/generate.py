@@ -65,12 +65,18 @@ def write_alembic(root, n):
                     % (rid(i), down_rev, ups, down(i)))
 
 
-def write_raw(path, n):
+def write_raw(path, n, one_transaction=False):
+    """one_transaction: the whole run in one transaction, as mig runs it on
+    SQLite (one write lock, one commit): the like-for-like floor there."""
     with open(path, "w") as f:
         f.write("CREATE TABLE version (v VARCHAR(40));\nINSERT INTO version VALUES ('');\n")
+        if one_transaction:
+            f.write("BEGIN;\n")
         for i in range(1, n + 1):
-            f.write("BEGIN;\n%s;\nUPDATE version SET v = '%s';\nCOMMIT;\n"
-                    % (";\n".join(statements(i)), rid(i)))
+            body = "%s;\nUPDATE version SET v = '%s';\n" % (";\n".join(statements(i)), rid(i))
+            f.write(body if one_transaction else "BEGIN;\n%sCOMMIT;\n" % body)
+        if one_transaction:
+            f.write("COMMIT;\n")
 
 
 if __name__ == "__main__":
@@ -78,3 +84,4 @@ if __name__ == "__main__":
     write_mig(os.path.join(root, "mig"), n)
     write_alembic(os.path.join(root, "alembic"), n)
     write_raw(os.path.join(root, "raw.sql"), n)
+    write_raw(os.path.join(root, "raw_1tx.sql"), n, one_transaction=True)
