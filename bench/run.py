@@ -30,34 +30,54 @@ sys.path.insert(0, HERE)
 import generate  # noqa: E402
 
 
-def run(cmd, cwd, env=None, check=True):
-    """Runs a command; returns (seconds, peak resident KB)."""
+def run(cmd, cwd, env=None, check=True, peak=False):
+    """Runs a command; returns (seconds, peak resident KB or 0).
+
+    peak: run it under GNU time and read its peak RSS from there. A child
+    forked from this script reports at least this script's own size in
+    ru_maxrss (the memory it had before exec counts), so wait4 cannot tell
+    a 5 MB tool from a 13 MB one; GNU time itself is about 1 MB."""
     full_env = dict(os.environ)
     full_env.pop("DATABASE_URL", None)
     full_env.update(env or {})
+    peak_file = None
+    if peak:
+        fd, peak_file = tempfile.mkstemp(prefix="mig-bench-rss.")
+        os.close(fd)
+        cmd = ["/usr/bin/time", "-f", "%M", "-o", peak_file] + cmd
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=full_env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
     err = proc.stderr.read().decode(errors="replace")
     proc.stderr.close()
-    if check and os.waitstatus_to_exitcode(status) != 0:
+    status = proc.wait()
+    seconds = time.perf_counter() - start
+    if check and status != 0:
         raise RuntimeError("%s failed in %s: %s" % (" ".join(cmd), cwd, err[-2000:]))
-    return seconds, usage.ru_maxrss
+    kb = 0
+    if peak_file:
+        with open(peak_file) as f:
+            kb = int(f.read().split()[-1])
+        os.remove(peak_file)
+    return seconds, kb
 
 
 def measure(tools, runs=RUNS, warmup=1):
-    """tools: {name: (prepare(), command, cwd, env)}; alternates them."""
+    """tools: {name: (prepare(), command, cwd, env)}; alternates them.
+
+    The first run of each tool measures its peak memory under GNU time: the
+    warm-up where there is one, else the first timed run (used only where a
+    run takes seconds, so the millisecond GNU time adds does not matter)."""
     times = {name: [] for name in tools}
     peaks = {name: 0 for name in tools}
     for i in range(warmup + runs):
         for name, (prepare, cmd, cwd, env) in tools.items():
             prepare()
-            seconds, peak = run(cmd, cwd, env)
+            seconds, peak = run(cmd, cwd, env, peak=(i == 0))
+            if i == 0:
+                peaks[name] = peak
             if i >= warmup:
                 times[name].append(seconds)
-                peaks[name] = max(peaks[name], peak)
     return {name: (statistics.median(t), peaks[name], len(t)) for name, t in times.items()}
 
 

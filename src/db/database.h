@@ -73,9 +73,18 @@ class Database {
   virtual void acquire_lock(const WaitNotice& notice) = 0;
   virtual void release_lock() = 0;
 
+  // `text` as a SQL string literal, quoted by the database's own rules.
+  virtual std::string quote(const std::string& text) = 0;
+
   // One revision's statements plus its bookkeeping.
   virtual void begin_step() = 0;
-  virtual void commit_step() = 0;
+  // Commits the step. `last_sql` (statements mig wrote itself, separated by
+  // ';') runs first, in the same call: one round trip to the server instead
+  // of one per bookkeeping row, which was most of what mig added to each
+  // revision on PostgreSQL. If it fails nothing is committed.
+  void commit_step(const std::string& last_sql = {}) {
+    execute(last_sql.empty() ? commit_statement() : last_sql + ";\n" + commit_statement());
+  }
   // Returns false if the database also threw away earlier steps of the run.
   virtual bool rollback_step() = 0;
 
@@ -84,6 +93,9 @@ class Database {
   virtual void resume_transaction() = 0;
 
  protected:
+  // What ends a step: COMMIT, or RELEASE of SQLite's savepoint.
+  virtual std::string commit_statement() const = 0;
+
   std::unique_ptr<soci::session> session_;
 };
 

@@ -74,14 +74,24 @@ class MysqlDatabase : public Database {
     session() << "SELECT RELEASE_LOCK(:n)", soci::use(lock_name()), soci::into(released, ind);
   }
 
+  std::string quote(const std::string& text) override {
+    std::string out(text.size() * 2 + 1, '\0');
+    unsigned long n = mysql_real_escape_string(conn_, out.data(), text.data(), text.size());
+    if (n == static_cast<unsigned long>(-1)) fail();
+    out.resize(n);
+    return "'" + out + "'";
+  }
+
   void begin_step() override { execute("START TRANSACTION"); }
-  void commit_step() override { execute("COMMIT"); }
   bool rollback_step() override {
     execute("ROLLBACK");
     return true;
   }
   void suspend_transaction() override {}
   void resume_transaction() override {}
+
+ protected:
+  std::string commit_statement() const override { return "COMMIT"; }
 
  private:
   [[noreturn]] void fail() {

@@ -106,14 +106,24 @@ class PostgresqlDatabase : public Database {
         soci::into(released);
   }
 
+  std::string quote(const std::string& text) override {
+    char* quoted = PQescapeLiteral(conn_, text.data(), text.size());
+    if (!quoted) throw DatabaseError(trim_end(PQerrorMessage(conn_)));
+    std::string out(quoted);
+    PQfreemem(quoted);
+    return out;
+  }
+
   void begin_step() override { execute("BEGIN"); }
-  void commit_step() override { execute("COMMIT"); }
   bool rollback_step() override {
     execute("ROLLBACK");
     return true;
   }
   void suspend_transaction() override {}
   void resume_transaction() override {}
+
+ protected:
+  std::string commit_statement() const override { return "COMMIT"; }
 
  private:
   DatabaseUrl url_;

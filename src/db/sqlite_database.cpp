@@ -91,7 +91,12 @@ class SqliteDatabase : public Database {
 
   void begin_step() override { execute(locked_ ? "SAVEPOINT mig_step" : "BEGIN IMMEDIATE"); }
 
-  void commit_step() override { execute(locked_ ? "RELEASE mig_step" : "COMMIT"); }
+  std::string quote(const std::string& text) override {
+    std::unique_ptr<char, decltype(&sqlite3_free)> quoted(sqlite3_mprintf("%Q", text.c_str()),
+                                                          &sqlite3_free);
+    if (!quoted) throw DatabaseError("out of memory quoting a value");
+    return quoted.get();
+  }
 
   bool rollback_step() override {
     if (sqlite3_get_autocommit(db_)) {  // SQLite already rolled back everything
@@ -114,6 +119,9 @@ class SqliteDatabase : public Database {
   }
 
   void resume_transaction() override { acquire_lock(nullptr); }
+
+ protected:
+  std::string commit_statement() const override { return locked_ ? "RELEASE mig_step" : "COMMIT"; }
 
  private:
   DatabaseUrl url_;

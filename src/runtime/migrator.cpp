@@ -60,12 +60,7 @@ void Migrator::run_step(const Step& step, size_t done) {
       db_.execute(sts[i].sql);
     }
     double ms = ms_since(start);
-    if (step.direction == Direction::Up)
-      store_.add(rev, ms);
-    else
-      store_.remove(rev.id);
-    store_.log({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
-    db_.commit_step();
+    db_.commit_step(bookkeeping(step, rev, ms));
     reporter_.step_done(rev, step.direction, ms);
   } catch (const std::exception& e) {
     std::string error = error_text(e);
@@ -80,6 +75,12 @@ void Migrator::run_step(const Step& step, size_t done) {
       state += "; the " + std::to_string(done) + " earlier revision(s) of this run stay applied";
     fail(step, i < sts.size() ? i + 1 : 0, error, state, ms);
   }
+}
+
+// What records a finished step: its revisions row and its log entry.
+std::string Migrator::bookkeeping(const Step& step, const Revision& rev, double ms) {
+  return (step.direction == Direction::Up ? store_.add_sql(rev, ms) : store_.remove_sql(rev.id)) +
+         ";\n" + store_.log_sql({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
 }
 
 void Migrator::resume(const std::string& revision, long long statement_no) {
@@ -158,13 +159,7 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   if (suspend) db_.resume_transaction();
   double ms = ms_since(start);
   db_.begin_step();
-  if (step.direction == Direction::Up)
-    store_.add(rev, ms);
-  else
-    store_.remove(rev.id);
-  store_.clear_progress(rev.id);
-  store_.log({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
-  db_.commit_step();
+  db_.commit_step(store_.clear_progress_sql(rev.id) + ";\n" + bookkeeping(step, rev, ms));
   reporter_.step_done(rev, step.direction, ms);
 }
 

@@ -51,6 +51,7 @@ class Migrator {
   void stamp(const AppliedSet& from, const AppliedSet& to);
 
  private:
+  std::string bookkeeping(const Step& step, const Revision& rev, double ms);
   void run_step(const Step& step, size_t done);
   void run_tracked(const Step& step, size_t done);
   [[noreturn]] void fail(const Step& step, size_t statement, const std::string& error,

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
 
 #include "script/checksum.h"
@@ -94,11 +95,19 @@ std::vector<LogEntry> VersionStore::unsettled_steps() {
   return out;
 }
 
-void VersionStore::add(const Revision& rev, double duration_ms) {
+namespace {
+
+std::string number(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", value);
+  return buf;
+}
+
+}  // namespace
+
+std::string VersionStore::add_sql(const Revision& rev, double duration_ms) {
   std::string parents;
   for (const auto& p : rev.parents) parents += (parents.empty() ? "" : " ") + p;
-  std::string kind = to_string(rev.kind);
-  std::string at = utc_now();
   // One query per run, not per revision: a scan per revision made long runs
   // quadratic (found by the 100,000-revision benchmark).
   if (next_seq_ == 0) {
@@ -108,31 +117,29 @@ void VersionStore::add(const Revision& rev, double duration_ms) {
     next_seq_ = ind == soci::i_ok ? max_seq + 1 : 1;
   }
   long long seq = next_seq_++;
-  db_.session() << "INSERT INTO " + table("revisions") +
-                       " (revision, parents, message, kind, checksum, applied_at, "
-                       "duration_ms, seq) VALUES (:r, :p, :m, :k, :c, :a, :d, :s)",
-      soci::use(rev.id), soci::use(parents), soci::use(rev.message), soci::use(kind),
-      soci::use(rev.checksum), soci::use(at), soci::use(duration_ms), soci::use(seq);
+  return "INSERT INTO " + table("revisions") +
+         " (revision, parents, message, kind, checksum, applied_at, duration_ms, seq) VALUES (" +
+         db_.quote(rev.id) + ", " + db_.quote(parents) + ", " + db_.quote(rev.message) + ", " +
+         db_.quote(to_string(rev.kind)) + ", " + db_.quote(rev.checksum) + ", " +
+         db_.quote(utc_now()) + ", " + number(duration_ms) + ", " + std::to_string(seq) + ")";
 }
 
-void VersionStore::remove(const std::string& id) {
-  db_.session() << "DELETE FROM " + table("revisions") + " WHERE revision = :r", soci::use(id);
+std::string VersionStore::remove_sql(const std::string& id) {
+  return "DELETE FROM " + table("revisions") + " WHERE revision = " + db_.quote(id);
+}
+
+std::string VersionStore::log_sql(const LogEntry& e) {
+  return "INSERT INTO " + table("log") +
+         " (at, action, revision, outcome, statement_no, error, duration_ms) VALUES (" +
+         db_.quote(e.at.empty() ? utc_now() : e.at) + ", " + db_.quote(e.action) + ", " +
+         db_.quote(e.revision) + ", " + db_.quote(e.outcome) + ", " +
+         (e.statement_no ? std::to_string(e.statement_no) : "NULL") + ", " +
+         (e.error.empty() ? "NULL" : db_.quote(e.error)) + ", " + number(e.duration_ms) + ")";
 }
 
 void VersionStore::update_checksum(const std::string& id, const std::string& checksum) {
   db_.session() << "UPDATE " + table("revisions") + " SET checksum = :c WHERE revision = :r",
       soci::use(checksum), soci::use(id);
-}
-
-void VersionStore::log(const LogEntry& e) {
-  std::string at = e.at.empty() ? utc_now() : e.at;
-  soci::indicator stmt_ind = e.statement_no ? soci::i_ok : soci::i_null;
-  soci::indicator err_ind = e.error.empty() ? soci::i_null : soci::i_ok;
-  db_.session() << "INSERT INTO " + table("log") +
-                       " (at, action, revision, outcome, statement_no, error, duration_ms) "
-                       "VALUES (:a, :ac, :r, :o, :s, :e, :d)",
-      soci::use(at), soci::use(e.action), soci::use(e.revision), soci::use(e.outcome),
-      soci::use(e.statement_no, stmt_ind), soci::use(e.error, err_ind), soci::use(e.duration_ms);
 }
 
 }  // namespace mig
@@ -226,8 +233,8 @@ void VersionStore::update_progress(const Progress& p) {
       soci::use(p.done_checksum), soci::use(at), soci::use(p.revision);
 }
 
-void VersionStore::clear_progress(const std::string& revision) {
-  db_.session() << "DELETE FROM " + table("progress") + " WHERE revision = :r", soci::use(revision);
+std::string VersionStore::clear_progress_sql(const std::string& revision) {
+  return "DELETE FROM " + table("progress") + " WHERE revision = " + db_.quote(revision);
 }
 
 }  // namespace mig

@@ -62,10 +62,15 @@ class VersionStore {
   // the database: the log only grows, and status must not read all of it.
   std::vector<LogEntry> unsettled_steps();
 
-  void add(const Revision& rev, double duration_ms);
-  void remove(const std::string& id);
+  // Each write runs at once, or is returned as SQL text (the *_sql forms)
+  // for Database::commit_step to send together with the commit.
+  void add(const Revision& rev, double duration_ms) { db_.execute(add_sql(rev, duration_ms)); }
+  void remove(const std::string& id) { db_.execute(remove_sql(id)); }
+  void log(const LogEntry& entry) { db_.execute(log_sql(entry)); }
+  std::string add_sql(const Revision& rev, double duration_ms);
+  std::string remove_sql(const std::string& id);
+  std::string log_sql(const LogEntry& entry);
   void update_checksum(const std::string& id, const std::string& checksum);
-  void log(const LogEntry& entry);
 
   // Applied seed files: name → checksum.
   std::map<std::string, std::string> seeds();
@@ -79,7 +84,8 @@ class VersionStore {
   std::vector<Progress> progress();
   void start_progress(const Progress& p);
   void update_progress(const Progress& p);
-  void clear_progress(const std::string& revision);
+  void clear_progress(const std::string& revision) { db_.execute(clear_progress_sql(revision)); }
+  std::string clear_progress_sql(const std::string& revision);
 
  private:
   std::string table(const std::string& name) const { return db_.qualified(prefix_ + name); }

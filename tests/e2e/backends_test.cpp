@@ -39,6 +39,25 @@ TEST_P(Backends, UpgradeHeadAppliesAndRecordsEverything) {
   EXPECT_EQ(log().size(), 3u);
 }
 
+// Bookkeeping rows are written as SQL text with values quoted by each
+// database's own escaping; text that would break naive quoting must come back
+// byte for byte, and a database error full of quotes must land in the log.
+TEST_P(Backends, BookkeepingKeepsAwkwardTextExactly) {
+  const std::string message = "it's \"quoted\" \\ back\\slash; $$ -- no comment */ \xc3\xa9";
+  p.write("migrations/a001.sql", "-- mig:revision a001\n-- mig:message " + message +
+                                     "\n-- mig:upgrade\nCREATE TABLE one (id INTEGER);\n"
+                                     "-- mig:downgrade\nDROP TABLE one;\n");
+  p.revision("a002", "a001", "INSERT INTO missing_table VALUES ('it''s');");
+  Result r = mig({"upgrade", "head"});
+  ASSERT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(db.query("SELECT message FROM mig_revisions WHERE revision = 'a001'"), V{message});
+  auto errors = db.query("SELECT error FROM mig_log WHERE outcome = 'failed'");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("missing_table"), std::string::npos) << errors[0];
+  EXPECT_NE(r.err.find(errors[0]), std::string::npos) << "the log holds what was reported";
+  EXPECT_EQ(applied(), V{"a001"});
+}
+
 TEST_P(Backends, TargetsAndDowngrades) {
   chain();
   ASSERT_EQ(mig({"upgrade", "+1"}).code, 0);
