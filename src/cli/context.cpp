@@ -53,8 +53,11 @@ SqlDialect dialect_of(Backend backend) {
 }
 
 RevisionGraph load_graph(const Settings& settings, RevisionText text) {
-  return RevisionGraph(
-      load_revisions(settings.migrations_dir, dialect_of(settings.url.backend), text));
+  SqlDialect dialect = dialect_of(settings.url.backend);
+  if (text == RevisionText::Full)
+    return RevisionGraph(load_revisions(settings.migrations_dir, dialect, text));
+  ParseCache cache(ParseCache::default_path(settings.migrations_dir, dialect), dialect);
+  return RevisionGraph(load_revisions(settings.migrations_dir, dialect, text, &cache));
 }
 
 std::unique_ptr<Database> connect(const Settings& settings, Output* out) {

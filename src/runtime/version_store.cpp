@@ -40,25 +40,17 @@ std::vector<AppliedRevision> VersionStore::applied() {
   // Fetched in bulk: row by row, SOCI's per-column bookkeeping cost more than
   // the query at 100,000 revisions.
   constexpr size_t kBatch = 1024;
-  std::vector<std::string> id(kBatch), parents(kBatch), message(kBatch), kind(kBatch),
-      checksum(kBatch), applied_at(kBatch);
-  std::vector<double> duration(kBatch);
+  std::vector<std::string> id(kBatch), checksum(kBatch);
   std::vector<long long> seq(kBatch);
   soci::statement st =
-      (db_.session().prepare << "SELECT revision, parents, message, kind, checksum, applied_at, "
-                                "duration_ms, seq FROM " +
-                                    table("revisions"),
-       soci::into(id), soci::into(parents), soci::into(message), soci::into(kind),
-       soci::into(checksum), soci::into(applied_at), soci::into(duration), soci::into(seq));
+      (db_.session().prepare << "SELECT revision, checksum, seq FROM " + table("revisions"),
+       soci::into(id), soci::into(checksum), soci::into(seq));
   st.execute();
   while (st.fetch()) {
     for (size_t i = 0; i < id.size(); ++i)
-      out.push_back({std::move(id[i]), std::move(parents[i]), std::move(message[i]),
-                     std::move(kind[i]), std::move(checksum[i]), std::move(applied_at[i]),
-                     duration[i], seq[i]});
-    for (auto* column : {&id, &parents, &message, &kind, &checksum, &applied_at})
-      column->resize(kBatch);
-    duration.resize(kBatch);
+      out.push_back({std::move(id[i]), std::move(checksum[i]), seq[i]});
+    id.resize(kBatch);
+    checksum.resize(kBatch);
     seq.resize(kBatch);
   }
   // Sorted here: SQLite sorted 100,000 rows through a temporary file.

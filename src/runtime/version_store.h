@@ -9,15 +9,12 @@
 
 namespace mig {
 
-// A row of <prefix>revisions: one applied revision.
+// What commands read back of a <prefix>revisions row: which revision is
+// applied, in which order, and the checksum it was applied with (the row
+// holds more, for people and tools reading the table).
 struct AppliedRevision {
   std::string id;
-  std::string parents;  // space separated
-  std::string message;
-  std::string kind;
   std::string checksum;
-  std::string applied_at;
-  double duration_ms = 0;
   long long seq = 0;
 };
 

@@ -115,10 +115,13 @@ void drop_sql(std::vector<Statement>& statements) {
 // and read() calls alone took longer than the whole command may. Each file
 // lands in its own slot, so the result is in path order however the work was
 // shared, and the error reported is that of the first bad file in that order.
-std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
-                                     RevisionText text) {
+std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect, RevisionText text,
+                                     ParseCache* cache) {
+  if (text == RevisionText::Full) cache = nullptr;  // the cache holds summaries only
   const auto files = find_sql_files(dir);
   std::vector<Revision> revisions(files.size());
+  std::vector<FileStamp> stamps(cache ? files.size() : 0);
+  std::vector<char> parsed(files.size(), 0);
   std::atomic<size_t> next{0};
   std::mutex error_mutex;
   size_t error_at = files.size();
@@ -127,6 +130,13 @@ std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
     constexpr size_t kChunk = 64;
     for (size_t begin; (begin = next.fetch_add(kChunk)) < files.size();) {
       for (size_t i = begin; i < std::min(begin + kChunk, files.size()); ++i) {
+        // Entries are distinct per path, so threads never touch the same one.
+        if (cache && stamp_file(files[i], stamps[i])) {
+          if (const Revision* hit = cache->find(files[i], stamps[i])) {
+            revisions[i] = *hit;
+            continue;
+          }
+        }
         try {
           revisions[i] = load_revision(files[i], dialect);
         } catch (...) {
@@ -134,6 +144,7 @@ std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
           if (i < error_at) error_at = i, error = std::current_exception();
           continue;
         }
+        parsed[i] = 1;
         if (text == RevisionText::Summary) {
           drop_sql(revisions[i].upgrade);
           drop_sql(revisions[i].downgrade);
@@ -150,6 +161,11 @@ std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
   work();
   for (auto& t : threads) t.join();
   if (error) std::rethrow_exception(error);
+  if (cache) {
+    for (size_t i = 0; i < files.size(); ++i)
+      if (parsed[i]) cache->put(files[i], stamps[i], revisions[i]);
+    cache->save();
+  }
   return revisions;
 }
 

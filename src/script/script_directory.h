@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "script/parse_cache.h"
 #include "script/revision.h"
 #include "script/sql_splitter.h"
 
@@ -17,8 +18,10 @@ enum class RevisionText { Full, Summary };
 // Finds every *.sql file under `dir` (recursively, hidden entries skipped),
 // sorted by path, and parses each. Throws UsageError if `dir` is missing and
 // FileError for the first malformed file.
+// `cache` (Summary only) supplies unchanged files and learns the others.
 std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
-                                     RevisionText text = RevisionText::Full);
+                                     RevisionText text = RevisionText::Full,
+                                     ParseCache* cache = nullptr);
 
 std::vector<std::string> find_sql_files(const std::string& dir);
 
