@@ -15,7 +15,9 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version", "mig 0.1.0");
   app.footer(
       "Targets: head, heads, base, an id or unique prefix, +N, -N, ID+N, ID-N.\n"
-      "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error.");
+      "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error.\n"
+      "Environment: DATABASE_URL, MIG_ENV; MIG_CACHE=off disables the parse cache of\n"
+      "read-only commands; MIG_MODULE_DIR is where mig_postgresql.so and mig_mysql.so are.");
 
   Context ctx;
   auto* config =
