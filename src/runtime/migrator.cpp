@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "script/checksum.h"
 
@@ -18,7 +19,11 @@ double ms_since(Clock::time_point start) {
 
 const char* action(Direction d) { return d == Direction::Up ? "upgrade" : "downgrade"; }
 
+// A revision loaded without its SQL text (RevisionText::Summary) would run
+// empty statements and be recorded as applied: refuse it outright.
 const std::vector<Statement>& statements(const Revision& rev, Direction d) {
+  if (rev.sql_dropped)
+    throw std::logic_error("revision " + rev.id + " was loaded without its SQL and cannot run");
   return d == Direction::Up ? rev.upgrade : rev.downgrade;
 }
 

@@ -1,6 +1,7 @@
 #include "runtime/offline_script.h"
 
 #include <sstream>
+#include <stdexcept>
 
 #include "db/database.h"
 
@@ -64,6 +65,8 @@ std::string render_script(const RevisionGraph& graph, const Plan& plan, const Sc
       out << (transactional_ddl ? "-- (transaction off: runs outside a transaction)\n"
                                 : "-- (MySQL commits DDL at once: no transaction around it)\n");
     if (wrap) out << "BEGIN;\n";
+    if (r.sql_dropped)
+      throw std::logic_error("revision " + r.id + " was loaded without its SQL text");
     for (const auto& st : up ? r.upgrade : r.downgrade) write_statement(out, b, st.sql);
     if (!wrap) out << (b == Backend::MySQL ? "START TRANSACTION;\n" : "BEGIN;\n");
     if (up) {
