@@ -1,7 +1,7 @@
 #include "script/parse_cache.h"
 
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -41,19 +41,43 @@ TEST(ParseCache, SecondLoadComesFromTheCacheAndMatchesAFreshParse) {
   ParseCache cache(dir / "cache", SqlDialect::SQLite);
   FileStamp stamp;
   ASSERT_TRUE(stamp_file(dir / "m/b.sql", stamp));
-  const Revision* hit = cache.find(dir / "m/b.sql", stamp);
-  ASSERT_NE(hit, nullptr);
-  EXPECT_EQ(hit->id, "bbbb");
-  EXPECT_EQ(hit->parents, std::vector<std::string>{"aaaa"});
-  EXPECT_EQ(hit->message, "two");
-  EXPECT_EQ(hit->checksum, first[1].checksum);
-  EXPECT_TRUE(hit->has_downgrade);
-  ASSERT_EQ(hit->upgrade.size(), 1u);
-  EXPECT_EQ(hit->upgrade[0].line, 5);
+  Revision hit;
+  ASSERT_TRUE(cache.find(dir / "m/b.sql", stamp, hit));
+  EXPECT_EQ(hit.id, "bbbb");
+  EXPECT_EQ(hit.path, dir / "m/b.sql");
+  EXPECT_EQ(hit.parents, std::vector<std::string>{"aaaa"});
+  EXPECT_EQ(hit.message, "two");
+  EXPECT_EQ(hit.checksum, first[1].checksum);
+  EXPECT_TRUE(hit.has_downgrade);
+  EXPECT_TRUE(hit.sql_dropped);
+  ASSERT_EQ(hit.upgrade.size(), 1u);
+  EXPECT_EQ(hit.upgrade[0].line, 5);
   auto second = load(dir);
   ASSERT_EQ(second.size(), 2u);
   EXPECT_EQ(second[1].path, dir / "m/b.sql");
   EXPECT_EQ(second[1].checksum, first[1].checksum);
+}
+
+TEST(ParseCache, ARewriteKeepsFoundEntriesAddsNewOnesAndDropsGoneFiles) {
+  TempDir dir;
+  dir.write("m/a.sql", kOne);
+  dir.write("m/b.sql", kTwo);
+  load(dir);
+  FileStamp a, b, c;
+  ASSERT_TRUE(stamp_file(dir / "m/a.sql", a));
+  ASSERT_TRUE(stamp_file(dir / "m/b.sql", b));
+  boost::filesystem::remove(dir / "m/a.sql");
+  dir.write("m/c.sql", "-- mig:revision cccc\n-- mig:parent bbbb\n-- mig:upgrade\nSELECT 4;\n");
+  ASSERT_TRUE(stamp_file(dir / "m/c.sql", c));
+  EXPECT_EQ(load(dir).size(), 2u);
+  ParseCache cache(dir / "cache", SqlDialect::SQLite);
+  Revision hit;
+  EXPECT_FALSE(cache.find(dir / "m/a.sql", a, hit));
+  ASSERT_TRUE(cache.find(dir / "m/b.sql", b, hit));
+  EXPECT_EQ(hit.id, "bbbb");
+  ASSERT_TRUE(cache.find(dir / "m/c.sql", c, hit));
+  EXPECT_EQ(hit.id, "cccc");
+  EXPECT_EQ(hit.parents, std::vector<std::string>{"bbbb"});
 }
 
 TEST(ParseCache, AnEditedFileIsParsedAgainEvenWithTheSameSizeAndTime) {
@@ -81,7 +105,8 @@ TEST(ParseCache, FilesChangedJustNowAreNotStored) {
   ParseCache cache(dir / "cache", SqlDialect::SQLite);
   FileStamp stamp;
   ASSERT_TRUE(stamp_file(dir / "m/a.sql", stamp));
-  EXPECT_EQ(cache.find(dir / "m/a.sql", stamp), nullptr);
+  Revision hit;
+  EXPECT_FALSE(cache.find(dir / "m/a.sql", stamp, hit));
 }
 
 TEST(ParseCache, OtherDialectOrDamagedFileIsAnEmptyCache) {
@@ -90,12 +115,12 @@ TEST(ParseCache, OtherDialectOrDamagedFileIsAnEmptyCache) {
   load(dir);
   FileStamp stamp;
   ASSERT_TRUE(stamp_file(dir / "m/a.sql", stamp));
-  EXPECT_NE(ParseCache(dir / "cache", SqlDialect::SQLite).find(dir / "m/a.sql", stamp), nullptr);
-  EXPECT_EQ(ParseCache(dir / "cache", SqlDialect::PostgreSQL).find(dir / "m/a.sql", stamp),
-            nullptr);
+  Revision hit;
+  EXPECT_TRUE(ParseCache(dir / "cache", SqlDialect::SQLite).find(dir / "m/a.sql", stamp, hit));
+  EXPECT_FALSE(ParseCache(dir / "cache", SqlDialect::PostgreSQL).find(dir / "m/a.sql", stamp, hit));
   std::string text = read_file(dir / "cache");
   dir.write("cache", text.substr(0, text.size() - 5));
-  EXPECT_EQ(ParseCache(dir / "cache", SqlDialect::SQLite).find(dir / "m/a.sql", stamp), nullptr);
+  EXPECT_FALSE(ParseCache(dir / "cache", SqlDialect::SQLite).find(dir / "m/a.sql", stamp, hit));
 }
 
 TEST(ParseCache, MalformedFilesAreNeverCachedAndStillFail) {

@@ -1,23 +1,25 @@
 #include "script/parse_cache.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
-#include "script/checksum.h"
 #include "script/script_directory.h"
 
 namespace mig {
 namespace {
 
 // Bump whenever what is written below changes.
-constexpr char kMagic[] = "mig-parse-cache 1\n";
+constexpr char kMagic[] = "mig-parse-cache 2\n";
 // A file younger than this when read is not cached (see the class comment).
 constexpr int64_t kSettleNs = 2'000'000'000;
 
@@ -28,7 +30,7 @@ int64_t ns(const timespec& t) { return static_cast<int64_t>(t.tv_sec) * 1'000'00
 class Writer {
  public:
   void u64(uint64_t v) { out_.append(reinterpret_cast<const char*>(&v), sizeof v); }
-  void str(const std::string& s) {
+  void str(std::string_view s) {
     u64(s.size());
     out_ += s;
   }
@@ -58,13 +60,14 @@ class Reader {
     pos_ += sizeof v;
     return v;
   }
-  std::string str() {
+  std::string_view view() {
     uint64_t n = u64();
-    if (!ok_ || in_.size() - pos_ < n) return fail(), std::string();
-    std::string s(in_.substr(pos_, n));
+    if (!ok_ || in_.size() - pos_ < n) return fail(), std::string_view();
+    std::string_view s = in_.substr(pos_, n);
     pos_ += n;
     return s;
   }
+  std::string str() { return std::string(view()); }
   std::vector<std::string> strings() {
     uint64_t n = u64();
     std::vector<std::string> v;
@@ -120,9 +123,7 @@ void write_revision(Writer& w, const Revision& r) {
   w.str(r.checksum);
 }
 
-Revision read_revision(Reader& in, const std::string& path) {
-  Revision r;
-  r.path = path;
+bool read_revision(Reader& in, Revision& r) {
   r.id = in.str();
   r.parents = in.strings();
   r.depends = in.strings();
@@ -141,7 +142,7 @@ Revision read_revision(Reader& in, const std::string& path) {
   r.depends_line = static_cast<int>(in.u64());
   r.checksum = in.str();
   r.sql_dropped = true;
-  return r;
+  return in.ok() && in.at_end();
 }
 
 void write_stamp(Writer& w, const FileStamp& s) {
@@ -164,12 +165,16 @@ FileStamp read_stamp(Reader& in) {
 
 }  // namespace
 
-bool stamp_file(const std::string& path, FileStamp& out) {
+bool stamp_file(int dir_fd, const char* relative, FileStamp& out) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return false;
+  if (::fstatat(dir_fd, relative, &st, 0) != 0) return false;
   out = {static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino),
          static_cast<uint64_t>(st.st_size), ns(st.st_mtim), ns(st.st_ctim)};
   return true;
+}
+
+bool stamp_file(const std::string& path, FileStamp& out) {
+  return stamp_file(AT_FDCWD, path.c_str(), out);
 }
 
 std::string ParseCache::default_path(const std::string& migrations_dir, SqlDialect dialect) {
@@ -186,7 +191,13 @@ std::string ParseCache::default_path(const std::string& migrations_dir, SqlDiale
   if (!real) return {};
   std::string key = std::string(real) + "\n" + std::to_string(static_cast<int>(dialect));
   std::free(real);
-  return dir + "/" + sha256_hex(key).substr(0, 32);
+  // std::hash, not SHA-256: a run that finds every file in the cache then
+  // never starts OpenSSL, whose set-up (it reads openssl.cnf) took longer
+  // than the rest of the cache. Should the hash differ in another build of
+  // the library, that build just starts a cache of its own.
+  char name[32];
+  std::snprintf(name, sizeof name, "%016zx", std::hash<std::string>{}(key));
+  return dir + "/" + name;
 }
 
 ParseCache::ParseCache(std::string file, SqlDialect dialect, int64_t now_ns)
@@ -200,58 +211,89 @@ ParseCache::ParseCache(std::string file, SqlDialect dialect, int64_t now_ns)
 }
 
 void ParseCache::load() {
-  std::string text;
-  try {
-    text = read_file(file_);
-  } catch (const std::exception&) {
-    return;
-  }
-  if (text.compare(0, sizeof kMagic - 1, kMagic) != 0) return;
-  Reader in(std::string_view(text).substr(sizeof kMagic - 1));
+  int fd = ::open(file_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  struct stat st {};
+  void* p = MAP_FAILED;
+  if (::fstat(fd, &st) == 0 && st.st_size > 0)
+    p = ::mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  if (p == MAP_FAILED) return;
+  size_t size = static_cast<size_t>(st.st_size);
+  map_ = {p, [size](void* m) { ::munmap(m, size); }};
+  // The file is replaced by rename(), never rewritten in place, so what is
+  // mapped here cannot change under us.
+  text_ = std::string_view(static_cast<const char*>(p), size);
+  if (text_.compare(0, sizeof kMagic - 1, kMagic) != 0) return;
+  Reader in(text_.substr(sizeof kMagic - 1));
   if (in.u64() != static_cast<uint64_t>(dialect_)) return;
   uint64_t count = in.u64();
+  if (!in.ok() || count > text_.size()) return;
+  slots_.reserve(count);
   for (uint64_t i = 0; in.ok() && i < count; ++i) {
-    std::string path = in.str();
-    FileStamp stamp = read_stamp(in);
-    Revision rev = read_revision(in, path);
-    if (in.ok()) entries_.emplace(path, Entry{stamp, std::move(rev), false});
+    Slot slot;
+    slot.path = in.view();
+    slot.stamp = read_stamp(in);
+    slot.blob = in.view();
+    // Written in path order; anything else is damage.
+    if (!slots_.empty() && !(slots_.back().path < slot.path)) break;
+    slots_.push_back(slot);
   }
-  if (!in.ok() || !in.at_end()) entries_.clear();  // damaged: start again
+  if (!in.ok() || !in.at_end() || slots_.size() != count) slots_.clear();  // damaged: start again
+  used_.assign(slots_.size(), 0);
 }
 
-const Revision* ParseCache::find(const std::string& path, const FileStamp& stamp) {
-  auto it = entries_.find(path);
-  if (it == entries_.end() || !(it->second.stamp == stamp)) return nullptr;
-  it->second.used = true;
-  return &it->second.revision;
+bool ParseCache::find(const std::string& path, const FileStamp& stamp, Revision& out, size_t hint) {
+  auto it = slots_.begin() + std::min(hint, slots_.size());
+  if (it == slots_.end() || it->path != path)
+    it = std::lower_bound(slots_.begin(), slots_.end(), std::string_view(path),
+                          [](const Slot& s, std::string_view p) { return s.path < p; });
+  if (it == slots_.end() || it->path != path || !(it->stamp == stamp)) return false;
+  Reader in(it->blob);
+  Revision r;
+  if (!read_revision(in, r)) return false;
+  r.path = path;
+  out = std::move(r);
+  used_[it - slots_.begin()] = 1;
+  return true;
 }
 
 void ParseCache::put(const std::string& path, const FileStamp& stamp, const Revision& summary) {
   if (file_.empty()) return;
   if (now_ns_ - stamp.mtime_ns < kSettleNs || now_ns_ - stamp.ctime_ns < kSettleNs) return;
-  entries_[path] = Entry{stamp, summary, true};
-  changed_ = true;
+  Writer w;
+  write_revision(w, summary);
+  added_.push_back({path, stamp, std::move(w.text())});
 }
 
 void ParseCache::save() {
   if (file_.empty()) return;
-  for (auto it = entries_.begin(); it != entries_.end();) {  // files gone since
-    if (it->second.used) {
-      ++it;
-    } else {
-      it = entries_.erase(it);
-      changed_ = true;
-    }
+  // Kept: entries found this run and entries stored this run. An entry whose
+  // file is gone or changed was not found, so it drops out here.
+  bool changed = !added_.empty();
+  std::vector<Slot> keep;
+  keep.reserve(slots_.size() + added_.size());
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    if (used_[i])
+      keep.push_back(slots_[i]);
+    else
+      changed = true;
   }
-  if (!changed_) return;
+  if (!changed) return;
+  for (const auto& a : added_) keep.push_back({a.path, a.stamp, a.blob});
+  std::sort(keep.begin(), keep.end(), [](const Slot& a, const Slot& b) { return a.path < b.path; });
+  // A path both found and stored (never both in one run, but cheap to rule out).
+  keep.erase(std::unique(keep.begin(), keep.end(),
+                         [](const Slot& a, const Slot& b) { return a.path == b.path; }),
+             keep.end());
   Writer w;
   w.text() = kMagic;
   w.u64(static_cast<uint64_t>(dialect_));
-  w.u64(entries_.size());
-  for (const auto& [path, entry] : entries_) {
-    w.str(path);
-    write_stamp(w, entry.stamp);
-    write_revision(w, entry.revision);
+  w.u64(keep.size());
+  for (const auto& slot : keep) {
+    w.str(slot.path);
+    write_stamp(w, slot.stamp);
+    w.str(slot.blob);
   }
   std::string dir = file_.substr(0, file_.rfind('/'));
   std::string parent = dir.substr(0, dir.rfind('/'));
@@ -264,7 +306,7 @@ void ParseCache::save() {
   bool ok = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
   ok = ::close(fd) == 0 && ok;
   if (!ok || ::rename(tmp.c_str(), file_.c_str()) != 0) ::unlink(tmp.c_str());
-  changed_ = false;
+  added_.clear();
 }
 
 }  // namespace mig

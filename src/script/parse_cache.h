@@ -1,8 +1,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
+#include <vector>
 
 #include "script/revision.h"
 #include "script/sql_splitter.h"
@@ -26,6 +29,9 @@ struct FileStamp {
 
 // False if `path` cannot be stat()ed.
 bool stamp_file(const std::string& path, FileStamp& out);
+// The same for `relative` to the directory open as `dir_fd`: one path
+// component for the kernel to look up instead of several.
+bool stamp_file(int dir_fd, const char* relative, FileStamp& out);
 
 // Summaries (RevisionText::Summary) of revision files that parsed cleanly,
 // kept between runs so that commands which only read the graph need not
@@ -44,9 +50,14 @@ class ParseCache {
   // Loads `file`; a missing, unreadable or foreign file is an empty cache.
   // `now_ns`: when this run reads the files (0: the clock's time now).
   ParseCache(std::string file, SqlDialect dialect, int64_t now_ns = 0);
+  ParseCache(const ParseCache&) = delete;
+  ParseCache& operator=(const ParseCache&) = delete;
 
-  // The summary stored for `path` if its stamp is unchanged.
-  const Revision* find(const std::string& path, const FileStamp& stamp);
+  // Fills `out` with the summary stored for `path` if its stamp is
+  // unchanged. Safe to call from several threads for different paths.
+  // `hint`: where the entry probably is (the file's place in the sorted list
+  // of files, which is the entry's place while no file was added or removed).
+  bool find(const std::string& path, const FileStamp& stamp, Revision& out, size_t hint = 0);
   // Keeps `summary` if the file is old enough to trust its stamp.
   void put(const std::string& path, const FileStamp& stamp, const Revision& summary);
   // Writes the cache back if it changed (atomically); failures are ignored:
@@ -54,19 +65,32 @@ class ParseCache {
   void save();
 
  private:
-  struct Entry {
+  // An entry as stored: the revision stays encoded in the file's text until
+  // a run asks for it, so loading costs one read and one pass over the
+  // index, and each summary is decoded once, on whichever thread needs it.
+  struct Slot {
+    std::string_view path;
     FileStamp stamp;
-    Revision revision;
-    bool used = false;  // found or stored this run; others are dropped on save
+    std::string_view blob;
+  };
+  struct Added {
+    std::string path;
+    FileStamp stamp;
+    std::string blob;
   };
 
   void load();
 
   std::string file_;
   SqlDialect dialect_;
-  std::unordered_map<std::string, Entry> entries_;
-  int64_t now_ns_ = 0;  // when this run started reading files
-  bool changed_ = false;
+  // The cache file, mapped read-only: the kernel maps pages of it already in
+  // memory, where reading would copy every byte into pages of our own.
+  std::unique_ptr<void, std::function<void(void*)>> map_;
+  std::string_view text_;
+  std::vector<Slot> slots_;   // into text_, sorted by path
+  std::vector<char> used_;    // per slot: found this run (others are dropped on save)
+  std::vector<Added> added_;  // stored this run
+  int64_t now_ns_ = 0;        // when this run started reading files
 };
 
 }  // namespace mig

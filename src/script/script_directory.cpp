@@ -26,13 +26,16 @@ std::string read_file(const std::string& path) {
   if (fd < 0) throw OperationError("cannot read " + path + ": " + std::strerror(errno));
   struct stat st {};
   size_t expected = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
-  std::string text;
-  text.reserve(expected);
-  char buf[16384];
-  // Stops once the size fstat gave has been read (one read() for a small
-  // file) or at end of file, whichever comes first.
-  while (expected == 0 || text.size() < expected) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
+  // Reads straight into the string: the size fstat gave (one read() for a
+  // small file), or up to end of file where fstat cannot tell (size 0).
+  std::string text(expected ? expected : 16384, '\0');
+  size_t got = 0;
+  for (;;) {
+    if (got == text.size()) {
+      if (expected) break;
+      text.resize(text.size() * 2);
+    }
+    ssize_t n = ::read(fd, &text[got], text.size() - got);
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
@@ -40,9 +43,10 @@ std::string read_file(const std::string& path) {
       ::close(fd);
       throw OperationError("cannot read " + path + ": " + std::strerror(err));
     }
-    text.append(buf, static_cast<size_t>(n));
+    got += static_cast<size_t>(n);
   }
   ::close(fd);
+  text.resize(got);
   return text;
 }
 
@@ -102,6 +106,22 @@ Revision load_revision(const std::string& path, SqlDialect dialect) {
 
 namespace {
 
+// A directory opened only to name files relative to it; closed on scope exit.
+class OpenDirectory {
+ public:
+  explicit OpenDirectory(const std::string& dir)
+      : fd_(dir.empty() ? -1 : ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)) {}
+  ~OpenDirectory() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  OpenDirectory(const OpenDirectory&) = delete;
+  OpenDirectory& operator=(const OpenDirectory&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
 void drop_sql(std::vector<Statement>& statements) {
   for (auto& st : statements) {
     std::string().swap(st.sql);
@@ -122,6 +142,11 @@ std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
   std::vector<Revision> revisions(files.size());
   std::vector<FileStamp> stamps(cache ? files.size() : 0);
   std::vector<char> parsed(files.size(), 0);
+  // Stamps are taken relative to the directory itself (see stamp_file).
+  // Every path find_sql_files returns starts with `dir` and a slash.
+  const size_t skip = dir.back() == '/' ? dir.size() : dir.size() + 1;
+  OpenDirectory dir_fd(cache ? dir : std::string());
+  if (dir_fd.get() < 0) cache = nullptr;  // then no stamps: parse everything
   std::atomic<size_t> next{0};
   std::mutex error_mutex;
   size_t error_at = files.size();
@@ -131,12 +156,9 @@ std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
     for (size_t begin; (begin = next.fetch_add(kChunk)) < files.size();) {
       for (size_t i = begin; i < std::min(begin + kChunk, files.size()); ++i) {
         // Entries are distinct per path, so threads never touch the same one.
-        if (cache && stamp_file(files[i], stamps[i])) {
-          if (const Revision* hit = cache->find(files[i], stamps[i])) {
-            revisions[i] = *hit;
-            continue;
-          }
-        }
+        if (cache && stamp_file(dir_fd.get(), files[i].c_str() + skip, stamps[i]) &&
+            cache->find(files[i], stamps[i], revisions[i], i))
+          continue;
         try {
           revisions[i] = load_revision(files[i], dialect);
         } catch (...) {
