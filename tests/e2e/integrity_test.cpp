@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backend_fixture.h"
+#include "script/checksum.h"
 
 namespace mig::e2e {
 namespace {
@@ -124,6 +125,25 @@ TEST_P(Integrity, StatusAndCheckReportDriftButNotSeedData) {
 }
 
 INSTANTIATE_TEST_SUITE_P(All, Integrity, ::testing::ValuesIn(all_backends()), backend_name);
+
+// The SQLite fingerprint is assembled in C++ now; it must still be the digest
+// of the query that earlier versions ran, or every database they recorded
+// would be compared in full (and any other text would look like drift).
+TEST(Drift, SqliteFingerprintIsTheDigestOfTheOrderedSchemaText) {
+  Project p;
+  TestDatabase db{Kind::SQLite, p / "var/mig.db"};
+  project(p, Kind::SQLite);
+  db.execute("CREATE TABLE \"Zeta\" (x TEXT DEFAULT 'a|b')");  // sorts before lower case
+  db.execute("CREATE VIEW alpha AS SELECT 1 AS one");
+  ASSERT_EQ(p.mig({"upgrade"}, {{"DATABASE_URL", db.url()}}).code, 0);
+  auto text = db.query(
+      "SELECT group_concat(type || ' ' || name || ' ' || tbl_name || ' ' || coalesce(sql, ''), "
+      "char(10)) FROM (SELECT * FROM sqlite_master WHERE substr(tbl_name, 1, 4) <> 'mig_' "
+      "ORDER BY type, name)");
+  ASSERT_EQ(text.size(), 1u);
+  EXPECT_NE(text[0].find("CREATE TRIGGER one_audit"), std::string::npos);
+  EXPECT_EQ(db.query("SELECT fingerprint FROM mig_schema WHERE id = 1"), V{sha256_hex(text[0])});
+}
 
 TEST(Verify, DefaultsToATemporarySqliteFileAndSkipsIrreversible) {
   Project p;
