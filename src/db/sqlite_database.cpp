@@ -15,6 +15,20 @@ namespace {
 
 using namespace sqlite_api;
 
+// Before the first connection (SQLite takes its configuration only then).
+// mig uses each connection on one thread at a time, so SQLite's per-call
+// connection mutex and its global memory statistics (a mutex per malloc)
+// only cost time: with the database read on its own thread they were 2% of
+// a `mig status`.
+void configure_sqlite() {
+  static const bool done = [] {
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)done;
+}
+
 // SQLite: the run lock is the database write lock (BEGIN IMMEDIATE) held for
 // the whole run; each revision is a SAVEPOINT inside it.
 class SqliteDatabase : public Database {
@@ -26,6 +40,7 @@ class SqliteDatabase : public Database {
       boost::system::error_code ec;
       if (!parent.empty()) boost::filesystem::create_directories(parent, ec);
     }
+    configure_sqlite();
     try {
       session_ = std::make_unique<soci::session>(soci::sqlite3, "db=\"" + url.path + "\"");
     } catch (const soci::soci_error& e) {
