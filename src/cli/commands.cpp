@@ -20,7 +20,6 @@
 #include "runtime/migrator.h"
 #include "runtime/offline_script.h"
 #include "runtime/seeder.h"
-#include "script/checksum.h"
 #include "script/revision_file.h"
 #include "script/seed_file.h"
 #include "script/templates.h"
@@ -207,21 +206,35 @@ int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
   return 0;
 }
 
-// Remembers the schema mig leaves behind, so `status` can tell drift.
+// Remembers the schema mig leaves behind, so `status` can tell drift. The
+// fingerprint is stored as "FINGERPRINT@VERSION" where the database keeps a
+// schema version (see Database::schema_version), else as FINGERPRINT. Only
+// SQLite has one, and it keeps the whole text whatever the column's length.
 void save_snapshot(Context& ctx, Database& db, VersionStore& store) {
   try {
     const std::string& prefix = ctx.settings.table_prefix;
-    store.save_snapshot(inspect_schema(db, prefix).text(), db.schema_fingerprint(prefix));
+    std::string fingerprint = db.schema_fingerprint(prefix);
+    std::string version = db.schema_version();
+    if (!fingerprint.empty() && !version.empty()) fingerprint += "@" + version;
+    store.save_snapshot(inspect_schema(db, prefix).text(), fingerprint);
   } catch (const std::exception& e) {
     ctx.out->warn(std::string("could not record the schema snapshot: ") + e.what());
   }
 }
 
 // Drift: how the live schema differs from the snapshot mig last recorded
-// (empty when they agree or there is no snapshot yet).
+// (empty when they agree or there is no snapshot yet). Cheapest proof first:
+// the same schema version, then the same fingerprint, then the same text.
 std::string schema_drift(Context& ctx, Database& db, VersionStore& store) {
+  std::string recorded_fingerprint = store.snapshot_fingerprint();
+  if (size_t at = recorded_fingerprint.find('@'); at != std::string::npos) {
+    std::string version = db.schema_version();
+    if (!version.empty() && recorded_fingerprint.compare(at + 1, std::string::npos, version) == 0)
+      return {};
+    recorded_fingerprint.resize(at);
+  }
   std::string fingerprint = db.schema_fingerprint(ctx.settings.table_prefix);
-  if (!fingerprint.empty() && fingerprint == store.snapshot_fingerprint()) return {};
+  if (!fingerprint.empty() && fingerprint == recorded_fingerprint) return {};
   std::string recorded = store.snapshot();
   if (recorded.empty()) return {};
   std::string live = inspect_schema(db, ctx.settings.table_prefix).text();
@@ -1075,9 +1088,6 @@ int cmd_status(Context& ctx) {
   // The database is read while the files are parsed (see load_graph_and_state).
   std::future<StatusRecords> reading;
   if (exists) reading = std::async(std::launch::async, [&ctx] { return read_status_records(ctx); });
-  // The database thread hashes the schema for its drift check, and is the
-  // longer of the two: OpenSSL's set-up on first use (0.5 ms) is done here.
-  if (exists) sha256_hex({});
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   auto seeds = load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
   StatusRecords records = exists ? reading.get() : StatusRecords{};

@@ -63,6 +63,11 @@ class Database {
     (void)prefix;
     return {};
   }
+  // A counter the database itself moves on every schema change (SQLite's
+  // schema cookie), or empty where there is none. An unchanged value means
+  // an unchanged schema, so drift checks need not even take the fingerprint;
+  // a changed one proves nothing (SQLite's VACUUM moves it too).
+  virtual std::string schema_version() { return {}; }
   // How to write the bookkeeping table `name` in SQL (schema-qualified where
   // a schema is configured).
   virtual std::string qualified(const std::string& name) const { return name; }

@@ -128,7 +128,8 @@ INSTANTIATE_TEST_SUITE_P(All, Integrity, ::testing::ValuesIn(all_backends()), ba
 
 // The SQLite fingerprint is assembled in C++ now; it must still be the digest
 // of the query that earlier versions ran, or every database they recorded
-// would be compared in full (and any other text would look like drift).
+// would be compared in full (and any other text would look like drift). It is
+// stored with the schema version it was taken at.
 TEST(Drift, SqliteFingerprintIsTheDigestOfTheOrderedSchemaText) {
   Project p;
   TestDatabase db{Kind::SQLite, p / "var/mig.db"};
@@ -142,7 +143,30 @@ TEST(Drift, SqliteFingerprintIsTheDigestOfTheOrderedSchemaText) {
       "ORDER BY type, name)");
   ASSERT_EQ(text.size(), 1u);
   EXPECT_NE(text[0].find("CREATE TRIGGER one_audit"), std::string::npos);
-  EXPECT_EQ(db.query("SELECT fingerprint FROM mig_schema WHERE id = 1"), V{sha256_hex(text[0])});
+  auto version = db.query("PRAGMA schema_version");
+  ASSERT_EQ(version.size(), 1u);
+  EXPECT_EQ(db.query("SELECT fingerprint FROM mig_schema WHERE id = 1"),
+            V{sha256_hex(text[0]) + "@" + version[0]});
+}
+
+// A moved schema version alone is no drift: VACUUM moves it, and so does a
+// table created and dropped again; the fingerprint then decides.
+TEST(Drift, SqliteSchemaVersionMovedWithoutAChangeIsNoDrift) {
+  Project p;
+  TestDatabase db{Kind::SQLite, p / "var/mig.db"};
+  project(p, Kind::SQLite);
+  std::map<std::string, std::string> env{{"DATABASE_URL", db.url()}};
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  auto before = db.query("PRAGMA schema_version");
+  db.execute("VACUUM");
+  db.execute("CREATE TABLE passing (x INTEGER)");
+  db.execute("DROP TABLE passing");
+  EXPECT_NE(db.query("PRAGMA schema_version"), before);
+  Result clean = p.mig({"status"}, env);
+  EXPECT_EQ(clean.out.find("drift"), std::string::npos) << clean.out;
+  db.execute("CREATE TABLE staying (x INTEGER)");
+  Result drift = p.mig({"status"}, env);
+  EXPECT_NE(drift.out.find("+ table staying"), std::string::npos) << drift.out;
 }
 
 TEST(Verify, DefaultsToATemporarySqliteFileAndSkipsIrreversible) {
