@@ -192,9 +192,9 @@ std::string ParseCache::default_path(const std::string& migrations_dir, SqlDiale
   std::string key = std::string(real) + "\n" + std::to_string(static_cast<int>(dialect));
   std::free(real);
   // std::hash, not SHA-256: a run that finds every file in the cache then
-  // never starts OpenSSL, whose set-up (it reads openssl.cnf) took longer
-  // than the rest of the cache. Should the hash differ in another build of
-  // the library, that build just starts a cache of its own.
+  // never sets up OpenSSL, which takes longer (0.5 ms) than the rest of the
+  // cache. Should the hash differ in another build of the C++ library, that
+  // build just starts a cache of its own.
   char name[32];
   std::snprintf(name, sizeof name, "%016zx", std::hash<std::string>{}(key));
   return dir + "/" + name;
