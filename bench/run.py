@@ -271,7 +271,7 @@ def machine():
             cpu = line.split(":", 1)[1].strip()
             break
     mem = [l for l in open("/proc/meminfo") if l.startswith("MemTotal")][0].split()[1]
-    versions = subprocess.run(["sh", "-c", "sqlite3 --version | cut -d' ' -f1; "
+    versions = subprocess.run(["sh", "-c", "echo sqlite3 $(sqlite3 --version | cut -d' ' -f1); "
                                "psql --version; " + PY + " -m alembic --version"],
                               capture_output=True, text=True).stdout.strip().splitlines()
     return "%s, %d cores, %.0f GiB RAM, %s; %s" % (cpu, os.cpu_count(), int(mem) / 1048576.0,
