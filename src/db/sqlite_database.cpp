@@ -117,15 +117,15 @@ class SqliteDatabase : public Database {
     return sha256_hex(all);
   }
 
-  // Answered from the schema SQLite holds in memory (a view is not a table
-  // here either): a query scanned sqlite_master, row by row, for each of the
-  // five tables `mig status` looks for.
   std::string schema_version() override {
     long long version = 0;
     session() << "PRAGMA schema_version", soci::into(version);
     return std::to_string(version);
   }
 
+  // Answered from the schema SQLite holds in memory (a view is not a table
+  // here either): a query scanned sqlite_master, row by row, for each of the
+  // five tables `mig status` looks for.
   bool table_exists(const std::string& name) override {
     return sqlite3_table_column_metadata(db_, "main", name.c_str(), nullptr, nullptr, nullptr,
                                          nullptr, nullptr, nullptr) == SQLITE_OK;
