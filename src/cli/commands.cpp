@@ -1099,11 +1099,7 @@ int cmd_status(Context& ctx) {
   auto current = current_revisions(graph, state.applied);
   Plan pending = plan_upgrade(graph, state.applied, "heads");
 
-  std::vector<std::pair<std::string, std::string>> edited;  // id, recorded checksum
-  for (const auto& row : state.rows) {
-    int i = graph.find(row.id);
-    if (i >= 0 && row.checksum != graph.at(i).checksum) edited.emplace_back(row.id, row.checksum);
-  }
+  auto edited = edited_revisions(graph, state);
   std::vector<LogEntry> failed;
   std::set<std::string> skipped;
   for (const auto& e : unsettled) {
@@ -1123,11 +1119,11 @@ int cmd_status(Context& ctx) {
                        {"kind", to_string(graph.at(s.revision).kind)}});
     j["pending"] = p;
     json e = json::array();
-    for (const auto& [id, sum] : edited)
-      e.push_back(json{{"id", id},
+    for (const auto& [i, sum] : edited)
+      e.push_back(json{{"id", graph.at(i).id},
                        {"recorded_checksum", sum},
-                       {"file_checksum", graph.at(graph.find(id)).checksum},
-                       {"path", graph.at(graph.find(id)).path}});
+                       {"file_checksum", graph.at(i).checksum},
+                       {"path", graph.at(i).path}});
     j["edited"] = e;
     j["missing_files"] = state.unknown;
     json f = json::array();
@@ -1178,9 +1174,9 @@ int cmd_status(Context& ctx) {
   }
   if (!edited.empty()) {
     o.data("edited since applied:");
-    for (const auto& [id, sum] : edited) {
-      const Revision& r = graph.at(graph.find(id));
-      o.data("  " + id + "  " + r.path + "  recorded " + sum.substr(0, 12) + ", file now " +
+    for (const auto& [i, sum] : edited) {
+      const Revision& r = graph.at(i);
+      o.data("  " + r.id + "  " + r.path + "  recorded " + sum.substr(0, 12) + ", file now " +
              r.checksum.substr(0, 12));
     }
   }
