@@ -102,6 +102,77 @@ TEST(RevisionFile, BatchMarksTheNextStatementInDataRevisions) {
   EXPECT_TRUE(r.has_batches());
 }
 
+TEST(RevisionFile, NulByteIsAnErrorNamingItsLine) {
+  std::string text = "-- mig:revision abcd\n-- mig:upgrade\nDELETE FROM t";
+  text += '\0';
+  text += " WHERE x = 2;\n";
+  try {
+    parse(text);
+    FAIL() << "a NUL byte was accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.line(), 3);
+    EXPECT_NE(std::string(e.what()).find("NUL byte"), std::string::npos) << e.what();
+  }
+}
+
+Revision parse_pg(const std::string& text) {
+  return parse_revision(text, "r.sql", SqlDialect::PostgreSQL);
+}
+
+TEST(RevisionFile, StatementsThatRefuseATransactionRunOutsideOneWhenAlone) {
+  Revision r = parse_pg(
+      "-- mig:revision abcd\n-- mig:upgrade\nCREATE UNIQUE INDEX CONCURRENTLY i ON t (x);\n"
+      "-- mig:downgrade\nDROP INDEX CONCURRENTLY i;\n");
+  EXPECT_TRUE(r.transactional);
+  EXPECT_TRUE(r.upgrade_autocommit);
+  EXPECT_TRUE(r.downgrade_autocommit);
+  EXPECT_FALSE(r.runs_in_transaction(true));
+  EXPECT_FALSE(r.runs_in_transaction(false));
+  // Only the section that needs it leaves the transaction.
+  Revision mixed = parse_pg(
+      "-- mig:revision abcd\n-- mig:upgrade\nVACUUM t;\n-- mig:downgrade\nSELECT 1;\nSELECT 2;\n");
+  EXPECT_FALSE(mixed.runs_in_transaction(true));
+  EXPECT_TRUE(mixed.runs_in_transaction(false));
+  // Among other statements the file is refused, with the fix.
+  try {
+    parse_pg(
+        "-- mig:revision abcd\n-- mig:upgrade\nCREATE TABLE t (x INT);\n"
+        "CREATE INDEX CONCURRENTLY i ON t (x);\n");
+    FAIL() << "accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_NE(std::string(e.what()).find("-- mig:transaction off"), std::string::npos);
+  }
+  // `transaction off` needs nothing more; other dialects know their own.
+  EXPECT_NO_THROW(
+      parse_pg("-- mig:revision abcd\n-- mig:transaction off\n-- mig:upgrade\n"
+               "CREATE TABLE t (x INT);\nCREATE INDEX CONCURRENTLY i ON t (x);\n"));
+  EXPECT_NO_THROW(
+      parse_revision("-- mig:revision abcd\n-- mig:upgrade\nCREATE DATABASE x;\n"
+                     "SELECT 1;\n",
+                     "r.sql", SqlDialect::MySQL));
+}
+
+TEST(RevisionFile, WhatCannotRunInsideATransaction) {
+  auto kind = [](const char* sql, SqlDialect d = SqlDialect::PostgreSQL) {
+    Statement st;
+    st.sql = sql;
+    return outside_transaction_only(st, d);
+  };
+  EXPECT_EQ(kind("create index concurrently if not exists i on t (x)"),
+            "CREATE INDEX CONCURRENTLY");
+  EXPECT_EQ(kind("REINDEX (VERBOSE) TABLE CONCURRENTLY t"), "REINDEX CONCURRENTLY");
+  EXPECT_EQ(kind("REINDEX DATABASE shop"), "REINDEX DATABASE");
+  EXPECT_EQ(kind("VACUUM (ANALYZE) t"), "VACUUM");
+  EXPECT_EQ(kind("CREATE DATABASE shop"), "CREATE DATABASE");
+  EXPECT_EQ(kind("ALTER SYSTEM SET work_mem = '8MB'"), "ALTER SYSTEM");
+  EXPECT_EQ(kind("VACUUM", SqlDialect::SQLite), "VACUUM");
+  EXPECT_EQ(kind("CREATE INDEX i ON t (x)"), "");
+  EXPECT_EQ(kind("REINDEX TABLE t"), "");
+  EXPECT_EQ(kind("CREATE TABLE \"concurrently\" (x INT)"), "");
+  EXPECT_EQ(kind("CREATE DATABASE shop", SqlDialect::SQLite), "");
+}
+
 struct BadCase {
   const char* text;
   int line;
@@ -148,6 +219,12 @@ INSTANTIATE_TEST_SUITE_P(
                 "belongs in the header"},
         BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT 'x;\n", 3, "unterminated"},
         BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT '\xff';\n", 3, "UTF-8"},
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\nSELECT 1;\n-- MIG:downgrade\n", 4,
+                "looks like a mig directive"},
+        BadCase{"-- mig:revision abcd\n-- mig:upgrade\nVACUUM;\nSELECT 1;\n", 3,
+                "VACUUM cannot run inside a transaction"},
+        BadCase{"-- mig:revision abcd\n-- mig:transaction on\n-- mig:upgrade\nVACUUM;\n", 4,
+                "says -- mig:transaction on"},
         BadCase{"-- mig:revision abcd\n-- mig:upgrade\n-- mig:batch\nUPDATE t SET x = 1;\n", 3,
                 "only for data revisions"},
         BadCase{"-- mig:revision abcd\n-- mig:kind data\n-- mig:upgrade\n-- mig:batch\n", 4,

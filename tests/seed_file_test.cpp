@@ -25,6 +25,21 @@ TEST(SeedFile, DirectivesAndStatements) {
   EXPECT_NE(parse("SELECT 1;").checksum, parse("SELECT 2;").checksum);
 }
 
+TEST(SeedFile, TextIsCheckedLikeARevisionFile) {
+  std::string nul = "DELETE FROM t";
+  nul += '\0';
+  nul += " WHERE x = 1;";
+  for (const std::string& bad : {nul, std::string("SELECT 1;\nSELECT '\xc3(';")}) {
+    try {
+      parse(bad);
+      FAIL() << "accepted";
+    } catch (const FileError& e) {
+      EXPECT_EQ(e.path(), "seed/s.sql");
+      EXPECT_GE(e.line(), 1);
+    }
+  }
+}
+
 TEST(SeedFile, Errors) {
   EXPECT_THROW(parse("-- mig:upgrade\nSELECT 1;"), FileError);
   EXPECT_THROW(parse("-- mig:env\n"), FileError);

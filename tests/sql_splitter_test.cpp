@@ -167,5 +167,46 @@ TEST(SqlSplitter, UnterminatedConstructsAreErrorsWithLine) {
   expect_error("SELECT 'it\\'s", 1, "unterminated string", SqlDialect::MySQL);
 }
 
+TEST(SqlSplitter, AnythingSpelledLikeADirectiveIsOneOrAnError) {
+  // Read as comments, these used to merge the downgrade into the upgrade.
+  for (const char* bad : {"-- MIG:downgrade", "-- Mig:downgrade", "--- mig:downgrade",
+                          "-- mig :downgrade", "--  MIG :  downgrade", "----mig:downgrade"}) {
+    expect_error(std::string("CREATE TABLE account (id INT);\n") + bad + "\nDROP TABLE account;\n",
+                 2, "looks like a mig directive");
+  }
+  expect_error("-- mig: upgrade\n", 1, "followed directly by a directive name");
+  // Spellings that are directives, and comments that only start alike.
+  for (const char* good :
+       {"-- mig:downgrade", "--mig:downgrade", "--   mig:downgrade", "  -- mig:downgrade  "}) {
+    auto chunks =
+        scan_sql(std::string("SELECT 1;\n") + good + "\nSELECT 2;", SqlDialect::SQLite, "t.sql");
+    ASSERT_EQ(chunks.size(), 3u) << good;
+    EXPECT_EQ(std::get<Directive>(chunks[1]).name, "downgrade") << good;
+  }
+  EXPECT_EQ(split("-- migrate the rows\n-- MIGRATION: later\n-- mig is great\nSELECT 1;"),
+            V{"SELECT 1"});
+}
+
+TEST(SqlSplitter, MariaDbAndMysqlExecutableCommentsAreStatements) {
+  EXPECT_EQ(split("/*!40101 SET NAMES utf8mb4 */;\n/*M!100616 SET NOTE_VERBOSITY=0 */;\n"
+                  "/* a plain comment */ SELECT 1;",
+                  SqlDialect::MySQL),
+            (V{"/*!40101 SET NAMES utf8mb4 */", "/*M!100616 SET NOTE_VERBOSITY=0 */", "SELECT 1"}));
+  // Elsewhere they are comments like any other.
+  EXPECT_EQ(split("/*M!100616 SET x=0 */ SELECT 1;", SqlDialect::SQLite), V{"SELECT 1"});
+}
+
+TEST(SqlSplitter, PgDumpRestrictLinesAreDroppedOtherMetaCommandsRefused) {
+  EXPECT_EQ(split("\\restrict AbC123\nSET x = 1;\nSELECT 2;\n\\unrestrict AbC123\n",
+                  SqlDialect::PostgreSQL),
+            (V{"SET x = 1", "SELECT 2"}));
+  expect_error("SELECT 1;\n\\connect other\n", 2, "psql meta-command \\connect",
+               SqlDialect::PostgreSQL);
+  expect_error("COPY public.t (a, b) FROM stdin;\n1\t2\n\\.\n", 1, "pg_dump --inserts",
+               SqlDialect::PostgreSQL);
+  EXPECT_EQ(split("COPY t TO STDOUT;\nCOPY t (stdin_col) FROM '/tmp/x';", SqlDialect::PostgreSQL),
+            (V{"COPY t TO STDOUT", "COPY t (stdin_col) FROM '/tmp/x'"}));
+}
+
 }  // namespace
 }  // namespace mig

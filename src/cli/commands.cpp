@@ -763,6 +763,15 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std
   return cmd_revision(ctx, opts);
 }
 
+std::string transaction_text(const Revision& r) {
+  if (!r.transactional) return "off";
+  bool up = r.runs_in_transaction(true), down = r.runs_in_transaction(false);
+  if (up && down) return "on";
+  if (!up && !down) return "off (each section is one statement that cannot run in one)";
+  return std::string("on, but the ") + (up ? "downgrade" : "upgrade") +
+         " runs outside one (a statement that cannot run in a transaction)";
+}
+
 int cmd_show(Context& ctx, const std::string& target) {
   RevisionGraph graph = load_graph(ctx.settings);
   AppliedSet none(graph.size(), false);
@@ -797,7 +806,7 @@ int cmd_show(Context& ctx, const std::string& target) {
   if (!r.depends.empty()) o << "Depends:     " << join(r.depends, " ") << "\n";
   o << "Message:     " << r.message << "\n"
     << "Kind:        " << to_string(r.kind) << "\n"
-    << "Transaction: " << (r.transactional ? "on" : "off") << "\n";
+    << "Transaction: " << transaction_text(r) << "\n";
   if (!r.created.empty()) o << "Created:     " << r.created << "\n";
   o << "Path:        " << r.path << "\n"
     << "Checksum:    " << r.checksum << "\n\n"

@@ -45,7 +45,8 @@ void Migrator::run(const Plan& plan) {
     if (skip_data_ && rev.kind == RevisionKind::Data && step.direction == Direction::Up) {
       store_.log({0, "", "upgrade", rev.id, "skipped", 0, "--schema-only", 0});
       reporter_.skipped(rev);
-    } else if (rev.transactional && db_.transactional_ddl() && !rev.has_batches()) {
+    } else if (rev.runs_in_transaction(step.direction == Direction::Up) &&
+               db_.transactional_ddl() && !rev.has_batches()) {
       run_step(step, i);
     } else {
       run_tracked(step, i);
@@ -109,7 +110,7 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   if (rev.id == resume_revision_) first = static_cast<size_t>(resume_statement_);
   // Only `transaction off` leaves SQLite's run transaction; batches there are
   // savepoints inside it.
-  bool suspend = !rev.transactional;
+  bool suspend = !rev.runs_in_transaction(step.direction == Direction::Up);
   if (suspend) db_.suspend_transaction();
   Progress p{rev.id,
              action(step.direction),

@@ -58,11 +58,11 @@ std::string render_script(const RevisionGraph& graph, const Plan& plan, const Sc
   for (const Step& step : plan.steps) {
     const Revision& r = graph.at(step.revision);
     bool up = step.direction == Direction::Up;
-    bool wrap = transactional_ddl && r.transactional;
+    bool wrap = transactional_ddl && r.runs_in_transaction(up);
     out << "\n-- " << (up ? "upgrade " : "downgrade ") << r.id << ": " << r.message << " ("
         << r.path << ")\n";
     if (!wrap)
-      out << (transactional_ddl ? "-- (transaction off: runs outside a transaction)\n"
+      out << (transactional_ddl ? "-- (runs outside a transaction)\n"
                                 : "-- (MySQL commits DDL at once: no transaction around it)\n");
     if (wrap) out << "BEGIN;\n";
     if (r.sql_dropped)

@@ -19,7 +19,7 @@ namespace mig {
 namespace {
 
 // Bump whenever what is written below changes.
-constexpr char kMagic[] = "mig-parse-cache 2\n";
+constexpr char kMagic[] = "mig-parse-cache 3\n";
 // A file younger than this when read is not cached (see the class comment).
 constexpr int64_t kSettleNs = 2'000'000'000;
 
@@ -111,6 +111,8 @@ void write_revision(Writer& w, const Revision& r) {
   w.str(r.created);
   w.u64(r.kind == RevisionKind::Data);
   w.u64(r.transactional);
+  w.u64(r.upgrade_autocommit);
+  w.u64(r.downgrade_autocommit);
   w.statements(r.upgrade);
   w.statements(r.downgrade);
   w.u64(r.has_downgrade);
@@ -131,6 +133,8 @@ bool read_revision(Reader& in, Revision& r) {
   r.created = in.str();
   r.kind = in.u64() ? RevisionKind::Data : RevisionKind::Schema;
   r.transactional = in.u64();
+  r.upgrade_autocommit = in.u64();
+  r.downgrade_autocommit = in.u64();
   r.upgrade = in.statements();
   r.downgrade = in.statements();
   r.has_downgrade = in.u64();

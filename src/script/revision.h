@@ -20,6 +20,10 @@ struct Revision {
   std::string created;
   RevisionKind kind = RevisionKind::Schema;
   bool transactional = true;  // false: `-- mig:transaction off`
+  // The section is a single statement that cannot run inside a transaction
+  // (CREATE INDEX CONCURRENTLY, VACUUM, …): it runs outside one.
+  bool upgrade_autocommit = false;
+  bool downgrade_autocommit = false;
   std::vector<Statement> upgrade;
   std::vector<Statement> downgrade;
   bool has_downgrade = false;          // no section: the revision is irreversible
@@ -34,6 +38,13 @@ struct Revision {
   // Loaded without SQL text (RevisionText::Summary): statements keep their
   // count, lines and batch flags, but `sql` and `normalized` are empty.
   bool sql_dropped = false;
+
+  // Whether the section runs as one transaction (where the database has
+  // transactional DDL): not under `transaction off`, nor when it is a
+  // statement the database will only run on its own.
+  bool runs_in_transaction(bool upgrade_section) const {
+    return transactional && !(upgrade_section ? upgrade_autocommit : downgrade_autocommit);
+  }
 
   bool has_batches() const {
     for (const auto* section : {&upgrade, &downgrade})

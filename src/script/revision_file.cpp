@@ -41,6 +41,27 @@ int first_invalid_utf8_line(std::string_view s) {
   return 0;
 }
 
+// The 1-based line of the first NUL byte, or 0. A driver given the text as
+// a C string stops at it and runs the statement cut short.
+int first_nul_line(std::string_view s) {
+  size_t at = s.find('\0');
+  if (at == std::string_view::npos) return 0;
+  return 1 + static_cast<int>(std::count(s.begin(), s.begin() + at, '\n'));
+}
+
+}  // namespace
+
+std::string_view checked_file_text(std::string_view text, const std::string& path) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  if (int bad = first_invalid_utf8_line(text))
+    throw FileError(path, bad, "file is not valid UTF-8");
+  if (int nul = first_nul_line(text))
+    throw FileError(path, nul, "file holds a NUL byte (\\0), which no SQL statement may contain");
+  return text;
+}
+
+namespace {
+
 // YYYY-MM-DD[(T| )HH:MM[:SS[.fff]][Z|±HH[:]MM]] (a regex here cost more than
 // the rest of parsing a file).
 bool is_iso8601(std::string_view s) {
@@ -90,6 +111,68 @@ std::vector<std::string> split_words(std::string_view s) {
   return out;
 }
 
+// The first words of a statement, upper-cased; a quoted name or any other
+// token counts as one word "?" (enough to classify the statement).
+std::vector<std::string> leading_words(const std::string& sql, size_t count) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < sql.size() && out.size() < count) {
+    unsigned char c = static_cast<unsigned char>(sql[i]);
+    if (std::isspace(c)) {
+      ++i;
+    } else if (std::isalpha(c) || c == '_') {
+      size_t start = i;
+      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_'))
+        ++i;
+      std::string w = sql.substr(start, i - start);
+      for (char& ch : w) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      out.push_back(std::move(w));
+    } else if (c == '"' || c == '\'' || c == '`') {
+      size_t close = sql.find(static_cast<char>(c), i + 1);
+      i = close == std::string::npos ? sql.size() : close + 1;
+      out.push_back("?");
+    } else {
+      ++i;
+      if (c != '.') out.push_back("?");
+    }
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& words, const char* word) {
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+}  // namespace
+
+std::string outside_transaction_only(const Statement& st, SqlDialect dialect) {
+  const std::string& sql = st.normalized.empty() ? st.sql : st.normalized;
+  auto w = leading_words(sql, 8);
+  if (w.empty()) return {};
+  if (w[0] == "VACUUM" && dialect != SqlDialect::MySQL) return "VACUUM";
+  if (dialect != SqlDialect::PostgreSQL) return {};
+  auto at = [&](size_t i) { return i < w.size() ? w[i] : std::string(); };
+  if (w[0] == "CREATE" && (at(1) == "INDEX" || (at(1) == "UNIQUE" && at(2) == "INDEX")) &&
+      contains(w, "CONCURRENTLY"))
+    return "CREATE INDEX CONCURRENTLY";
+  if (w[0] == "DROP" && at(1) == "INDEX" && at(2) == "CONCURRENTLY")
+    return "DROP INDEX CONCURRENTLY";
+  if (w[0] == "REINDEX") {
+    if (contains(w, "CONCURRENTLY")) return "REINDEX CONCURRENTLY";
+    for (const char* what : {"SCHEMA", "DATABASE", "SYSTEM"})
+      if (contains(w, what)) return std::string("REINDEX ") + what;
+  }
+  for (const char* what : {"DATABASE", "TABLESPACE"})
+    if ((w[0] == "CREATE" || w[0] == "DROP") && at(1) == what) return w[0] + " " + what;
+  if (w[0] == "ALTER" && at(1) == "SYSTEM") return "ALTER SYSTEM";
+  if (w[0] == "ALTER" && at(1) == "DATABASE" && contains(w, "TABLESPACE"))
+    return "ALTER DATABASE ... SET TABLESPACE";
+  if (w[0] == "DISCARD" && at(1) == "ALL") return "DISCARD ALL";
+  return {};
+}
+
+namespace {
+
 // The header directives, each allowed once per file.
 constexpr const char* kHeaderDirectives[] = {"revision", "parent",      "message", "created",
                                              "kind",     "transaction", "depends", "irreversible",
@@ -108,9 +191,7 @@ class RevisionParser {
   }
 
   Revision parse(std::string_view text) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    if (int bad = first_invalid_utf8_line(text)) fail(bad, "file is not valid UTF-8");
-    for (auto& chunk : scan_sql(text, dialect_, path_)) {
+    for (auto& chunk : scan_sql(checked_file_text(text, path_), dialect_, path_)) {
       if (auto* d = std::get_if<Directive>(&chunk))
         directive(*d);
       else
@@ -123,6 +204,8 @@ class RevisionParser {
       fail(branch_line_, "-- mig:branch belongs on a base revision (one without parents)");
     if (rev_.declared_irreversible && rev_.has_downgrade)
       fail(downgrade_line_, "-- mig:irreversible revision has a -- mig:downgrade section");
+    rev_.upgrade_autocommit = needs_autocommit(rev_.upgrade);
+    rev_.downgrade_autocommit = needs_autocommit(rev_.downgrade);
     rev_.checksum = statements_checksum(rev_.upgrade);
     return std::move(rev_);
   }
@@ -132,6 +215,30 @@ class RevisionParser {
 
   [[noreturn]] void fail(int line, const std::string& message) const {
     throw FileError(path_, line, message);
+  }
+
+  // A statement that the database refuses inside a transaction fails only
+  // once the revision runs, half way through it. Alone in its section it is
+  // run outside one (true); among other statements, or in a revision that
+  // says `-- mig:transaction on`, the file is refused before anything runs.
+  bool needs_autocommit(const std::vector<Statement>& section) const {
+    if (!rev_.transactional) return false;  // `-- mig:transaction off` already
+    for (const auto& st : section) {
+      std::string what = outside_transaction_only(st, dialect_);
+      if (what.empty()) continue;
+      if (transaction_line_)
+        fail(st.line, what + " cannot run inside a transaction, and line " +
+                          std::to_string(transaction_line_) +
+                          " says -- mig:transaction on; write -- mig:transaction off instead");
+      if (section.size() > 1)
+        fail(st.line, what +
+                          " cannot run inside a transaction, so it cannot share one with the "
+                          "other statements of this section; move it into a revision of its own "
+                          "(mig then runs it outside a transaction), or add -- mig:transaction "
+                          "off to the header to run every statement on its own");
+      return true;
+    }
+    return false;
   }
 
   void statement(Statement st) {
@@ -203,11 +310,12 @@ class RevisionParser {
         fail(d.line, "-- mig:allow takes 'destructive', not '" + d.args + "'");
       rev_.allow_destructive = true;
     } else if (d.name == "transaction") {
-      if (d.args == "off")
+      if (d.args == "off") {
         rev_.transactional = false;
-      else if (d.args == "on")
+      } else if (d.args == "on") {
         rev_.transactional = true;
-      else
+        transaction_line_ = d.line;
+      } else
         fail(d.line, "-- mig:transaction must be 'on' or 'off', not '" + d.args + "'");
     }
   }
@@ -260,6 +368,7 @@ class RevisionParser {
   int batch_line_ = 0;  // a `-- mig:batch` waiting for its statement
   int downgrade_line_ = 0;
   int branch_line_ = 0;
+  int transaction_line_ = 0;  // `-- mig:transaction on`, said explicitly
 };
 
 }  // namespace

@@ -21,9 +21,8 @@ SeedFile parse_seed(std::string_view text, const std::string& name, const std::s
   SeedFile seed;
   seed.name = name;
   seed.path = path;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
   bool seen_env = false;
-  for (auto& chunk : scan_sql(text, dialect, path)) {
+  for (auto& chunk : scan_sql(checked_file_text(text, path), dialect, path)) {
     if (auto* st = std::get_if<Statement>(&chunk)) {
       seed.statements.push_back(std::move(*st));
       continue;

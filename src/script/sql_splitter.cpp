@@ -49,19 +49,31 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// Parses "-- mig:NAME ARGS" out of one line; false if the line is no directive.
-bool parse_directive_line(std::string_view line, Directive& out) {
+enum class LineKind { Other, Directive, Misspelt };
+
+// Parses "-- mig:NAME ARGS" out of one line. A line comment that only looks
+// like a directive (`-- MIG:downgrade`, `--- mig:downgrade`, `-- mig :x`) is
+// Misspelt: read as a plain comment, its statements would silently join the
+// section above it.
+LineKind parse_directive_line(std::string_view line, Directive& out) {
   line = trim(line);
-  if (line.substr(0, 2) != "--") return false;
-  line.remove_prefix(2);
-  while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
-  if (line.substr(0, 4) != "mig:") return false;
-  line.remove_prefix(4);
+  if (line.substr(0, 2) != "--") return LineKind::Other;
+  size_t dashes = 0;
+  while (dashes < line.size() && line[dashes] == '-') ++dashes;
+  std::string_view rest = line.substr(dashes);
+  while (!rest.empty() && is_space(rest.front())) rest.remove_prefix(1);
+  if (rest.size() < 3 || Keyword(rest.substr(0, 3)) != "MIG") return LineKind::Other;
+  std::string_view word = rest.substr(0, 3);
+  rest.remove_prefix(3);
+  size_t gap = 0;
+  while (gap < rest.size() && is_space(rest[gap])) ++gap;
+  if (gap == rest.size() || rest[gap] != ':') return LineKind::Other;
+  rest.remove_prefix(gap + 1);
   size_t n = 0;
-  while (n < line.size() && (is_ascii_alnum(line[n]) || line[n] == '_')) ++n;
-  out.name = std::string(line.substr(0, n));
-  out.args = std::string(trim(line.substr(n)));
-  return true;
+  while (n < rest.size() && (is_ascii_alnum(rest[n]) || rest[n] == '_')) ++n;
+  out.name = std::string(rest.substr(0, n));
+  out.args = std::string(trim(rest.substr(n)));
+  return dashes == 2 && word == "mig" && gap == 0 ? LineKind::Directive : LineKind::Misspelt;
 }
 
 class Scanner {
@@ -94,8 +106,7 @@ class Scanner {
         skip_line_comment();
       } else if (c == '#' && dialect_ == SqlDialect::MySQL) {
         skip_line_comment();
-      } else if (c == '/' && peek(1) == '*' &&
-                 !(dialect_ == SqlDialect::MySQL && (peek(2) == '!' || peek(2) == '+'))) {
+      } else if (c == '/' && peek(1) == '*' && !executable_comment()) {
         skip_block_comment();
       } else if (c == ';' && !custom_delimiter_ && depth_ == 0) {
         ++pos_;
@@ -128,6 +139,13 @@ class Scanner {
  private:
   char peek(size_t ahead) const { return pos_ + ahead < s_.size() ? s_[pos_ + ahead] : '\0'; }
 
+  // At "/*": MySQL's /*! … */ and MariaDB's /*M! … */ run as SQL on the
+  // servers that understand them, and /*+ … */ holds optimizer hints.
+  bool executable_comment() const {
+    if (dialect_ != SqlDialect::MySQL) return false;
+    return peek(2) == '!' || peek(2) == '+' || (peek(2) == 'M' && peek(3) == '!');
+  }
+
   size_t line_end() const {
     size_t e = s_.find('\n', pos_);
     return e == std::string_view::npos ? s_.size() : e;
@@ -146,8 +164,14 @@ class Scanner {
     size_t end = line_end();
     std::string_view line = s_.substr(pos_, end - pos_);
     Directive d;
-    if (parse_directive_line(line, d)) {
+    LineKind kind = parse_directive_line(line, d);
+    if (kind == LineKind::Misspelt) misspelt(line, d);
+    if (kind == LineKind::Directive) {
       d.line = line_;
+      if (d.name.empty())
+        throw FileError(origin_, line_,
+                        "'-- mig:' must be followed directly by a directive name, e.g. "
+                        "-- mig:upgrade");
       if (depth_ > 0)
         throw FileError(origin_, block_line_,
                         "BEGIN ... END block is not closed before -- mig:" + d.name + " on line " +
@@ -160,6 +184,8 @@ class Scanner {
         out_.push_back(d);
       return true;
     }
+    if (dialect_ == SqlDialect::PostgreSQL && !trim(line).empty() && trim(line).front() == '\\')
+      return psql_meta_command(trim(line));
     if (!in_stmt_ && line.size() > 9 && Keyword(line.substr(0, 9)) == "DELIMITER" &&
         is_space(line[9])) {
       std::string_view rest = trim(line.substr(9));
@@ -172,6 +198,32 @@ class Scanner {
       return true;
     }
     return false;
+  }
+
+  [[noreturn]] void misspelt(std::string_view line, const Directive& d) const {
+    std::string shown(trim(line).substr(0, 60));
+    throw FileError(origin_, line_,
+                    "'" + shown + "' looks like a mig directive but is not written as one; " +
+                        "write it as -- mig:" + (d.name.empty() ? "NAME" : d.name) +
+                        " (two dashes, lower-case mig, no space before the colon)");
+  }
+
+  // pg_dump (15.14 and later) brackets its output in `\restrict KEY` and
+  // `\unrestrict KEY`: they stop psql from obeying meta-commands a hostile
+  // server might inject. mig obeys none, so they are dropped; any other
+  // meta-command is an instruction to psql that mig cannot carry out.
+  bool psql_meta_command(std::string_view line) {
+    size_t n = 1;
+    while (n < line.size() && is_ascii_alpha(line[n])) ++n;
+    std::string_view name = line.substr(0, n);
+    if (name == "\\restrict" || name == "\\unrestrict") {
+      pos_ = line_end();
+      return true;
+    }
+    throw FileError(origin_, line_,
+                    "psql meta-command " + std::string(name) +
+                        " is not SQL, and mig sends SQL only; remove it (or run this file "
+                        "with psql)");
   }
 
   // Everything between `-- mig:statement begin` and `-- mig:statement end`
@@ -188,7 +240,10 @@ class Scanner {
     while (pos_ < s_.size()) {
       size_t end = line_end();
       Directive d;
-      if (parse_directive_line(s_.substr(pos_, end - pos_), d)) {
+      std::string_view line = s_.substr(pos_, end - pos_);
+      LineKind kind = parse_directive_line(line, d);
+      if (kind == LineKind::Misspelt) misspelt(line, d);
+      if (kind == LineKind::Directive) {
         if (d.name == "statement" && d.args == "end") {
           emit_raw(s_.substr(body_start, pos_ - body_start), body_line);
           pos_ = end;
@@ -385,6 +440,7 @@ class Scanner {
 
   void end_statement() {
     if (in_stmt_) {
+      if (dialect_ == SqlDialect::PostgreSQL) refuse_copy_from_stdin();
       Statement st;
       st.sql = std::string(s_.substr(stmt_begin_, stmt_end_ - stmt_begin_));
       st.normalized = std::move(norm_);
@@ -398,6 +454,25 @@ class Scanner {
     words_ = 0;
     depth_ = 0;
     skip_case_ = false;
+  }
+
+  // pg_dump's default output loads rows with `COPY t FROM stdin;` followed by
+  // the rows themselves, which psql feeds to the server; mig has no such
+  // input to give, and would read the rows as SQL.
+  void refuse_copy_from_stdin() const {
+    if (norm_.size() < 5 || Keyword(std::string_view(norm_).substr(0, 4)) != "COPY" ||
+        is_word_char(norm_[4]))
+      return;
+    for (size_t i = 0; i + 5 <= norm_.size(); ++i) {
+      if (Keyword(std::string_view(norm_).substr(i, 5)) != "STDIN") continue;
+      if ((i > 0 && is_word_char(norm_[i - 1])) ||
+          (i + 5 < norm_.size() && is_word_char(norm_[i + 5])))
+        continue;
+      throw FileError(origin_, stmt_line_,
+                      "COPY ... FROM stdin takes its rows from psql, which mig cannot give it; "
+                      "dump with pg_dump --inserts (or --column-inserts) to get INSERT "
+                      "statements");
+    }
   }
 
   enum class Compound { Unknown, Yes, No };

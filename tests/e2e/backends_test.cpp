@@ -456,14 +456,27 @@ TEST(Postgres, TransactionOffLetsCreateIndexConcurrentlyRun) {
   ASSERT_EQ(p.mig({"downgrade", "a001"}, env).code, 0);
   EXPECT_EQ(db.query("SELECT count(*) FROM pg_indexes WHERE tablename = 't'"), V{"0"});
 
-  // Inside a transaction PostgreSQL refuses it, and the revision rolls back.
+  // Alone in its section it needs no `transaction off`: mig runs it outside
+  // a transaction by itself.
   p.revision("a002", "a001", "CREATE INDEX CONCURRENTLY t_v ON t (v);",
              "DROP INDEX CONCURRENTLY t_v;");
+  Result alone = p.mig({"upgrade"}, env);
+  ASSERT_EQ(alone.code, 0) << alone.err;
+  EXPECT_EQ(db.query("SELECT indexname FROM pg_indexes WHERE tablename = 't'"), V{"t_v"});
+  ASSERT_EQ(p.mig({"downgrade", "-1"}, env).code, 0);
+  EXPECT_EQ(db.query("SELECT count(*) FROM pg_indexes WHERE tablename = 't'"), V{"0"});
+
+  // Beside other statements the file is refused before anything runs.
+  p.revision("a002", "a001", "CREATE TABLE u (v INTEGER);\nCREATE INDEX CONCURRENTLY t_v ON t (v);",
+             "DROP TABLE u;");
   Result refused = p.mig({"upgrade"}, env);
   EXPECT_EQ(refused.code, 1);
-  EXPECT_NE(refused.err.find("cannot run inside a transaction block"), std::string::npos)
+  EXPECT_NE(refused.err.find("a002.sql:7: CREATE INDEX CONCURRENTLY cannot run inside a "
+                             "transaction"),
+            std::string::npos)
       << refused.err;
   EXPECT_EQ(db.query("SELECT revision FROM mig_revisions"), V{"a001"});
+  EXPECT_EQ(db.query("SELECT count(*) FROM pg_tables WHERE tablename = 'u'"), V{"0"});
 }
 
 TEST(Postgres, BookkeepingTablesInAConfiguredSchema) {

@@ -62,13 +62,28 @@ TEST(Transactions, TransactionOffRunsOutsideATransaction) {
   EXPECT_EQ(applied(p), (V{"a001", "a002", "a003"}));
   ASSERT_EQ(p.mig({"downgrade", "base"}).code, 0);
 
+  // Alone in its section, VACUUM runs outside a transaction by itself.
   Project q;
   q.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
-  q.revision("a002", "a001", "VACUUM;", "VACUUM;");  // transactional: VACUUM fails
-  Result fail = q.mig({"upgrade"});
-  EXPECT_EQ(fail.code, 1);
-  EXPECT_NE(fail.err.find("VACUUM"), std::string::npos) << fail.err;
-  EXPECT_EQ(applied(q), V{"a001"});
+  q.revision("a002", "a001", "VACUUM;", "VACUUM;");
+  Result alone = q.mig({"upgrade"});
+  ASSERT_EQ(alone.code, 0) << alone.err;
+  EXPECT_EQ(applied(q), (V{"a001", "a002"}));
+  ASSERT_EQ(q.mig({"downgrade", "base"}).code, 0);
+  // Among other statements it is refused when the file is read, before
+  // anything runs, naming the line and the fix.
+  q.revision("a002", "a001", "CREATE TABLE two (id INTEGER);\nVACUUM;", "DROP TABLE two;");
+  Result mixed = q.mig({"upgrade"});
+  EXPECT_EQ(mixed.code, 1);
+  EXPECT_NE(mixed.err.find("a002.sql:7: VACUUM cannot run inside a transaction"), std::string::npos)
+      << mixed.err;
+  EXPECT_NE(mixed.err.find("-- mig:transaction off"), std::string::npos) << mixed.err;
+  EXPECT_EQ(applied(q), V{});
+  EXPECT_FALSE(has_table(q.db(), "one"));
+  Result check = q.mig({"check"});
+  EXPECT_EQ(check.code, 1);
+  EXPECT_NE(check.out.find("VACUUM cannot run inside a transaction"), std::string::npos)
+      << check.out;
 }
 
 TEST(Transactions, TransactionOffFailureSaysHowFarItGot) {
