@@ -62,9 +62,12 @@ bench: deps
 fuzz:
 	@./scripts/install-deps --fuzz
 	CXX=clang++ cmake -S . -B $(FUZZ_DIR) -DMIG_TESTS=OFF -DMIG_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	cmake --build $(FUZZ_DIR) -j$(JOBS) --target mig_fuzz
-	mkdir -p $(FUZZ_DIR)/corpus
+	cmake --build $(FUZZ_DIR) -j$(JOBS) --target mig_fuzz mig_fuzz_url mig_fuzz_settings
+	mkdir -p $(FUZZ_DIR)/corpus $(FUZZ_DIR)/corpus-url $(FUZZ_DIR)/corpus-settings
 	$(FUZZ_DIR)/mig_fuzz -max_total_time=$(FUZZ_TIME) -timeout=5 $(FUZZ_DIR)/corpus fuzz/corpus migrations
+	$(FUZZ_DIR)/mig_fuzz_url -max_total_time=$(FUZZ_TIME) -timeout=5 $(FUZZ_DIR)/corpus-url fuzz/corpus-url
+	$(FUZZ_DIR)/mig_fuzz_settings -max_total_time=$(FUZZ_TIME) -timeout=5 $(FUZZ_DIR)/corpus-settings \
+	  fuzz/corpus-settings
 
 format:
 	clang-format -i src/*.cpp src/*/*.cpp src/*/*.h src/*.h tests/*.cpp tests/*.h tests/e2e/*.cpp \

@@ -26,6 +26,15 @@ TEST(ConnectionString, MysqlSocketOrHost) {
             "unix_socket='/tmp/my.sock' dbname='app' user='root' connect_timeout='10'");
   EXPECT_EQ(mysql_connect_string(parse_url("mysql:///app", "t")),
             "host='localhost' dbname='app' connect_timeout='10'");
+  EXPECT_EQ(mysql_connect_string(parse_url("mysql:///app?charset=utf8mb4", "t")),
+            "host='localhost' dbname='app' charset='utf8mb4' connect_timeout='10'");
+  // SOCI would only say "Malformed connection string."
+  try {
+    mysql_connect_string(parse_url("mysql:///app?sslmode=require", "t"));
+    FAIL() << "accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("option 'sslmode'"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

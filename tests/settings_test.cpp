@@ -1,6 +1,7 @@
 #include "config/settings.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <map>
 
@@ -70,10 +71,25 @@ TEST(Settings, Precedence) {
   EXPECT_EQ(ci.environment, "ci");
   env.vars["DATABASE_URL"] = "sqlite:from_env.db";
   EXPECT_EQ(load_settings(o, env.lookup()).url.path, "from_env.db");  // relative to cwd
+  // DATABASE_URL over a chosen environment's own url is said out loud.
+  Settings over = load_settings(o, env.lookup());
+  ASSERT_EQ(over.warnings.size(), 1u);
+  EXPECT_NE(over.warnings[0].find("instead of the url of [environments.ci] (--env ci)"),
+            std::string::npos)
+      << over.warnings[0];
   o.url = "sqlite:from_flag.db";
+  o.url_given = true;
   Settings flag = load_settings(o, env.lookup());
   EXPECT_EQ(flag.url.path, "from_flag.db");
   EXPECT_EQ(flag.url_source, "--url");
+  EXPECT_TRUE(flag.warnings.empty());
+  // An empty --url is a mistake, not "use mig.toml".
+  o.url.clear();
+  EXPECT_THROW(load_settings(o, env.lookup()), UsageError);
+  // An empty DATABASE_URL is no URL at all.
+  o.url_given = false;
+  env.vars["DATABASE_URL"] = "";
+  EXPECT_EQ(load_settings(o, env.lookup()).url_source, "mig.toml [environments.ci]");
 }
 
 TEST(Settings, MigEnvSelectsEnvironment) {
@@ -124,6 +140,68 @@ TEST(Settings, ErrorsNameFileLineKeyOrOption) {
   expect_usage_error("[database]\ntable_prefix = \"bad-prefix\"\n", "table_prefix", o);
   o.env = "nosuch";
   expect_usage_error("", "--env: no [environments.nosuch]", o);
+}
+
+TEST(Settings, ConfigThatIsNotARegularFileIsAnError) {
+  testing::TempDir dir;
+  boost::filesystem::create_directories(dir / "mig.toml");
+  Env env;
+  for (const std::string& path : {dir / "mig.toml", std::string("/dev/zero")}) {
+    Overrides o;
+    o.config_path = path;
+    try {
+      load_settings(o, env.lookup());
+      FAIL() << path;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("'" + path + "' is a"), std::string::npos) << e.what();
+    }
+  }
+  // A FIFO is refused without being opened (opening it would hang).
+  std::string fifo = dir / "fifo.toml";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  Overrides o;
+  o.config_path = fifo;
+  o.config_given = true;
+  EXPECT_THROW(load_settings(o, env.lookup()), UsageError);
+  boost::filesystem::create_symlink(dir / "gone.toml", dir / "link.toml");
+  o.config_path = dir / "link.toml";
+  EXPECT_THROW(load_settings(o, env.lookup()), UsageError);
+}
+
+TEST(Settings, ParsesConfigurationText) {
+  Env env;
+  Settings s =
+      parse_settings("[database]\ntable_prefix = \"t_\"\n", "conf/mig.toml", {}, env.lookup());
+  EXPECT_EQ(s.table_prefix, "t_");
+  EXPECT_EQ(s.migrations_dir, "conf/migrations");
+  try {
+    parse_settings("[database]\nurl = 1\n", "conf/mig.toml", {}, env.lookup());
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("conf/mig.toml:2:", 0), 0u) << e.what();
+  }
+}
+
+TEST(Settings, CharactersBeyondAsciiOnlyInStringsAndComments) {
+  Env env;
+  auto parse = [&](const std::string& text) {
+    return parse_settings(text, "mig.toml", {}, env.lookup());
+  };
+  // toml++ itself would reach undefined behaviour on these.
+  for (const char* bad : {"[database]\nurl = \xc3\xa9\n", "a =\xef\xbb\xbd 1\n"}) {
+    try {
+      parse(bad);
+      FAIL() << bad;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("beyond ASCII"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(parse("# caf\xc3\xa9\n[database]\ntable_prefix = \"t_\" # \xc3\xa9\n").table_prefix,
+            "t_");
+  EXPECT_EQ(parse("[revision]\nfile_template = '''\xc3\xa9{{id}}.sql'''\n").file_template,
+            "\xc3\xa9{{id}}.sql");
+  EXPECT_EQ(parse("[revision]\nfile_template = \"\\\"\xc3\xa9{{id}}.sql\"\n").file_template,
+            "\"\xc3\xa9{{id}}.sql");
 }
 
 TEST(Settings, MissingExplicitConfigIsAnError) {

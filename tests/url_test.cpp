@@ -60,6 +60,24 @@ TEST(Url, ErrorsNameTheOriginAndNeverEchoTheUrl) {
       EXPECT_EQ(m.find("hunter2"), std::string::npos) << m;
     }
   }
+  // A password with an unencoded '/' or '?' is never shown in part, as a
+  // port or a database name.
+  for (const char* bad :
+       {"postgresql://app:FragA7x/hunter2@db:5432/shop",
+        "postgresql://app:Frag?E9y@hunter2@db/shop", "mysql://app:Frag/E9y@hunter2@db/shop",
+        "mysql://app:a?b/c@hunter2:99/x"}) {
+    try {
+      parse_url(bad, "DATABASE_URL");
+      FAIL() << bad;
+    } catch (const UsageError& e) {
+      std::string m = e.what();
+      for (const char* part : {"Frag", "A7x", "E9y", "hunter2"})
+        EXPECT_EQ(m.find(part), std::string::npos) << m;
+      EXPECT_NE(m.find("%2F"), std::string::npos) << m;
+    }
+  }
+  EXPECT_EQ(parse_url("postgresql://app:Frag%2FA7x%3F@db/shop", "x").password, "Frag/A7x?");
+  EXPECT_EQ(parse_url("postgresql://app:p@ss@db/shop", "x").password, "p@ss");
   try {
     parse_url("oracle://h/db", "DATABASE_URL");
   } catch (const UsageError& e) {

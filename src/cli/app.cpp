@@ -22,7 +22,8 @@ int run_cli(int argc, char** argv) {
   Context ctx;
   auto* config =
       app.add_option("--config", ctx.global.config, "configuration file")->default_str("mig.toml");
-  app.add_option("--url", ctx.global.url, "database URL (overrides DATABASE_URL and mig.toml)");
+  auto* url =
+      app.add_option("--url", ctx.global.url, "database URL (overrides DATABASE_URL and mig.toml)");
   app.add_option("--env", ctx.global.env, "environment from [environments.NAME] (or MIG_ENV)");
   auto* verbose = app.add_flag("-v,--verbose", ctx.global.verbose, "show each statement");
   app.add_flag("-q,--quiet", ctx.global.quiet, "print only errors and requested data")
@@ -166,6 +167,7 @@ int run_cli(int argc, char** argv) {
     return 2;
   }
   ctx.global.config_given = config->count() > 0;
+  ctx.global.url_given = url->count() > 0;
   load_context(ctx);
   return action();
 }

@@ -840,7 +840,8 @@ int cmd_check(Context& ctx) {
     for (auto& f : lint(*graph, options)) findings.push_back(f);
   }
   // The database is checked only when one is named explicitly.
-  bool database = !ctx.global.url.empty() || std::getenv("DATABASE_URL");
+  // (an empty DATABASE_URL names none, as in choosing the URL)
+  bool database = ctx.settings.url_source == "--url" || ctx.settings.url_source == "DATABASE_URL";
   if (graph && database) {
     try {
       DatabaseState state = read_state_if_exists(ctx.settings, *graph);

@@ -19,6 +19,7 @@ void load_context(Context& ctx) {
   o.config_path = ctx.global.config;
   o.config_given = ctx.global.config_given;
   o.url = ctx.global.url;
+  o.url_given = ctx.global.url_given;
   o.env = ctx.global.env;
   if (const char* url = std::getenv("DATABASE_URL")) {
     try {
@@ -33,6 +34,7 @@ void load_context(Context& ctx) {
     }
   }
   ctx.settings = load_settings(o, [](const char* name) { return std::getenv(name); });
+  for (const auto& warning : ctx.settings.warnings) ctx.out->warn(warning);
   add_secret(ctx.settings.url.password);
   for (const auto& [k, v] : ctx.settings.url.params)
     if (k.find("password") != std::string::npos) add_secret(v);

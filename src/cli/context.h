@@ -18,6 +18,7 @@ struct GlobalOptions {
   std::string config = "mig.toml";
   bool config_given = false;
   std::string url;
+  bool url_given = false;
   std::string env;
   bool verbose = false;
   bool quiet = false;

@@ -1,8 +1,11 @@
 #include "config/settings.h"
 
+#include <sys/stat.h>
 #include <toml++/toml.h>
 
 #include <boost/filesystem.hpp>
+#include <fstream>
+#include <sstream>
 
 #include "errors.h"
 
@@ -167,9 +170,97 @@ void check_prefix(const std::string& prefix) {
   if (!ok) throw UsageError("database.table_prefix must be 1-32 characters of [A-Za-z0-9_]");
 }
 
+// TOML allows characters beyond ASCII only inside strings and comments.
+// Elsewhere toml++ 3.3 (Debian's) asks whether such a character is white
+// space and, for most of them, reaches __builtin_unreachable(): undefined
+// behaviour on a typo such as `url = é`. So they are refused here first;
+// returns the line of the first one, or 0. When in doubt this errs towards
+// refusing: a quote opens a string only where TOML lets one start (after
+// `=`, at the start of a line, after `[`, `{` or `,` inside brackets, after
+// a `.` in a key), and a string that is not closed does not count.
+int first_bare_non_ascii_line(const std::string& text) {
+  int line = 1, depth = 0;
+  bool value = false;  // an '=' was seen on this line
+  char last = '\n';    // the last character on this line that is not a blank
+  size_t i = 0;
+  auto at = [&](size_t pos, const std::string& s) { return text.compare(pos, s.size(), s) == 0; };
+  while (i < text.size()) {
+    char c = text[i];
+    bool opens_string =
+        (c == '"' || c == '\'') && (last == '=' || last == '\n' || (last == '.' && !value) ||
+                                    ((last == '[' || last == '{' || last == ',') && depth > 0));
+    if (c != ' ' && c != '\t') last = c;
+    if (opens_string) {
+      std::string close(at(i, std::string(3, c)) ? 3 : 1, c);
+      size_t j = i + close.size();
+      int lines = 0;
+      while (j < text.size() && !at(j, close)) {
+        if (text[j] == '\n' && close.size() == 1) break;
+        lines += text[j] == '\n';
+        if (c == '"' && text[j] == '\\') ++j;  // an escape; basic strings only
+        ++j;
+      }
+      if (j < text.size() && at(j, close)) {  // a whole string: skip it
+        i = j + close.size();
+        line += lines;
+        continue;
+      }
+    }
+    if (c == '\n') {
+      ++line, value = false, last = '\n';
+    } else if (c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
+    } else if (c == '=') {
+      value = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    } else if (static_cast<unsigned char>(c) >= 0x80) {
+      return line;
+    }
+    ++i;
+  }
+  return 0;
+}
+
+// Whether the configuration file is there to be read. Anything but a regular
+// file (or a link to one) is an error rather than an empty configuration: a
+// directory or /dev/zero read as nothing, and a FIFO would hang the read.
+bool config_file_present(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISREG(st.st_mode)) return true;
+    const char* what = S_ISDIR(st.st_mode)                          ? "a directory"
+                       : S_ISFIFO(st.st_mode)                       ? "a FIFO"
+                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
+                                                                    : "not a regular file";
+    throw UsageError("configuration file '" + path + "' is " + what +
+                     "; mig.toml must be a regular file");
+  }
+  if (::lstat(path.c_str(), &st) == 0)
+    throw UsageError("configuration file '" + path + "' is a symbolic link to nothing");
+  return false;
+}
+
+std::string read_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) throw UsageError("cannot read configuration file '" + path + "'");
+  return text.str();
+}
+
 }  // namespace
 
 Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
+  if (config_file_present(o.config_path))
+    return parse_settings(read_config(o.config_path), o.config_path, o, getenv);
+  return parse_settings("", "", o, getenv);
+}
+
+Settings parse_settings(const std::string& text, const std::string& path, const Overrides& o,
+                        const EnvLookup& getenv) {
   Settings s;
   std::string url_text = "sqlite:var/mig.db";
   s.url_source = "default";
@@ -177,18 +268,23 @@ Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
   const char* env_name = getenv("MIG_ENV");
   std::string env = !o.env.empty() ? o.env : (env_name ? env_name : "");
   std::string env_origin = !o.env.empty() ? "--env" : "MIG_ENV";
+  bool env_url = false;  // the selected environment sets a url of its own
 
-  if (fs::exists(o.config_path)) {
-    s.config_path = o.config_path;
-    s.base_dir = fs::path(o.config_path).parent_path().string();
+  if (!path.empty()) {
+    s.config_path = path;
+    s.base_dir = fs::path(path).parent_path().string();
+    if (int line = first_bare_non_ascii_line(text))
+      throw UsageError(path + ":" + std::to_string(line) +
+                       ": a character beyond ASCII outside a string or comment (TOML allows "
+                       "them only in quoted strings and comments)");
     toml::table root;
     try {
-      root = toml::parse_file(o.config_path);
+      root = toml::parse(text, path);
     } catch (const toml::parse_error& e) {
-      throw UsageError(o.config_path + ":" + std::to_string(e.source().begin.line) + ": " +
+      throw UsageError(path + ":" + std::to_string(e.source().begin.line) + ": " +
                        std::string(e.description()));
     }
-    ConfigReader reader(o.config_path, getenv);
+    ConfigReader reader(path, getenv);
     Layer top = reader.read_layer(root, "", false);
     apply(top, s);
     if (top.url) url_text = *top.url;
@@ -196,12 +292,14 @@ Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
     if (!env.empty()) {
       const toml::node* envs = root.get("environments");
       const toml::node* chosen = envs && envs->is_table() ? envs->as_table()->get(env) : nullptr;
-      if (!chosen)
-        throw UsageError(env_origin + ": no [environments." + env + "] in " + o.config_path);
+      if (!chosen) throw UsageError(env_origin + ": no [environments." + env + "] in " + path);
       if (!chosen->is_table()) reader.fail(*chosen, "environments." + env + " must be a table");
       Layer layer = reader.read_layer(*chosen->as_table(), "environments." + env + ".", true);
       apply(layer, s);
-      if (layer.url) url_text = *layer.url, s.url_source = "mig.toml [environments." + env + "]";
+      if (layer.url) {
+        url_text = *layer.url, s.url_source = "mig.toml [environments." + env + "]";
+        env_url = true;
+      }
       s.environment = env;
     } else if (const toml::node* envs = root.get("environments"); envs && !envs->is_table()) {
       reader.fail(*envs, "environments must be a table");
@@ -214,10 +312,18 @@ Settings load_settings(const Overrides& o, const EnvLookup& getenv) {
   }
 
   bool file_relative = true;
+  if (o.url_given && o.url.empty()) throw UsageError("--url: empty database URL");
   if (!o.url.empty()) {
     url_text = o.url, s.url_source = "--url", file_relative = false;
   } else if (const char* v = getenv("DATABASE_URL"); v && *v) {
     url_text = v, s.url_source = "DATABASE_URL", file_relative = false;
+    // The documented order (DATABASE_URL before the environment) surprises
+    // whoever typed --env expecting that environment's database.
+    if (env_url)
+      s.warnings.push_back(
+          "DATABASE_URL is set, so it is used instead of the url of "
+          "[environments." +
+          env + "] (" + env_origin + " " + env + "); unset DATABASE_URL, or pass --url, to choose");
   }
   s.url = parse_url(url_text, s.url_source);
   if (file_relative && s.url.backend == Backend::SQLite && !s.url.is_memory())

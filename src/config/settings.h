@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "config/url.h"
 
@@ -12,6 +13,7 @@ struct Overrides {
   std::string config_path = "mig.toml";
   bool config_given = false;  // --config was used: the file must exist
   std::string url;            // --url
+  bool url_given = false;     // --url was used: an empty value is an error
   std::string env;            // --env
 };
 
@@ -32,6 +34,8 @@ struct Settings {
   int max_heads = 1;      // check.max_heads: how many heads `mig check` accepts
   int lock_timeout = 60;  // seconds
   std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
+  // Worth telling the user, but no reason to stop (printed by the CLI).
+  std::vector<std::string> warnings;
 };
 
 using EnvLookup = std::function<const char*(const char*)>;
@@ -41,6 +45,11 @@ using EnvLookup = std::function<const char*(const char*)>;
 // string value expands from the environment. Throws UsageError naming the
 // file, line and key, or the option.
 Settings load_settings(const Overrides& overrides, const EnvLookup& getenv);
+
+// The same from the text of a configuration file (`path` names it in
+// errors); `text` empty and `path` empty: no configuration file.
+Settings parse_settings(const std::string& text, const std::string& path,
+                        const Overrides& overrides, const EnvLookup& getenv);
 
 // Expands ${VAR} and ${VAR:-default}; `where` names the value in errors.
 std::string expand_variables(const std::string& value, const EnvLookup& getenv,

@@ -62,6 +62,15 @@ DatabaseUrl parse_server(Backend backend, const std::string& scheme, const std::
   if (rest.compare(0, 2, "//") != 0)
     throw UsageError(origin + ": expected " + scheme + "://user:password@host:port/database");
   std::string s = rest.substr(2);
+  // The user-info part (user:password@) ends at the last '@' before the
+  // path or query. An '@' after that means the password holds a '/' or '?'
+  // of its own, unencoded: any split of such a URL would take a piece of the
+  // password for a host, port or database and print it, so none is tried.
+  size_t path_or_query = s.find_first_of("/?");
+  if (path_or_query != std::string::npos && s.find('@', path_or_query) != std::string::npos)
+    throw UsageError(origin + ": cannot read the database URL: an '@' follows the host part. " +
+                     "If the password holds '/', '?' or '#', write them %2F, %3F and %23; an " +
+                     "'@' in a database name or option is written %40");
 
   size_t q = s.find('?');
   if (q != std::string::npos) {
