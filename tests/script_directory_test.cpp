@@ -1,6 +1,7 @@
 #include "script/script_directory.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "errors.h"
 #include "test_support.h"
@@ -40,6 +41,56 @@ TEST(ScriptDirectory, MalformedFileNamesItself) {
     EXPECT_EQ(e.path(), dir / "m/zz.sql");
     EXPECT_EQ(e.line(), 3);
   }
+}
+
+void expect_refused(const TempDir& dir, const std::string& words) {
+  try {
+    find_sql_files(dir / "m");
+    FAIL() << "accepted: " << words;
+  } catch (const OperationError& e) {
+    EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+  }
+}
+
+TEST(ScriptDirectory, OddEntriesNamedSqlAreErrorsNotSkipped) {
+  namespace fs = boost::filesystem;
+  {
+    TempDir dir;
+    dir.write("m/a.sql", "x");
+    ASSERT_EQ(mkfifo((dir / "m/fifo.sql").c_str(), 0600), 0);
+    expect_refused(dir, "m/fifo.sql is a FIFO");
+  }
+  {
+    TempDir dir;
+    dir.write("m/a.sql", "x");
+    fs::create_symlink(dir / "m/gone.sql", dir / "m/dangling.sql");
+    expect_refused(dir, "m/dangling.sql is a symbolic link to nothing");
+  }
+  {
+    TempDir dir;
+    dir.write("m/a.sql", "x");
+    fs::create_symlink("/dev/null", dir / "m/null.sql");
+    expect_refused(dir, "m/null.sql is a device");
+  }
+  {
+    TempDir dir;  // a link back up would be read for ever
+    dir.write("m/a.sql", "x");
+    fs::create_directory_symlink(dir / "m", dir / "m/loop");
+    expect_refused(dir, "link back to a directory");
+  }
+  // Links to files and to directories are followed; a directory named
+  // *.sql is a directory; other names are not revisions at all.
+  TempDir dir;
+  dir.write("m/a.sql", "x");
+  dir.write("shared/b.sql", "x");
+  dir.write("m/v2.sql/c.sql", "x");
+  dir.write("elsewhere/d.sql", "x");
+  fs::create_directory_symlink(dir / "shared", dir / "m/shared");
+  fs::create_symlink(dir / "elsewhere/d.sql", dir / "m/d.sql");
+  fs::create_symlink(dir / "nothing", dir / "m/notes.txt");
+  EXPECT_EQ(find_sql_files(dir / "m"),
+            (std::vector<std::string>{dir / "m/a.sql", dir / "m/d.sql", dir / "m/shared/b.sql",
+                                      dir / "m/v2.sql/c.sql"}));
 }
 
 }  // namespace
