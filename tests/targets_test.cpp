@@ -164,6 +164,99 @@ TEST(Targets, BranchLabels) {
   EXPECT_THROW(RevisionGraph bad(dup), FileError);
 }
 
+TEST(Targets, EmptyIdsNameNothing) {
+  auto g = chain();
+  EXPECT_THROW(g.resolve_id(""), UsageError);
+  EXPECT_THROW(resolve(g, {}, ""), UsageError);
+}
+
+// The graphs a differential test against Alembic disagreed on.
+TEST(Targets, BranchRelativeDowngradeUndoesWhatIdMinusNUndoes) {
+  // pl01 (branch plugin) <- pl02; ge01 (branch geo)
+  auto revs = testing::revisions({{"pl01", {}}, {"pl02", {"pl01"}}, {"ge01", {}}});
+  revs[0].branch = "plugin";
+  revs[2].branch = "geo";
+  RevisionGraph g(revs);
+  auto all = applied(g, {"pl01", "pl02", "ge01"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "plugin@-2")), (V{"pl02", "pl01"}));
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "plugin@-2")),
+            steps(g, plan_downgrade(g, all, "pl02-2")));
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "plugin@-1")), V{"pl02"});
+  EXPECT_THROW(plan_downgrade(g, all, "plugin@-3"), UsageError);
+}
+
+TEST(Targets, BranchRelativeDowngradeLeavesWhatItDoesNotWalkOver) {
+  // mn01 <- mn02 <- sd04; ge01 (branch geo); merge mg03 <- mn02, ge01
+  auto revs = testing::revisions({{"mn01", {}},
+                                  {"mn02", {"mn01"}},
+                                  {"sd04", {"mn02"}},
+                                  {"ge01", {}},
+                                  {"mg03", {"mn02", "ge01"}}});
+  revs[3].branch = "geo";
+  RevisionGraph g(revs);
+  auto all = applied(g, {"mn01", "mn02", "sd04", "ge01", "mg03"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "geo@-1")), V{"mg03"});
+}
+
+TEST(Targets, BranchCurrentCountsRevisionsOthersDependOn) {
+  // bi01 (branch billing) <- bi02; ge01 (branch geo) <- ge02 depends bi02
+  auto revs = testing::revisions(
+      {{"bi01", {}}, {"bi02", {"bi01"}}, {"ge01", {}}, {"ge02", {"ge01"}, {"bi02"}}});
+  revs[0].branch = "billing";
+  revs[2].branch = "geo";
+  RevisionGraph g(revs);
+  auto all = applied(g, {"bi01", "bi02", "ge01", "ge02"});
+  // billing stands at bi02: undoing it takes ge02, which depends on it.
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "billing@-1")), (V{"ge02", "bi02"}));
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "billing@-1")),
+            steps(g, plan_downgrade(g, all, "bi02-1")));
+  // and there is nothing above it to upgrade to.
+  EXPECT_THROW(resolve(g, {"bi01", "bi02", "ge01", "ge02"}, "billing@+1"), UsageError);
+  EXPECT_EQ(resolve(g, {"bi01", "ge01"}, "billing@+1"), V{"bi02"});
+}
+
+TEST(Targets, WalksThroughAMergeAreRefusedAsAmbiguous) {
+  // base0 <- left, rght <- mrg1
+  auto g =
+      graph({{"base0", {}}, {"left", {"base0"}}, {"rght", {"base0"}}, {"mrg1", {"left", "rght"}}});
+  auto all = applied(g, {"base0", "left", "rght", "mrg1"});
+  for (const char* t : {"mrg1-1", "mrg1-2"}) {
+    try {
+      plan_upgrade(g, applied(g, {}), t);
+      FAIL() << t;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("mrg1 is a merge of left, rght"), std::string::npos)
+          << e.what();
+    }
+  }
+  EXPECT_THROW(plan_downgrade(g, all, "mrg1-2"), UsageError);
+  EXPECT_THROW(stamp_state(g, all, "mrg1-1"), UsageError);
+  // Undoing the merge revision alone walks through nothing.
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "mrg1-1")), V{"mrg1"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "-1")), V{"mrg1"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, all, "left-1")), (V{"mrg1", "left"}));
+}
+
+TEST(Targets, DowngradeTargetMustBeAtOrBelowWhatIsApplied) {
+  auto g = chain();
+  auto two = applied(g, {"a001", "a002"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, two, "a002")), V{});  // at it: nothing to do
+  EXPECT_EQ(steps(g, plan_downgrade(g, two, "a001")), V{"a002"});
+  try {
+    plan_downgrade(g, two, "a004");  // above: a mistyped id, or meant for upgrade
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("a004 is not applied"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(plan_downgrade(g, two, "head"), UsageError);
+  // Below an applied revision is fine even where a stamp left a gap.
+  EXPECT_EQ(steps(g, plan_downgrade(g, applied(g, {"a001", "a003"}), "a002")), V{"a003"});
+  EXPECT_EQ(steps(g, plan_downgrade(g, applied(g, {}), "base")), V{});
+  // On another branch, an unapplied head is refused too.
+  auto b = graph({{"root", {}}, {"aaa1", {"root"}}, {"bbb1", {"root"}}});
+  EXPECT_THROW(plan_downgrade(b, applied(b, {"root", "aaa1"}), "bbb1"), UsageError);
+}
+
 TEST(Targets, StampState) {
   auto g = chain();
   auto to = stamp_state(g, applied(g, {}), "a002");

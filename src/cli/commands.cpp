@@ -667,8 +667,8 @@ int cmd_history(Context& ctx, const std::string& range, const std::string& forma
   std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
   if (!range.empty()) {
     size_t colon = range.find(':');
-    if (colon == std::string::npos)
-      throw UsageError("--range expects A:B (either side may be empty)");
+    if (colon == std::string::npos || range.find(':', colon + 1) != std::string::npos)
+      throw UsageError("--range expects A:B (either side may be empty), not '" + range + "'");
     std::string a = range.substr(0, colon), b = range.substr(colon + 1);
     if (!a.empty() && a != "base")
       lower = graph.descendants(resolve_target(graph, state.applied, a, Direction::Up), true);
@@ -1233,17 +1233,24 @@ int cmd_status(Context& ctx) {
 
 int cmd_resolve(Context& ctx, const std::string& revision, bool completed) {
   no_json(ctx, "resolve");
+  // An empty prefix would match, and settle, every half-applied revision.
+  if (revision.empty()) throw UsageError("resolve: REVISION must not be empty");
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   auto db = connect(ctx.settings, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
   std::vector<Progress> half = store.progress();
-  auto it = std::find_if(half.begin(), half.end(), [&](const Progress& p) {
-    return p.revision.compare(0, revision.size(), revision) == 0;
-  });
-  if (it == half.end())
+  std::vector<Progress> matches;
+  for (const Progress& p : half)
+    if (p.revision.compare(0, revision.size(), revision) == 0) matches.push_back(p);
+  if (matches.empty())
     throw UsageError("revision '" + revision + "' is not half applied; nothing to resolve");
-  const Progress p = *it;
+  if (matches.size() > 1) {
+    std::string list;
+    for (const auto& m : matches) list += " " + m.revision;
+    throw UsageError("revision prefix '" + revision + "' is ambiguous; half applied are:" + list);
+  }
+  const Progress p = matches.front();
   int i = graph.find(p.revision);
   if (completed && p.direction == "upgrade" && i < 0)
     throw OperationError("cannot record " + p.revision + " as applied: no file defines it");

@@ -105,6 +105,7 @@ int RevisionGraph::find(const std::string& id) const {
 }
 
 int RevisionGraph::resolve_id(const std::string& prefix) const {
+  if (prefix.empty()) throw UsageError("an empty revision id names no revision");
   int exact = find(prefix);
   if (exact >= 0) return exact;
   auto it = std::lower_bound(sorted_ids_.begin(), sorted_ids_.end(), std::make_pair(prefix, -1));
@@ -114,7 +115,7 @@ int RevisionGraph::resolve_id(const std::string& prefix) const {
     matches.push_back(it->first);
     found = it->second;
   }
-  if (prefix.empty() || matches.empty()) throw UsageError("no revision matches '" + prefix + "'");
+  if (matches.empty()) throw UsageError("no revision matches '" + prefix + "'");
   if (matches.size() > 1) {
     std::string list;
     for (size_t i = 0; i < matches.size() && i < 10; ++i) list += " " + matches[i];

@@ -46,27 +46,56 @@ int single_current(const RevisionGraph& graph, const AppliedSet& applied) {
   return current.front();
 }
 
+// The one parent of `rev`, for a walk down that must go on below it: a walk
+// is refused where the way down splits (a merge revision), as Alembic does,
+// rather than silently taking every parent.
+int only_parent(const RevisionGraph& graph, int rev, const std::string& target) {
+  const std::vector<int>& parents = graph.parents(rev);
+  if (parents.empty()) throw UsageError("target '" + target + "' goes below base");
+  if (parents.size() > 1)
+    throw UsageError("target '" + target + "' is ambiguous: " + graph.at(rev).id +
+                     " is a merge of " + id_list(graph, parents) +
+                     ", so the way down splits there; name the revision instead");
+  return parents.front();
+}
+
 std::vector<int> walk(const RevisionGraph& graph, int start, long steps,
                       const std::string& target) {
-  std::vector<int> at = {start};
+  int at = start;
   for (long i = 0; i < steps; ++i) {  // upwards: one child at a time
-    const std::vector<int>& next = at.front() == kBase ? graph.bases() : graph.children(at.front());
+    const std::vector<int>& next = at == kBase ? graph.bases() : graph.children(at);
     if (next.empty()) throw UsageError("target '" + target + "' goes past the head");
     if (next.size() > 1)
       throw UsageError("target '" + target + "' is ambiguous: the graph branches into " +
                        id_list(graph, next));
-    at = {next.front()};
+    at = next.front();
   }
-  for (long i = 0; i > steps; --i) {  // downwards: all parents of the set
-    if (at.empty()) throw UsageError("target '" + target + "' goes below base");
-    std::vector<int> next;
-    for (int r : at)
-      for (int p : graph.parents(r))
-        if (std::find(next.begin(), next.end(), p) == next.end()) next.push_back(p);
-    at = next;
+  for (long i = 0; i > steps; --i) {  // downwards: one parent at a time
+    if (at == kBase) throw UsageError("target '" + target + "' goes below base");
+    at = graph.parents(at).empty() ? kBase : only_parent(graph, at, target);
   }
-  if (at.size() == 1 && at.front() == kBase) return {};
-  return at;
+  if (at == kBase) return {};
+  return {at};
+}
+
+// The revision a labelled branch is at: its applied revision whose children
+// on the branch are not applied. Unlike current_revisions(), a revision the
+// other lines of the graph build on (through depends or a merge) still
+// counts: it is where this branch stands. kBase when none is applied.
+int branch_current(const RevisionGraph& graph, const AppliedSet& applied, const std::string& name) {
+  auto members = graph.branch_members(name);
+  std::vector<int> current;
+  for (int r = 0; r < static_cast<int>(graph.size()); ++r) {
+    if (!members[r] || !applied[r]) continue;
+    const auto& children = graph.children(r);
+    if (std::none_of(children.begin(), children.end(),
+                     [&](int c) { return members[c] && applied[c]; }))
+      current.push_back(r);
+  }
+  if (current.size() > 1)
+    throw UsageError("several revisions of branch " + name + " are current (" +
+                     id_list(graph, current) + ")");
+  return current.empty() ? kBase : current.front();
 }
 
 // NAME@head, NAME@heads, NAME@+N, NAME@-N, NAME@ID: targets inside the line
@@ -97,20 +126,21 @@ std::vector<int> resolve_in_branch(const RevisionGraph& graph, const AppliedSet&
       throw UsageError("upgrade target '" + target + "' goes down; use mig downgrade");
     if (direction == Direction::Down && offset > 0)
       throw UsageError("downgrade target '" + target + "' goes up; use mig upgrade");
-    auto current = in_branch(current_revisions(graph, applied));
-    if (current.size() > 1)
-      throw UsageError("several revisions of branch " + name + " are current (" +
-                       id_list(graph, current) + ")");
-    if (current.empty()) {
+    int current = branch_current(graph, applied, name);
+    if (current == kBase) {
       if (offset < 0) throw UsageError("nothing of branch " + name + " is applied");
       return walk(graph, graph.branch_base(name), offset - 1, target);
     }
-    auto dest = walk(graph, current.front(), offset, target);
-    return dest.empty() ? std::vector<int>{} : dest;
+    return walk(graph, current, offset, target);
   }
   int r = graph.resolve_id(rest);
   if (!members[r]) throw UsageError("revision " + graph.at(r).id + " is not on branch " + name);
   return {r};
+}
+
+bool at_base_of_branch(const std::string& target) {
+  size_t at = target.find('@');
+  return at != std::string::npos && target.compare(at + 1, std::string::npos, "base") == 0;
 }
 
 void check_reversible(const RevisionGraph& graph, const Plan& plan, const std::string& target) {
@@ -175,33 +205,53 @@ Plan plan_upgrade(const RevisionGraph& graph, const AppliedSet& applied,
   return plan;
 }
 
-// ID-N / -N on a downgrade undoes the N revisions walked over from ID (or
-// the single current revision) and whatever depends on them, so on a graph
-// with branches it touches only the branch it starts on.
+namespace {
+
+// ID-N / -N / NAME@-N on a downgrade undoes the N revisions walked over
+// from ID (or the single current revision, or where branch NAME stands) and
+// whatever depends on them, so on a graph with branches it touches only the
+// branch it starts on. The walk covers N revisions, so it steps N-1 times:
+// undoing a merge revision alone (-1) is no walk through it.
 bool relative_removal(const RevisionGraph& graph, const AppliedSet& applied,
                       const std::string& target, std::vector<bool>& remove) {
   std::string anchor;
   long offset = 0;
-  if (target.find('@') != std::string::npos || !split_relative(target, anchor, offset) ||
-      offset > 0 || anchor == "base")
+  size_t at = target.find('@');
+  std::string branch = at == std::string::npos ? "" : target.substr(0, at);
+  if (!split_relative(at == std::string::npos ? target : target.substr(at + 1), anchor, offset) ||
+      offset > 0 || anchor == "base" || (!branch.empty() && !anchor.empty()))
     return false;
-  resolve_target(graph, applied, target, Direction::Down);  // validates the walk
-  int start = anchor.empty()     ? single_current(graph, applied)
+  int start = !branch.empty()    ? branch_current(graph, applied, branch)
+              : anchor.empty()   ? single_current(graph, applied)
               : anchor == "head" ? single_head(graph)
                                  : graph.resolve_id(anchor);
-  if (start == kBase) throw UsageError("nothing is applied, so there is nothing to undo");
-  std::vector<int> walked = {start}, at = {start};
-  for (long i = 1; i < -offset; ++i) {
-    std::vector<int> next;
-    for (int r : at)
-      for (int p : graph.parents(r))
-        if (std::find(walked.begin(), walked.end(), p) == walked.end())
-          next.push_back(p), walked.push_back(p);
-    at = next;
-  }
+  if (start == kBase)
+    throw UsageError(branch.empty() ? "nothing is applied, so there is nothing to undo"
+                                    : "nothing of branch " + branch + " is applied");
+  std::vector<int> walked = {start};
+  for (long i = 1; i < -offset; ++i) walked.push_back(only_parent(graph, walked.back(), target));
   remove = graph.descendants(walked, true);
   return true;
 }
+
+// A downgrade goes to a revision at or below where the database is. One
+// that is neither applied nor below an applied revision is most likely a
+// mistyped id (or one meant for upgrade); Alembic refuses it too.
+void check_downgrade_target(const RevisionGraph& graph, const AppliedSet& applied,
+                            const std::vector<int>& dest, const std::string& target) {
+  for (int r : dest) {
+    auto above = graph.descendants({r}, true);
+    bool reached = false;
+    for (size_t i = 0; i < graph.size() && !reached; ++i) reached = above[i] && applied[i];
+    if (!reached)
+      throw UsageError("downgrade target '" + target + "': revision " + graph.at(r).id +
+                       " is not applied, nor below any applied revision, so there is nothing "
+                       "to downgrade to (to apply it, use mig upgrade " +
+                       graph.at(r).id + ")");
+  }
+}
+
+}  // namespace
 
 Plan plan_downgrade(const RevisionGraph& graph, const AppliedSet& applied,
                     const std::string& target) {
@@ -215,14 +265,14 @@ Plan plan_downgrade(const RevisionGraph& graph, const AppliedSet& applied,
     return plan;
   }
   auto dest = resolve_target(graph, applied, target, Direction::Down);
+  check_downgrade_target(graph, applied, dest, target);
   auto keep = graph.ancestors(dest, true);
   std::vector<bool> after(graph.size(), true);
   if (!dest.empty()) after = graph.descendants(dest, false);
-  size_t at = target.find('@');
-  if (at != std::string::npos && target.substr(at + 1) == "base") {
+  if (at_base_of_branch(target)) {
     // NAME@base: the whole branch goes, and whatever depends on it; other
     // lines of revisions stay.
-    after = graph.descendants({graph.branch_base(target.substr(0, at))}, true);
+    after = graph.descendants({graph.branch_base(target.substr(0, target.find('@')))}, true);
     keep.assign(graph.size(), false);
   }
   Plan plan;
