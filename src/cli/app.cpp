@@ -1,12 +1,25 @@
 #include "cli/app.h"
 
+#include <soci/soci.h>
+
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <iostream>
 
 #include "cli/commands.h"
 #include "errors.h"
 
 namespace mig {
+namespace {
+
+void report(Context& ctx, const std::string& line) {
+  if (ctx.out)
+    ctx.out->error(line);
+  else
+    std::cerr << "mig: " << ctx.redactor->apply(line) << "\n";
+}
+
+}  // namespace
 
 int run_cli(int argc, char** argv) {
   CLI::App app{"mig: versioned database migrations from plain SQL revision files", "mig"};
@@ -168,8 +181,24 @@ int run_cli(int argc, char** argv) {
   }
   ctx.global.config_given = config->count() > 0;
   ctx.global.url_given = url->count() > 0;
-  load_context(ctx);
-  return action();
+  // Errors are printed here, through the context's redactor: it knows every
+  // password by now, and the error may quote one.
+  try {
+    load_context(ctx);
+    return action();
+  } catch (const UsageError& e) {
+    report(ctx, std::string("error: ") + e.what());
+    return 2;
+  } catch (const OperationError& e) {
+    report(ctx, std::string("error: ") + e.what());
+    return 1;
+  } catch (const soci::soci_error& e) {
+    report(ctx, "database error: " + e.get_error_message());
+    return 1;
+  } catch (const std::exception& e) {
+    report(ctx, std::string("error: ") + e.what());
+    return 1;
+  }
 }
 
 }  // namespace mig

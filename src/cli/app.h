@@ -2,8 +2,8 @@
 
 namespace mig {
 
-// Parses argv, runs the chosen command, returns its exit code. Command
-// errors are thrown to the caller (main maps them to exit codes).
+// Parses argv, runs the chosen command, returns its exit code: errors are
+// printed here (passwords masked) and mapped to 2 (usage) or 1 (operation).
 int run_cli(int argc, char** argv);
 
 }  // namespace mig

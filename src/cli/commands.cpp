@@ -184,7 +184,7 @@ int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
     applied = stamp_state(graph, applied, from);
   } else {
     try {
-      applied = read_state_if_exists(ctx.settings, graph).applied;
+      applied = read_state_if_exists(ctx.settings, ctx.redactor, graph).applied;
     } catch (const OperationError& e) {
       throw OperationError(std::string(e.what()) +
                            "\n  to write the script without a database, give the start: " + "mig " +
@@ -326,7 +326,7 @@ int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   if (opts.max_batches < 1) throw UsageError("--max-batches must be at least 1");
   RevisionGraph graph = load_graph(ctx.settings);
   if (opts.seed) load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
-  auto db = connect(ctx.settings, ctx.out.get());
+  auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
   CliReporter reporter(*ctx.out);
@@ -570,7 +570,7 @@ int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {
 }
 
 int cmd_current(Context& ctx) {
-  auto [graph, state] = load_graph_and_state(ctx.settings);
+  auto [graph, state] = load_graph_and_state(ctx.settings, ctx.redactor);
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
     json list = json::array();
@@ -591,7 +591,7 @@ int cmd_current(Context& ctx) {
 }
 
 int cmd_heads(Context& ctx) {
-  auto [graph, state] = load_graph_and_state(ctx.settings, ctx.out.get());
+  auto [graph, state] = load_graph_and_state(ctx.settings, ctx.redactor, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
     json list = json::array();
@@ -662,7 +662,7 @@ std::string dot_quote(const std::string& s) {
 int cmd_history(Context& ctx, const std::string& range, const std::string& format) {
   if (format != "text" && format != "graph" && format != "dot")
     throw UsageError("--format must be text, graph or dot");
-  auto [graph, state] = load_graph_and_state(ctx.settings, ctx.out.get());
+  auto [graph, state] = load_graph_and_state(ctx.settings, ctx.redactor, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
   if (!range.empty()) {
@@ -844,7 +844,7 @@ int cmd_check(Context& ctx) {
   bool database = ctx.settings.url_source == "--url" || ctx.settings.url_source == "DATABASE_URL";
   if (graph && database) {
     try {
-      DatabaseState state = read_state_if_exists(ctx.settings, *graph);
+      DatabaseState state = read_state_if_exists(ctx.settings, ctx.redactor, *graph);
       for (const auto& [i, sum] : edited_revisions(*graph, state))
         findings.push_back(
             {"edited", graph->at(i).path, graph->at(i).revision_line, graph->at(i).id,
@@ -854,7 +854,7 @@ int cmd_check(Context& ctx) {
         findings.push_back(
             {"missing", "", 0, id, "revision " + id + " is applied but no file defines it"});
       if (Database::exists(ctx.settings.url)) {
-        auto db = connect(ctx.settings);
+        auto db = connect(ctx.settings, ctx.redactor);
         VersionStore store(*db, ctx.settings.table_prefix);
         std::string drift = schema_drift(ctx, *db, store);
         if (!drift.empty())
@@ -931,7 +931,7 @@ int cmd_verify(Context& ctx) {
   } cleanup{temp};
   Settings scratch = ctx.settings;
   scratch.url = url;
-  auto db = connect(scratch, ctx.out.get());
+  auto db = connect(scratch, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   if (!inspect_schema(*db, ctx.settings.table_prefix).objects.empty() || store.exists())
     throw UsageError("--url: verify needs an empty scratch database, and " + url.describe() +
@@ -983,7 +983,7 @@ int cmd_verify(Context& ctx) {
 int cmd_schema(Context& ctx) {
   if (!Database::exists(ctx.settings.url))
     throw OperationError(ctx.settings.url.describe() + " does not exist yet");
-  auto db = connect(ctx.settings, ctx.out.get());
+  auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   Schema schema = inspect_schema(*db, ctx.settings.table_prefix);
   if (ctx.out->json()) {
     ctx.out->data(json{{"objects", schema_json(schema)}}.dump(2));
@@ -1000,7 +1000,7 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   int i = graph.resolve_id(revision);
   const Revision& rev = graph.at(i);
-  auto db = connect(ctx.settings, ctx.out.get());
+  auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
   DatabaseState state = read_state(store, graph);
@@ -1027,7 +1027,7 @@ int cmd_seed(Context& ctx, bool force, bool dry_run) {
   no_json(ctx, "seed");
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));  // parse first
-  auto db = connect(ctx.settings, ctx.out.get());
+  auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
   DatabaseState state = read_state(store, graph);
@@ -1039,7 +1039,7 @@ int cmd_seed(Context& ctx, bool force, bool dry_run) {
 int cmd_stamp(Context& ctx, const std::string& target) {
   no_json(ctx, "stamp");
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
-  auto db = connect(ctx.settings, ctx.out.get());
+  auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
   if (!store.progress().empty())
@@ -1081,7 +1081,7 @@ struct StatusRecords {
 
 StatusRecords read_status_records(Context& ctx) {
   StatusRecords r;
-  auto db = connect(ctx.settings, ctx.out.get());
+  auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   r.applied = store.applied();
   r.unsettled = store.unsettled_steps();
@@ -1236,7 +1236,7 @@ int cmd_resolve(Context& ctx, const std::string& revision, bool completed) {
   // An empty prefix would match, and settle, every half-applied revision.
   if (revision.empty()) throw UsageError("resolve: REVISION must not be empty");
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
-  auto db = connect(ctx.settings, ctx.out.get());
+  auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
   std::vector<Progress> half = store.progress();

@@ -6,7 +6,6 @@
 #include <thread>
 
 #include "script/script_directory.h"
-#include "secrets.h"
 
 namespace mig {
 
@@ -14,30 +13,26 @@ void load_context(Context& ctx) {
   Verbosity v = ctx.global.quiet     ? Verbosity::Quiet
                 : ctx.global.verbose ? Verbosity::Verbose
                                      : Verbosity::Normal;
-  ctx.out = std::make_unique<Output>(v, ctx.global.json);
+  ctx.out = std::make_unique<Output>(v, ctx.global.json, ctx.redactor);
   Overrides o;
   o.config_path = ctx.global.config;
   o.config_given = ctx.global.config_given;
   o.url = ctx.global.url;
   o.url_given = ctx.global.url_given;
   o.env = ctx.global.env;
-  if (const char* url = std::getenv("DATABASE_URL")) {
+  // Every URL mig was given holds a secret, also one a higher-precedence
+  // URL overrides: a message may still quote it.
+  const char* given[] = {std::getenv("DATABASE_URL"), o.url.c_str()};
+  for (const char* url : given) {
+    if (!url || !*url) continue;
     try {
-      add_secret(parse_url(url, "DATABASE_URL").password);
-    } catch (const UsageError&) {
-    }
-  }
-  if (!o.url.empty()) {
-    try {
-      add_secret(parse_url(o.url, "--url").password);
+      ctx.redactor->add_url(parse_url(url, "URL"));
     } catch (const UsageError&) {
     }
   }
   ctx.settings = load_settings(o, [](const char* name) { return std::getenv(name); });
+  ctx.redactor->add_url(ctx.settings.url);
   for (const auto& warning : ctx.settings.warnings) ctx.out->warn(warning);
-  add_secret(ctx.settings.url.password);
-  for (const auto& [k, v] : ctx.settings.url.params)
-    if (k.find("password") != std::string::npos) add_secret(v);
   if (ctx.global.wait < 0) throw UsageError("--wait: SECONDS must not be negative");
   ctx.settings.wait_seconds = ctx.global.wait;
 }
@@ -62,11 +57,13 @@ RevisionGraph load_graph(const Settings& settings, RevisionText text) {
   return RevisionGraph(load_revisions(settings.migrations_dir, dialect, text, &cache));
 }
 
-std::unique_ptr<Database> connect(const Settings& settings, Output* out) {
+std::unique_ptr<Database> connect(const Settings& settings,
+                                  const std::shared_ptr<const Redactor>& redactor, Output* out) {
   ConnectOptions options;
   options.lock_timeout = settings.lock_timeout;
   options.schema = settings.schema;
   options.lock_name = settings.table_prefix;
+  options.redactor = redactor;
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(settings.wait_seconds);
   bool told = false;
   for (;;) {
@@ -106,11 +103,13 @@ DatabaseState read_state(VersionStore& store, const RevisionGraph& graph) {
 namespace {
 
 // What read_state_if_exists reads, before it is mapped onto a graph.
-std::vector<AppliedRevision> read_applied_if_exists(const Settings& settings, Output* out) {
+std::vector<AppliedRevision> read_applied_if_exists(const Settings& settings,
+                                                    const std::shared_ptr<const Redactor>& redactor,
+                                                    Output* out) {
   if (!Database::exists(settings.url)) return {};
   std::unique_ptr<Database> db;
   try {
-    db = connect(settings);
+    db = connect(settings, redactor);
   } catch (const OperationError& e) {
     if (!out) throw;
     out->warn(std::string(e.what()) + "; showing the revision files only");
@@ -122,14 +121,17 @@ std::vector<AppliedRevision> read_applied_if_exists(const Settings& settings, Ou
 
 }  // namespace
 
-DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph,
-                                   Output* out) {
-  return map_state(read_applied_if_exists(settings, out), graph);
+DatabaseState read_state_if_exists(const Settings& settings,
+                                   const std::shared_ptr<const Redactor>& redactor,
+                                   const RevisionGraph& graph, Output* out) {
+  return map_state(read_applied_if_exists(settings, redactor, out), graph);
 }
 
-GraphAndState load_graph_and_state(const Settings& settings, Output* out) {
-  auto applied = std::async(std::launch::async,
-                            [&settings, out] { return read_applied_if_exists(settings, out); });
+GraphAndState load_graph_and_state(const Settings& settings,
+                                   const std::shared_ptr<const Redactor>& redactor, Output* out) {
+  auto applied = std::async(std::launch::async, [&settings, &redactor, out] {
+    return read_applied_if_exists(settings, redactor, out);
+  });
   RevisionGraph graph = load_graph(settings, RevisionText::Summary);
   DatabaseState state = map_state(applied.get(), graph);
   return {std::move(graph), std::move(state)};

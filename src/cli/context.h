@@ -31,6 +31,8 @@ struct GlobalOptions {
 struct Context {
   GlobalOptions global;
   Settings settings;
+  // Knows every password mig was given; Output and connections share it.
+  std::shared_ptr<Redactor> redactor = std::make_shared<Redactor>();
   std::unique_ptr<Output> out;
 };
 
@@ -45,7 +47,10 @@ RevisionGraph load_graph(const Settings& settings, RevisionText text = RevisionT
 
 // Connects, retrying for up to settings.wait_seconds (--wait) while the
 // server is not accepting connections yet.
-std::unique_ptr<Database> connect(const Settings& settings, Output* out = nullptr);
+// `redactor` masks passwords in the connection's errors.
+std::unique_ptr<Database> connect(const Settings& settings,
+                                  const std::shared_ptr<const Redactor>& redactor,
+                                  Output* out = nullptr);
 
 // What the database says is applied, mapped onto the graph.
 struct DatabaseState {
@@ -62,8 +67,9 @@ DatabaseState map_state(std::vector<AppliedRevision> applied, const RevisionGrap
 // does not exist yet (it is not created).
 // `out` given: an unreachable server is a warning and an empty state
 // (history and heads still show the files).
-DatabaseState read_state_if_exists(const Settings& settings, const RevisionGraph& graph,
-                                   Output* out = nullptr);
+DatabaseState read_state_if_exists(const Settings& settings,
+                                   const std::shared_ptr<const Redactor>& redactor,
+                                   const RevisionGraph& graph, Output* out = nullptr);
 
 // For commands that only read: the graph (without SQL text) and the state
 // as read_state_if_exists gives it. The database is read on a second thread
@@ -74,6 +80,8 @@ struct GraphAndState {
   RevisionGraph graph;
   DatabaseState state;
 };
-GraphAndState load_graph_and_state(const Settings& settings, Output* out = nullptr);
+GraphAndState load_graph_and_state(const Settings& settings,
+                                   const std::shared_ptr<const Redactor>& redactor,
+                                   Output* out = nullptr);
 
 }  // namespace mig

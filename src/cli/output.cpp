@@ -9,7 +9,8 @@
 
 namespace mig {
 
-Output::Output(Verbosity verbosity, bool json) : verbosity_(verbosity), json_(json) {
+Output::Output(Verbosity verbosity, bool json, std::shared_ptr<const Redactor> redactor)
+    : verbosity_(verbosity), json_(json), redactor_(std::move(redactor)) {
   out_ = std::make_shared<spdlog::logger>("mig", std::make_shared<spdlog::sinks::stdout_sink_st>());
   err_ = std::make_shared<spdlog::logger>("mig-warn",
                                           std::make_shared<spdlog::sinks::stderr_sink_st>());
@@ -25,15 +26,21 @@ Output::Output(Verbosity verbosity, bool json) : verbosity_(verbosity), json_(js
 Output::~Output() = default;
 
 void Output::progress(const std::string& line) {
-  if (!json_) out_->info(redact_secrets(line));
+  if (!json_) out_->info(redactor_->apply(line));
 }
 
 void Output::detail(const std::string& line) {
-  if (!json_) out_->debug(redact_secrets(line));
+  if (!json_) out_->debug(redactor_->apply(line));
 }
 
-void Output::data(const std::string& line) { std::cout << line << '\n' << std::flush; }
+void Output::data(const std::string& line) {
+  std::cout << redactor_->apply(line) << '\n' << std::flush;
+}
 
-void Output::warn(const std::string& line) { err_->warn(redact_secrets(line)); }
+void Output::warn(const std::string& line) { err_->warn(redactor_->apply(line)); }
+
+void Output::error(const std::string& line) {
+  std::cerr << "mig: " << redactor_->apply(line) << '\n' << std::flush;
+}
 
 }  // namespace mig

@@ -9,13 +9,16 @@ class logger;
 
 namespace mig {
 
+class Redactor;
+
 enum class Verbosity { Quiet, Normal, Verbose };
 
 // Where every line the user sees goes. Progress honours -q/-v; data (the
 // answer to current, history, …) is always printed; warnings go to stderr.
 class Output {
  public:
-  Output(Verbosity verbosity, bool json);
+  // Every line goes through `redactor` (filled in as URLs become known).
+  Output(Verbosity verbosity, bool json, std::shared_ptr<const Redactor> redactor);
   ~Output();
 
   Verbosity verbosity() const { return verbosity_; }
@@ -25,10 +28,12 @@ class Output {
   void detail(const std::string& line);    // shown only with -v
   void data(const std::string& line);      // always
   void warn(const std::string& line);      // stderr
+  void error(const std::string& line);     // stderr, as "mig: LINE"
 
  private:
   Verbosity verbosity_;
   bool json_;
+  std::shared_ptr<const Redactor> redactor_;
   std::shared_ptr<spdlog::logger> out_;
   std::shared_ptr<spdlog::logger> err_;
 };

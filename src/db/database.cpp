@@ -13,15 +13,27 @@ namespace mig {
 Database::~Database() = default;
 
 std::unique_ptr<Database> Database::open(const DatabaseUrl& url, const ConnectOptions& options) {
+  std::unique_ptr<Database> db;
   switch (url.backend) {
     case Backend::SQLite:
-      return open_sqlite(url, options);
+      db = open_sqlite(url, options);
+      break;
     case Backend::PostgreSQL:
-      return open_with_module("postgresql", "PostgreSQL", url, options);
+      db = open_with_module("postgresql", "PostgreSQL", url, options);
+      break;
     case Backend::MySQL:
-      return open_with_module("mysql", "MySQL/MariaDB", url, options);
+      db = open_with_module("mysql", "MySQL/MariaDB", url, options);
+      break;
   }
-  throw UsageError("unknown backend");
+  if (!db) throw UsageError("unknown backend");
+  if (options.redactor) {
+    db->redactor_ = options.redactor;
+  } else {
+    auto own = std::make_shared<Redactor>();
+    own->add_url(url);
+    db->redactor_ = std::move(own);
+  }
+  return db;
 }
 
 std::string quote_conn_value(const std::string& value) {

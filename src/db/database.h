@@ -8,6 +8,7 @@
 #include "config/url.h"
 #include "errors.h"
 #include "script/sql_splitter.h"
+#include "secrets.h"
 
 namespace soci {
 class session;
@@ -27,6 +28,9 @@ struct ConnectOptions {
   int lock_timeout = 60;          // seconds to wait for the run lock
   std::string schema;             // PostgreSQL: schema of the bookkeeping tables
   std::string lock_name = "mig";  // distinguishes runs with different prefixes
+  // Masks passwords in the errors the connection raises (and so in what
+  // the log stores); none given: the URL's own password.
+  std::shared_ptr<const Redactor> redactor;
 };
 
 class Database {
@@ -97,11 +101,20 @@ class Database {
   virtual void suspend_transaction() = 0;
   virtual void resume_transaction() = 0;
 
+  // `text` with the passwords masked (see Redactor): for every error text
+  // the connection raises and for everything written to the log.
+  std::string redact(const std::string& text) const {
+    return redactor_ ? redactor_->apply(text) : text;
+  }
+
  protected:
   // What ends a step: COMMIT, or RELEASE of SQLite's savepoint.
   virtual std::string commit_statement() const = 0;
 
   std::unique_ptr<soci::session> session_;
+
+ private:
+  std::shared_ptr<const Redactor> redactor_;
 };
 
 }  // namespace mig

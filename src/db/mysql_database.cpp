@@ -95,8 +95,8 @@ class MysqlDatabase : public Database {
 
  private:
   [[noreturn]] void fail() {
-    throw DatabaseError(std::string(mysql_error(conn_)) + " (error " +
-                        std::to_string(mysql_errno(conn_)) + ")");
+    throw DatabaseError(redact(std::string(mysql_error(conn_)) + " (error " +
+                               std::to_string(mysql_errno(conn_)) + ")"));
   }
 
   std::string lock_name() const {

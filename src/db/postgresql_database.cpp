@@ -58,7 +58,7 @@ class PostgresqlDatabase : public Database {
       std::string message = primary ? primary : trim_end(PQerrorMessage(conn_));
       if (detail) message += " (" + std::string(detail) + ")";
       PQclear(r);
-      throw DatabaseError(message.empty() ? "statement failed" : message);
+      throw DatabaseError(redact(message.empty() ? "statement failed" : message));
     }
     long long rows = std::atoll(PQcmdTuples(r));
     PQclear(r);

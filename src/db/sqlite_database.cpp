@@ -64,7 +64,7 @@ class SqliteDatabase : public Database {
     if (rc != SQLITE_OK) {
       std::string message = error ? error : sqlite3_errstr(rc);
       sqlite3_free(error);
-      throw DatabaseError(message);
+      throw DatabaseError(redact(message));
     }
     return sqlite3_changes(db_);
   }

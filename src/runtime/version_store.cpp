@@ -134,7 +134,8 @@ std::string VersionStore::log_sql(const LogEntry& e) {
          db_.quote(e.at.empty() ? utc_now() : e.at) + ", " + db_.quote(e.action) + ", " +
          db_.quote(e.revision) + ", " + db_.quote(e.outcome) + ", " +
          (e.statement_no ? std::to_string(e.statement_no) : "NULL") + ", " +
-         (e.error.empty() ? "NULL" : db_.quote(e.error)) + ", " + number(e.duration_ms) + ")";
+         (e.error.empty() ? "NULL" : db_.quote(db_.redact(e.error))) + ", " +
+         number(e.duration_ms) + ")";
 }
 
 void VersionStore::update_checksum(const std::string& id, const std::string& checksum) {
@@ -225,11 +226,12 @@ void VersionStore::start_progress(const Progress& p) {
 
 void VersionStore::update_progress(const Progress& p) {
   std::string at = utc_now();
-  soci::indicator err_ind = p.error.empty() ? soci::i_null : soci::i_ok;
+  std::string error = db_.redact(p.error);
+  soci::indicator err_ind = error.empty() ? soci::i_null : soci::i_ok;
   db_.session() << "UPDATE " + table("progress") +
                        " SET statement_no = :n, state = :s, error = :e, done_checksum = :c, "
                        "updated_at = :a WHERE revision = :r",
-      soci::use(p.statement_no), soci::use(p.state), soci::use(p.error, err_ind),
+      soci::use(p.statement_no), soci::use(p.state), soci::use(error, err_ind),
       soci::use(p.done_checksum), soci::use(at), soci::use(p.revision);
 }
 

@@ -305,6 +305,38 @@ TEST_P(Backends, PasswordNeverAppearsInAnyOutput) {
   EXPECT_EQ(all.find("mig-test-pw"), std::string::npos) << all;
 }
 
+// A statement or a server message that quotes the password: masked in every
+// output and never stored in the log or the progress table.
+TEST_P(Backends, PasswordQuotedByTheDatabaseIsMaskedAndNeverStored) {
+  if (GetParam() == Kind::SQLite) GTEST_SKIP() << "a SQLite URL has no password";
+  const std::string pw = "mig-test-pw";
+  std::string quoting =
+      GetParam() == Kind::PostgreSQL ? "SELECT '" + pw + "'::int;" : "SELECT * FROM `" + pw + "`;";
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  p.revision("a002", "a001", quoting, "SELECT 1;");
+  Result failed = mig({"upgrade"});
+  EXPECT_EQ(failed.code, 1);
+  // Half applied, with the password in the failing statement's text.
+  p.revision("a002", "a001",
+             "CREATE TABLE two (id INTEGER);\nINSERT INTO nowhere VALUES ('" + pw + "');",
+             "DROP TABLE two;", "-- mig:transaction off\n");
+  Result half = mig({"upgrade"});
+  EXPECT_EQ(half.code, 1);
+  std::string all = failed.out + failed.err + half.out + half.err;
+  for (auto args : std::vector<V>{{"status"}, {"--json", "status"}, {"-v", "upgrade"}}) {
+    Result r = mig(args);
+    all += r.out + r.err;
+  }
+  EXPECT_NE(all.find("half applied"), std::string::npos) << all;
+  EXPECT_NE(all.find("***"), std::string::npos) << all;
+  EXPECT_EQ(all.find(pw), std::string::npos) << all;
+  auto stored = db.query("SELECT error FROM mig_log WHERE error IS NOT NULL");
+  auto progress = db.query("SELECT error FROM mig_progress");
+  ASSERT_FALSE(stored.empty());
+  for (const auto* rows : {&stored, &progress})
+    for (const auto& row : *rows) EXPECT_EQ(row.find(pw), std::string::npos) << row;
+}
+
 // Feeds a script to the database's own command-line client, stopping at the
 // first error.
 int run_client(const TestDatabase& db, const std::string& script) {
@@ -402,6 +434,40 @@ TEST_P(Servers, ConnectionProblemsAreClearOperationErrors) {
   expect_connection_error(scheme + "://mig:mig-test-pw@127.0.0.1:1/app", "host '127.0.0.1:1'");
   expect_connection_error(scheme + "://mig:mig-test-pw@%2Fnonexistent%2Fdir/app",
                           "host '/nonexistent/dir'");
+}
+
+// Masking the password must not hide the same text where it is not the
+// password: with user, password and database all "shopuser", messages
+// still name them.
+TEST_P(Servers, PasswordEqualToOtherNamesDoesNotHideThem) {
+  const std::string name = "shop" + std::to_string(getpid());
+  bool pg = GetParam() == Kind::PostgreSQL;
+  if (pg) {
+    server_execute(GetParam(), "CREATE ROLE " + name + " LOGIN PASSWORD '" + name + "'");
+    server_execute(GetParam(), "CREATE DATABASE " + name + " OWNER " + name);
+  } else {
+    server_execute(GetParam(), "CREATE DATABASE " + name);
+    server_execute(GetParam(),
+                   "CREATE USER '" + name + "'@'localhost' IDENTIFIED BY '" + name + "'");
+    server_execute(GetParam(), "GRANT ALL ON " + name + ".* TO '" + name + "'@'localhost'");
+  }
+  std::string url = admin;
+  url.replace(url.find("mig:mig-test-pw@"), 16, name + ":" + name + "@");
+  url.replace(url.rfind('/') + 1, std::string::npos, name);
+  p.revision("a001", "", "SELECT * FROM " + name + ".nothing_here;");
+  Result r = p.mig({"upgrade"}, {{"DATABASE_URL", url}});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find(name + ".nothing_here"), std::string::npos) << r.err;
+  Result status = p.mig({"status"}, {{"DATABASE_URL", url}});
+  EXPECT_NE(status.out.find(name + ":***@"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("/" + name), std::string::npos) << status.out;
+  if (pg) {
+    server_execute(GetParam(), "DROP DATABASE " + name + " WITH (FORCE)");
+    server_execute(GetParam(), "DROP ROLE " + name);
+  } else {
+    server_execute(GetParam(), "DROP DATABASE " + name);
+    server_execute(GetParam(), "DROP USER '" + name + "'@'localhost'");
+  }
 }
 
 TEST_P(Servers, WaitRetriesTheFirstConnection) {
