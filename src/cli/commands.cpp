@@ -160,8 +160,14 @@ void check_half_applied(Context& ctx, VersionStore& store, const RevisionGraph& 
       throw OperationError(text + "\n  cannot resume: statements 1-" +
                            std::to_string(p.statement_no - 1) +
                            " in the file are no longer the ones that ran");
-    ctx.out->progress("resuming " + std::string(batch_interrupted ? "interrupted batched " : "") +
-                      p.revision + " at statement " + std::to_string(p.statement_no));
+    if (batch_interrupted)
+      ctx.out->progress("resuming interrupted batched " + p.revision + " at statement " +
+                        std::to_string(p.statement_no) +
+                        " (a run stopped during its backfill; the batches it committed stay, and "
+                        "the statement repeats until it changes no rows)");
+    else
+      ctx.out->progress("resuming " + p.revision + " at statement " +
+                        std::to_string(p.statement_no));
     migrator.resume(p.revision, p.statement_no);
   }
 }
@@ -326,6 +332,14 @@ int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   if (opts.max_batches < 1) throw UsageError("--max-batches must be at least 1");
   RevisionGraph graph = load_graph(ctx.settings);
   if (opts.seed) load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));
+  // A new project: there is nothing to do, and nothing (not even an empty
+  // database file) is created.
+  if (graph.size() == 0 && direction == Direction::Up && !opts.seed &&
+      (opts.target == "head" || opts.target == "heads")) {
+    ctx.out->progress("nothing to upgrade: there are no revision files in " +
+                      ctx.settings.migrations_dir + " yet (mig revision MESSAGE writes one)");
+    return 0;
+  }
   auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
   db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });

@@ -50,6 +50,9 @@ class PostgresqlDatabase : public Database {
   bool transactional_ddl() const override { return true; }
 
   long long execute(const std::string& sql) override {
+    // libpq takes SQL text only up to a NUL byte: refused, not cut short.
+    if (sql.find('\0') != std::string::npos)
+      throw DatabaseError("the statement holds a NUL byte, where PostgreSQL would stop reading it");
     PGresult* r = PQexec(conn_, sql.c_str());
     ExecStatusType status = PQresultStatus(r);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {

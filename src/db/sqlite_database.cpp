@@ -1,11 +1,18 @@
 #include "db/sqlite_database.h"
 
+#include <fcntl.h>
 #include <soci/soci.h>
 #include <soci/sqlite3/soci-sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/filesystem.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include "script/checksum.h"
@@ -52,19 +59,32 @@ class SqliteDatabase : public Database {
 
   ~SqliteDatabase() override {
     if (!sqlite3_get_autocommit(db_)) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    unlock_file();
   }
 
   SqlDialect dialect() const override { return SqlDialect::SQLite; }
   Backend backend() const override { return Backend::SQLite; }
   bool transactional_ddl() const override { return true; }
 
+  // Sent with its length, statement by statement (a `-- mig:statement`
+  // block may hold several). A NUL byte would end the text early for
+  // SQLite, so a statement holding one is refused rather than cut short.
   long long execute(const std::string& sql) override {
-    char* error = nullptr;
-    int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error);
-    if (rc != SQLITE_OK) {
-      std::string message = error ? error : sqlite3_errstr(rc);
-      sqlite3_free(error);
-      throw DatabaseError(redact(message));
+    if (sql.find('\0') != std::string::npos)
+      throw DatabaseError("the statement holds a NUL byte, where SQLite would stop reading it");
+    const char* at = sql.data();
+    const char* end = at + sql.size();
+    while (at < end) {
+      sqlite3_stmt* raw = nullptr;
+      const char* tail = nullptr;
+      int rc = sqlite3_prepare_v2(db_, at, static_cast<int>(end - at), &raw, &tail);
+      std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> st(raw, &sqlite3_finalize);
+      if (rc == SQLITE_OK && raw)
+        while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+        }
+      if (rc != SQLITE_OK && rc != SQLITE_DONE) throw DatabaseError(redact(sqlite3_errmsg(db_)));
+      if (!tail || tail <= at) break;
+      at = tail;
     }
     return sqlite3_changes(db_);
   }
@@ -131,25 +151,59 @@ class SqliteDatabase : public Database {
                                          nullptr, nullptr, nullptr) == SQLITE_OK;
   }
 
+  // The run lock is two locks. The database's write lock (BEGIN IMMEDIATE)
+  // keeps every other writer out while the run's transaction is open. A
+  // revision that commits as it goes (`transaction off`, batched backfills)
+  // must end that transaction, and then only the second lock keeps other mig
+  // runs out: flock() on DB-mig-lock beside the database, which the kernel
+  // drops when the process ends, however it ends.
   void acquire_lock(const WaitNotice& notice) override {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms_);
+    bool told = false;
+    if (!url_.is_memory()) {
+      std::string path = url_.path + "-mig-lock";
+      lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+      if (lock_fd_ < 0)
+        throw OperationError("cannot open the lock file " + path + ": " + std::strerror(errno));
+      while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR)
+          throw OperationError("cannot lock " + path + ": " + std::strerror(errno));
+        if (std::chrono::steady_clock::now() >= deadline) {
+          unlock_file();
+          throw lock_timeout_error(timeout_ms_ / 1000, url_);
+        }
+        if (!told && notice) notice(lock_wait_notice(timeout_ms_ / 1000, url_));
+        told = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     sqlite3_busy_timeout(db_, 0);
     int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     if (rc == SQLITE_BUSY) {
-      if (notice) notice(lock_wait_notice(timeout_ms_ / 1000, url_));
-      sqlite3_busy_timeout(db_, timeout_ms_);
+      if (!told && notice) notice(lock_wait_notice(timeout_ms_ / 1000, url_));
+      sqlite3_busy_timeout(db_, std::max<int>(0, static_cast<int>(left.count())));
       rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
     }
     sqlite3_busy_timeout(db_, timeout_ms_);
-    if (rc == SQLITE_BUSY) throw lock_timeout_error(timeout_ms_ / 1000, url_);
-    if (rc != SQLITE_OK)
-      throw OperationError("cannot lock " + url_.describe() + ": " + sqlite3_errmsg(db_));
+    if (rc != SQLITE_OK) {
+      std::string error = sqlite3_errmsg(db_);
+      unlock_file();
+      if (rc == SQLITE_BUSY) throw lock_timeout_error(timeout_ms_ / 1000, url_);
+      throw OperationError("cannot lock " + url_.describe() + ": " + error);
+    }
     locked_ = true;
+    run_lock_ = true;
   }
 
   void release_lock() override {
-    if (!locked_) return;
+    if (!run_lock_) return;
+    run_lock_ = false;
+    bool open = locked_ && !sqlite3_get_autocommit(db_);
     locked_ = false;
-    if (!sqlite3_get_autocommit(db_)) execute("COMMIT");
+    if (open) execute("COMMIT");
+    unlock_file();
   }
 
   void begin_step() override { execute(locked_ ? "SAVEPOINT mig_step" : "BEGIN IMMEDIATE"); }
@@ -181,16 +235,30 @@ class SqliteDatabase : public Database {
     locked_ = false;
   }
 
-  void resume_transaction() override { acquire_lock(nullptr); }
+  // The file lock is still held: no other mig run can have come in.
+  void resume_transaction() override {
+    if (!run_lock_) return;
+    int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK)
+      throw OperationError("cannot lock " + url_.describe() + " again: " + sqlite3_errmsg(db_));
+    locked_ = true;
+  }
 
  protected:
   std::string commit_statement() const override { return locked_ ? "RELEASE mig_step" : "COMMIT"; }
 
  private:
+  void unlock_file() {
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // closing drops the flock
+    lock_fd_ = -1;
+  }
+
   DatabaseUrl url_;
   int timeout_ms_;
   sqlite3* db_ = nullptr;
-  bool locked_ = false;
+  bool locked_ = false;    // the run's transaction is open
+  bool run_lock_ = false;  // the run lock is held (with or without the transaction)
+  int lock_fd_ = -1;
 };
 
 }  // namespace

@@ -99,18 +99,19 @@ std::string done_checksum(const std::vector<Statement>& statements, size_t count
       statements.begin(), statements.begin() + std::min(count, statements.size())));
 }
 
-// Outside a transaction (MySQL, or `-- mig:transaction off`): statements run
-// one by one in autocommit mode and each one's number is recorded before it
-// runs, so a failure or a crash leaves an exact account of how far it got.
+// Outside a transaction (MySQL, `-- mig:transaction off`, a statement that
+// cannot run in one, batched backfills): statements run one by one in
+// autocommit mode and each one's number is recorded before it runs, so a
+// failure or a crash leaves an exact account of how far it got.
 void Migrator::run_tracked(const Step& step, size_t done) {
   const Revision& rev = graph_.at(step.revision);
   const auto& sts = statements(rev, step.direction);
   auto start = Clock::now();
   size_t first = 1;
   if (rev.id == resume_revision_) first = static_cast<size_t>(resume_statement_);
-  // Only `transaction off` leaves SQLite's run transaction; batches there are
-  // savepoints inside it.
-  bool suspend = !rev.runs_in_transaction(step.direction == Direction::Up);
+  // SQLite's run transaction is left too (the run keeps its lock file), so
+  // batches commit one by one there as on the other databases.
+  bool suspend = !rev.runs_in_transaction(step.direction == Direction::Up) || rev.has_batches();
   if (suspend) db_.suspend_transaction();
   Progress p{rev.id,
              action(step.direction),
@@ -131,27 +132,41 @@ void Migrator::run_tracked(const Step& step, size_t done) {
       store_.update_progress(p);
     }
     reporter_.statement(rev, k, sts[k - 1]);
+    BatchCount batched;
     try {
       if (sts[k - 1].batch)
-        run_batches(rev, k, sts[k - 1]);
+        run_batches(rev, k, sts[k - 1], batched);
       else
         db_.execute(sts[k - 1].sql);
     } catch (const std::exception& e) {
       std::string error = error_text(e);
       std::string state;
-      if (k == 1) {
+      // Batches that committed before the failure are work done: the
+      // statement is part way, and that is what the record must say.
+      std::string partial;
+      if (batched.batches > 0)
+        partial = "statement " + std::to_string(k) + " had committed " +
+                  std::to_string(batched.batches) + " batch(es) changing " +
+                  std::to_string(batched.rows) + " row(s) when it stopped";
+      if (k == 1 && partial.empty()) {
         store_.clear_progress(rev.id);
         state = std::string(action(step.direction)) + " of " + rev.id +
                 " stopped at its first statement; nothing of it was applied";
       } else {
         p.state = "failed";
-        p.error = error;
+        p.error = partial.empty() ? error : error + " (" + partial + ")";
         store_.update_progress(p);
-        state = "statements 1-" + std::to_string(k - 1) + " of " + rev.id +
-                " took effect and stay (they ran outside a transaction); " + rev.id +
+        std::string took = k == 1 ? ""
+                                  : "statements 1-" + std::to_string(k - 1) + " of " + rev.id +
+                                        " took effect and stay (they ran outside a "
+                                        "transaction); ";
+        if (!partial.empty()) took += partial + "; those batches stay; ";
+        state = took + rev.id +
                 " is recorded as half applied and mig will not go on until it is resolved:\n"
-                "    fix the file, then run `mig " +
-                action(step.direction) + " --resume` to re-run statement " + std::to_string(k) +
+                "    fix the file" +
+                (partial.empty() ? "" : " (or raise --max-batches)") + ", then run `mig " +
+                action(step.direction) + " --resume` to " +
+                (partial.empty() ? "re-run" : "go on with") + " statement " + std::to_string(k) +
                 " and carry on; or\n"
                 "    finish or undo it by hand, then run `mig resolve " +
                 rev.id + " --completed` (or --reverted)";
@@ -159,7 +174,7 @@ void Migrator::run_tracked(const Step& step, size_t done) {
       if (done)
         state += "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
       if (suspend) db_.resume_transaction();
-      fail(step, k, error, state, ms_since(start));
+      fail(step, k, partial.empty() ? error : error + " (" + partial + ")", state, ms_since(start));
     }
   }
   if (suspend) db_.resume_transaction();
@@ -170,13 +185,14 @@ void Migrator::run_tracked(const Step& step, size_t done) {
 }
 
 // Runs one statement again and again, each run its own unit of work, until it
-// changes no rows; batches already committed stay when a later one fails.
-long long Migrator::run_batches(const Revision& rev, size_t number, const Statement& st) {
+// changes no rows; batches already committed stay when a later one fails,
+// and `count` says how many there were.
+void Migrator::run_batches(const Revision& rev, size_t number, const Statement& st,
+                           BatchCount& count) {
   auto start = Clock::now();
-  long long batches = 0, rows = 0;
   for (;;) {
-    if (batches >= max_batches_)
-      throw OperationError("still changing rows after " + std::to_string(batches) +
+    if (count.batches >= max_batches_)
+      throw OperationError("still changing rows after " + std::to_string(count.batches) +
                            " batches (--max-batches); does its WHERE clause leave out the rows "
                            "already done?");
     db_.begin_step();
@@ -188,11 +204,11 @@ long long Migrator::run_batches(const Revision& rev, size_t number, const Statem
       throw;
     }
     db_.commit_step();
-    ++batches;
-    rows += changed;
+    ++count.batches;
+    count.rows += changed;
     double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-    reporter_.batch_progress(rev, number, batches, rows, seconds, changed == 0);
-    if (changed == 0) return rows;
+    reporter_.batch_progress(rev, number, count.batches, count.rows, seconds, changed == 0);
+    if (changed == 0) return;
   }
 }
 

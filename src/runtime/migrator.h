@@ -61,7 +61,11 @@ class Migrator {
   VersionStore& store_;
   const RevisionGraph& graph_;
   Reporter& reporter_;
-  long long run_batches(const Revision& rev, size_t number, const Statement& st);
+  struct BatchCount {
+    long long batches = 0;  // committed
+    long long rows = 0;     // changed by them
+  };
+  void run_batches(const Revision& rev, size_t number, const Statement& st, BatchCount& count);
 
   std::string resume_revision_;
   long long resume_statement_ = 0;

@@ -1,6 +1,12 @@
 // End-to-end on SQLite only: what the other backends cannot share (VACUUM,
 // trigger syntax, URL forms, output levels). Shared scenarios: backends_test.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdio>
 
 #include "harness.h"
 
@@ -96,6 +102,57 @@ TEST(Transactions, TransactionOffFailureSaysHowFarItGot) {
   EXPECT_TRUE(has_table(p.db(), "one"));
   EXPECT_EQ(applied(p), V{});
   EXPECT_EQ(query(p.db(), "SELECT outcome, statement_no FROM mig_log"), V{"failed|2"});
+}
+
+TEST(Upgrade, NewProjectHasNothingToDoAndTouchesNothing) {
+  Project p;
+  ASSERT_EQ(p.mig({"init"}).code, 0);
+  Result r = p.mig({"upgrade"});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("nothing to upgrade"), std::string::npos) << r.out;
+  EXPECT_FALSE(boost::filesystem::exists(p.db()));
+  EXPECT_EQ(p.mig({"upgrade", "heads", "--dry-run"}).code, 0);
+  EXPECT_FALSE(boost::filesystem::exists(p.db()));
+}
+
+// The run lock of SQLite includes a lock file, which keeps other runs out
+// while a revision that commits as it goes has left the run's transaction.
+TEST(Locking, SqliteRunsWaitForTheLockFile) {
+  Project p;
+  p.write("short.toml", "[database]\nlock_timeout = 1\n");
+  chain(p);
+  ASSERT_EQ(p.mig({"upgrade", "a001"}).code, 0);
+  int fd = ::open((p.db() + "-mig-lock").c_str(), O_RDWR | O_CREAT, 0644);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  Result r = p.mig({"--config", "short.toml", "upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("waiting up to 1 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("gave up after 1 s"), std::string::npos) << r.err;
+  EXPECT_EQ(applied(p), V{"a001"});
+  ::close(fd);
+  EXPECT_EQ(p.mig({"--config", "short.toml", "upgrade"}).code, 0);
+  EXPECT_EQ(applied(p), (V{"a001", "a002", "a003"}));
+}
+
+// A NUL cut the statement short in the driver: `DELETE FROM t\0 WHERE ...`
+// deleted every row. Now the file is refused and nothing runs.
+TEST(Files, NulByteInARevisionOrSeedIsRefusedBeforeAnythingRuns) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (x INTEGER);\nINSERT INTO t VALUES (1), (2);",
+             "DROP TABLE t;");
+  ASSERT_EQ(p.mig({"upgrade"}).code, 0);
+  p.revision("a002", "a001", std::string("DELETE FROM t\0 WHERE x = 2;", 28), "SELECT 1;");
+  Result r = p.mig({"upgrade"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("a002.sql:6: file holds a NUL byte"), std::string::npos) << r.err;
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"2"});
+  std::remove((p / "migrations/a002.sql").c_str());
+  p.write("seed/1.sql", std::string("DELETE FROM t\0 WHERE x = 2;", 28));
+  Result seed = p.mig({"seed"});
+  EXPECT_EQ(seed.code, 1);
+  EXPECT_NE(seed.err.find("seed/1.sql:1: file holds a NUL byte"), std::string::npos) << seed.err;
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"2"});
 }
 
 TEST(Triggers, TriggerBodiesAreSentWhole) {
