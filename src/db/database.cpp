@@ -144,7 +144,18 @@ std::vector<std::vector<std::string>> query_rows(Database& db, const std::string
 std::string qualified_prefix(Backend backend, const std::string& schema,
                              const std::string& prefix) {
   if (backend != Backend::PostgreSQL || schema.empty()) return prefix;
-  return "\"" + schema + "\"." + prefix;
+  std::string quoted;
+  for (char c : schema) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return "\"" + quoted + "\"." + prefix;
+}
+
+std::string session_reset_sql(Backend backend) {
+  if (backend != Backend::PostgreSQL) return {};
+  // RESET ALL leaves the role and session user alone, and DISCARD ALL would
+  // also drop the run's advisory lock; so each part on its own. mig's own
+  // setting comes back last.
+  return "RESET SESSION AUTHORIZATION;\nRESET ROLE;\nRESET ALL;\nDISCARD TEMP;\n"
+         "SET client_min_messages = warning";
 }
 
 std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,

@@ -101,6 +101,12 @@ class Database {
   virtual void suspend_transaction() = 0;
   virtual void resume_transaction() = 0;
 
+  // What puts the session back as the run found it, after a revision that
+  // may have changed it (SET, SET ROLE, temporary tables), so the next one
+  // starts as it would in a run of its own; empty where nothing is needed.
+  // Sent before the revision's bookkeeping, in the same round trip.
+  virtual std::string end_of_revision_sql() const { return {}; }
+
   // `text` with the passwords masked (see Redactor): for every error text
   // the connection raises and for everything written to the log.
   std::string redact(const std::string& text) const {
@@ -150,5 +156,9 @@ std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& pre
 
 // How the bookkeeping table prefix is written in SQL for this schema.
 std::string qualified_prefix(Backend backend, const std::string& schema, const std::string& prefix);
+
+// The statements that undo what a revision did to its session (PostgreSQL:
+// settings, role, temporary tables), or empty; for live runs and scripts.
+std::string session_reset_sql(Backend backend);
 
 }  // namespace mig

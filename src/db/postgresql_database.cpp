@@ -33,10 +33,17 @@ class PostgresqlDatabase : public Database {
     }
     conn_ = static_cast<soci::postgresql_session_backend*>(session_->get_backend())->conn_;
     execute("SET client_min_messages = warning");
+    // The bookkeeping tables are always named with their schema: a revision
+    // may change search_path (pg_dump output empties it), and mig's own
+    // statements must find the same tables whatever it did. Without a
+    // configured schema that is the one the connection starts in (NULL when
+    // no schema on search_path exists or may be used: then public).
     if (!options_.schema.empty()) {
       schema_ = options_.schema;
     } else {
-      session() << "SELECT current_schema()", soci::into(schema_);
+      soci::indicator ind = soci::i_null;
+      session() << "SELECT current_schema()", soci::into(schema_, ind);
+      if (ind != soci::i_ok || schema_.empty()) schema_ = "public";
     }
   }
 
@@ -68,16 +75,24 @@ class PostgresqlDatabase : public Database {
     return rows;
   }
 
+  // From the catalog, which every role may read: information_schema shows
+  // only tables the role has some privilege on, so a role without any read
+  // mig's tables as missing and the database as empty.
   bool table_exists(const std::string& name) override {
     int count = 0;
-    session() << "SELECT count(*) FROM information_schema.tables WHERE table_schema = :s AND "
-                 "table_name = :n",
+    session() << "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON "
+                 "n.oid = c.relnamespace WHERE n.nspname = :s AND c.relname = :n AND "
+                 "c.relkind IN ('r', 'p')",
         soci::use(schema_), soci::use(name), soci::into(count);
     return count > 0;
   }
 
   std::string qualified(const std::string& name) const override {
-    return qualified_prefix(Backend::PostgreSQL, options_.schema, name);
+    return qualified_prefix(Backend::PostgreSQL, schema_, name);
+  }
+
+  std::string end_of_revision_sql() const override {
+    return session_reset_sql(Backend::PostgreSQL);
   }
 
   void acquire_lock(const WaitNotice& notice) override {
@@ -110,6 +125,8 @@ class PostgresqlDatabase : public Database {
   }
 
   std::string quote(const std::string& text) override {
+    // (The connection knows standard_conforming_strings even when a revision
+    // changed it: libpq tracks the server's reports.)
     char* quoted = PQescapeLiteral(conn_, text.data(), text.size());
     if (!quoted) throw DatabaseError(trim_end(PQerrorMessage(conn_)));
     std::string out(quoted);

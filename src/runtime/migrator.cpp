@@ -83,9 +83,12 @@ void Migrator::run_step(const Step& step, size_t done) {
   }
 }
 
-// What records a finished step: its revisions row and its log entry.
+// What records a finished step: its revisions row and its log entry, after
+// whatever puts the session back as the run found it.
 std::string Migrator::bookkeeping(const Step& step, const Revision& rev, double ms) {
-  return (step.direction == Direction::Up ? store_.add_sql(rev, ms) : store_.remove_sql(rev.id)) +
+  std::string reset = db_.end_of_revision_sql();
+  return (reset.empty() ? "" : reset + ";\n") +
+         (step.direction == Direction::Up ? store_.add_sql(rev, ms) : store_.remove_sql(rev.id)) +
          ";\n" + store_.log_sql({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
 }
 

@@ -69,6 +69,9 @@ std::string render_script(const RevisionGraph& graph, const Plan& plan, const Sc
       throw std::logic_error("revision " + r.id + " was loaded without its SQL text");
     for (const auto& st : up ? r.upgrade : r.downgrade) write_statement(out, b, st.sql);
     if (!wrap) out << (b == Backend::MySQL ? "START TRANSACTION;\n" : "BEGIN;\n");
+    // As in a live run: whatever the revision did to the session (pg_dump
+    // output empties search_path) is undone before mig's own statements.
+    if (std::string reset = session_reset_sql(b); !reset.empty()) out << reset << ";\n";
     if (up) {
       std::string parents;
       for (const auto& parent : r.parents) parents += (parents.empty() ? "" : " ") + parent;

@@ -42,7 +42,7 @@ double run_seed(Database& db, VersionStore& store, const SeedFile& seed) {
     for (; i < seed.statements.size(); ++i) db.execute(seed.statements[i].sql);
     store.record_seed(seed.name, seed.checksum);
     store.log({0, "", "seed", seed.name, "ok", 0, "", ms()});
-    db.commit_step();
+    db.commit_step(db.end_of_revision_sql());  // the next seed starts afresh
   } catch (const std::exception& e) {
     std::string error = e.what();
     if (auto* s = dynamic_cast<const soci::soci_error*>(&e)) error = s->get_error_message();

@@ -27,16 +27,64 @@ std::string utc_now() {
 VersionStore::VersionStore(Database& db, std::string prefix)
     : db_(db), prefix_(std::move(prefix)) {}
 
+namespace {
+
+constexpr const char* kTables[] = {"revisions", "log", "seeds", "progress", "schema"};
+
+bool denied(const std::string& message) {
+  return message.find("permission denied") != std::string::npos ||
+         message.find("command denied") != std::string::npos;
+}
+
+// A role that may not read or write mig's tables gets one plain message
+// (its own reading otherwise looked like an empty database, or a bare
+// "permission denied" from deep inside a run).
+[[noreturn]] void access_error(const std::string& what, const std::string& message) {
+  throw OperationError(what + ": " + message +
+                       "\n  the database user mig connects as needs SELECT on mig's tables to "
+                       "read them, and INSERT, UPDATE and DELETE to migrate (and CREATE in the "
+                       "schema the first time); grant those, or connect as the tables' owner");
+}
+
+}  // namespace
+
+template <typename Read>
+auto VersionStore::reading(const std::string& name, Read&& read) -> decltype(read()) {
+  try {
+    return read();
+  } catch (const soci::soci_error& e) {
+    if (denied(e.get_error_message()))
+      access_error("cannot read mig's table " + table(name), e.get_error_message());
+    throw;
+  }
+}
+
 bool VersionStore::exists() { return db_.table_exists(prefix_ + "revisions"); }
 
+// Creates only what is missing: CREATE TABLE IF NOT EXISTS still needs the
+// right to create in the schema, which a deploy role that only writes rows
+// into tables made earlier does not have.
 void VersionStore::ensure() {
-  for (const auto& ddl : bookkeeping_ddl(db_.backend(), db_.qualified(prefix_), db_.schema()))
-    db_.execute(ddl);
+  bool all = true;
+  for (const char* name : kTables) all = all && db_.table_exists(prefix_ + name);
+  if (all) return;
+  for (const auto& ddl : bookkeeping_ddl(db_.backend(), db_.qualified(prefix_), db_.schema())) {
+    try {
+      db_.execute(ddl);
+    } catch (const DatabaseError& e) {
+      if (denied(e.what())) access_error("cannot create mig's tables " + table("*"), e.what());
+      throw;
+    }
+  }
 }
 
 std::vector<AppliedRevision> VersionStore::applied() {
+  if (!exists()) return {};
+  return reading("revisions", [&] { return read_applied(); });
+}
+
+std::vector<AppliedRevision> VersionStore::read_applied() {
   std::vector<AppliedRevision> out;
-  if (!exists()) return out;
   // Fetched in bulk: row by row, SOCI's per-column bookkeeping cost more than
   // the query at 100,000 revisions.
   constexpr size_t kBatch = 1024;
@@ -60,8 +108,12 @@ std::vector<AppliedRevision> VersionStore::applied() {
 }
 
 std::vector<LogEntry> VersionStore::unsettled_steps() {
+  if (!db_.table_exists(prefix_ + "log")) return {};
+  return reading("log", [&] { return read_unsettled_steps(); });
+}
+
+std::vector<LogEntry> VersionStore::read_unsettled_steps() {
   std::vector<LogEntry> out;
-  if (!db_.table_exists(prefix_ + "log")) return out;
   LogEntry e;
   soci::indicator rev_ind, stmt_ind, err_ind, dur_ind;
   const std::string log = table("log");
@@ -148,8 +200,12 @@ void VersionStore::update_checksum(const std::string& id, const std::string& che
 namespace mig {
 
 std::map<std::string, std::string> VersionStore::seeds() {
+  if (!db_.table_exists(prefix_ + "seeds")) return {};
+  return reading("seeds", [&] { return read_seeds(); });
+}
+
+std::map<std::string, std::string> VersionStore::read_seeds() {
   std::map<std::string, std::string> out;
-  if (!db_.table_exists(prefix_ + "seeds")) return out;
   std::string name, checksum;
   soci::statement st = (db_.session().prepare << "SELECT name, checksum FROM " + table("seeds"),
                         soci::into(name), soci::into(checksum));
@@ -166,22 +222,19 @@ void VersionStore::record_seed(const std::string& name, const std::string& check
       soci::use(name), soci::use(checksum), soci::use(at);
 }
 
-std::string VersionStore::snapshot() {
-  if (!db_.table_exists(prefix_ + "schema")) return {};
-  std::string text;
-  soci::indicator ind = soci::i_null;
-  db_.session() << "SELECT snapshot FROM " + table("schema") + " WHERE id = 1",
-      soci::into(text, ind);
-  return ind == soci::i_ok ? text : std::string();
-}
+std::string VersionStore::snapshot() { return read_schema_column("snapshot"); }
 
-std::string VersionStore::snapshot_fingerprint() {
+std::string VersionStore::snapshot_fingerprint() { return read_schema_column("fingerprint"); }
+
+std::string VersionStore::read_schema_column(const char* column) {
   if (!db_.table_exists(prefix_ + "schema")) return {};
-  std::string fingerprint;
-  soci::indicator ind = soci::i_null;
-  db_.session() << "SELECT fingerprint FROM " + table("schema") + " WHERE id = 1",
-      soci::into(fingerprint, ind);
-  return ind == soci::i_ok ? fingerprint : std::string();
+  return reading("schema", [&] {
+    std::string value;
+    soci::indicator ind = soci::i_null;
+    db_.session() << "SELECT " + std::string(column) + " FROM " + table("schema") + " WHERE id = 1",
+        soci::into(value, ind);
+    return ind == soci::i_ok ? value : std::string();
+  });
 }
 
 void VersionStore::save_snapshot(const std::string& text, const std::string& fingerprint) {
@@ -195,8 +248,12 @@ void VersionStore::save_snapshot(const std::string& text, const std::string& fin
 }
 
 std::vector<Progress> VersionStore::progress() {
+  if (!db_.table_exists(prefix_ + "progress")) return {};
+  return reading("progress", [&] { return read_progress(); });
+}
+
+std::vector<Progress> VersionStore::read_progress() {
   std::vector<Progress> out;
-  if (!db_.table_exists(prefix_ + "progress")) return out;
   Progress p;
   soci::indicator err_ind;
   soci::statement st =

@@ -86,6 +86,14 @@ class VersionStore {
 
  private:
   std::string table(const std::string& name) const { return db_.qualified(prefix_ + name); }
+  // Runs `read`, turning "permission denied" into a plain OperationError.
+  template <typename Read>
+  auto reading(const std::string& name, Read&& read) -> decltype(read());
+  std::vector<AppliedRevision> read_applied();
+  std::vector<LogEntry> read_unsettled_steps();
+  std::vector<Progress> read_progress();
+  std::map<std::string, std::string> read_seeds();
+  std::string read_schema_column(const char* column);
 
   Database& db_;
   std::string prefix_;

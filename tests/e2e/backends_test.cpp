@@ -545,6 +545,44 @@ TEST(Postgres, TransactionOffLetsCreateIndexConcurrentlyRun) {
   EXPECT_EQ(db.query("SELECT count(*) FROM pg_tables WHERE tablename = 'u'"), V{"0"});
 }
 
+// A role that may not read mig's tables was told "base", every revision
+// pending, and exit 0; check passed; upgrade then failed deep inside.
+TEST(Postgres, RoleWithoutPrivilegesOnMigsTablesIsToldSo) {
+  Project p;
+  TestDatabase db(Kind::PostgreSQL, "");
+  p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
+  p.revision("a002", "a001", "CREATE TABLE two (id INTEGER);", "DROP TABLE two;");
+  ASSERT_EQ(p.mig({"upgrade", "a001"}, {{"DATABASE_URL", db.url()}}).code, 0);
+  std::string role = "reader" + std::to_string(getpid());
+  server_execute(Kind::PostgreSQL, "CREATE ROLE " + role + " LOGIN PASSWORD 'rpw12345'");
+  db.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+  std::string url = db.url();
+  url.replace(url.find("mig:mig-test-pw@"), 16, role + ":rpw12345@");
+  std::map<std::string, std::string> env = {{"DATABASE_URL", url}};
+  for (auto args : std::vector<V>{{"status"}, {"current"}, {"upgrade"}}) {
+    Result r = p.mig(args, env);
+    EXPECT_EQ(r.code, 1) << args[0] << ": " << r.out;
+    EXPECT_NE(r.err.find("permission denied"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("needs SELECT on mig's tables"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out.find("base"), std::string::npos) << r.out;
+  }
+  Result check = p.mig({"check"}, env);
+  EXPECT_EQ(check.code, 1);
+  EXPECT_NE(check.out.find("permission denied"), std::string::npos) << check.out;
+  // Granted the rows (not CREATE): reading and migrating work, since mig
+  // creates only the tables that are missing.
+  db.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role);
+  db.execute("GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+  Result current = p.mig({"current"}, env);
+  EXPECT_EQ(current.code, 0) << current.err;
+  EXPECT_NE(current.out.find("a001"), std::string::npos) << current.out;
+  Result down = p.mig({"downgrade", "base"}, env);
+  EXPECT_EQ(down.code, 1);  // DROP TABLE one needs its owner: the database says so
+  EXPECT_NE(down.err.find("must be owner of table one"), std::string::npos) << down.err;
+  db.execute("DROP OWNED BY " + role);
+  server_execute(Kind::PostgreSQL, "DROP ROLE " + role);
+}
+
 TEST(Postgres, BookkeepingTablesInAConfiguredSchema) {
   Project p;
   TestDatabase db(Kind::PostgreSQL, "");
