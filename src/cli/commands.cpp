@@ -120,13 +120,18 @@ std::string half_applied_text(const RevisionGraph& graph, const Progress& p) {
     where += ")";
   }
   std::string text = p.revision + " is half applied: its " + p.direction;
+  std::string n = std::to_string(p.statement_no), of = std::to_string(p.statements);
   if (p.state == "failed")
-    text += " failed at statement " + std::to_string(p.statement_no) + " of " +
-            std::to_string(p.statements) + where + ": " + p.error;
+    text += " failed at statement " + n + " of " + of + where + ": " + p.error;
+  else if (p.state == "ready" && p.statement_no > p.statements)
+    text += " was interrupted after its last statement had taken effect, before it was recorded";
+  else if (p.state == "ready")
+    text += " was interrupted before statement " + n + " of " + of + where +
+            " took effect (the statements before it did)";
   else
-    text += " was interrupted while running statement " + std::to_string(p.statement_no) + " of " +
-            std::to_string(p.statements) + where +
-            "; that statement may or may not have taken effect";
+    text += " was interrupted while running statement " + n + " of " + of + where +
+            "; that statement ran outside a transaction (DDL, or a statement mig cannot run "
+            "together with its record), so it may or may not have taken effect";
   return text;
 }
 
@@ -155,7 +160,8 @@ void check_half_applied(Context& ctx, VersionStore& store, const RevisionGraph& 
     int i = graph.find(p.revision);
     if (i < 0) throw OperationError(text + "\n  and its file is gone, so it cannot be resumed");
     const auto& sts = direction == Direction::Up ? graph.at(i).upgrade : graph.at(i).downgrade;
-    if (p.statement_no < 1 || p.statement_no > static_cast<long long>(sts.size()) ||
+    long long last = static_cast<long long>(sts.size()) + (p.state == "ready" ? 1 : 0);
+    if (p.statement_no < 1 || p.statement_no > last ||
         done_checksum(sts, p.statement_no - 1) != p.done_checksum)
       throw OperationError(text + "\n  cannot resume: statements 1-" +
                            std::to_string(p.statement_no - 1) +

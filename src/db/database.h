@@ -55,9 +55,32 @@ class Database {
   virtual bool transactional_ddl() const = 0;
   soci::session& session() { return *session_; }
 
-  // Sends one statement exactly as written (never through SOCI's
-  // placeholder parsing); returns the rows it changed. Throws DatabaseError.
+  // Sends one of mig's own statements exactly as written (never through
+  // SOCI's placeholder parsing); returns the rows it changed. Throws
+  // DatabaseError.
   virtual long long execute(const std::string& sql) = 0;
+  // Sends one statement of a revision or seed file. Where the database has
+  // no transactional DDL (MySQL) these run on a connection of their own, so
+  // that nothing they do to their session (LOCK TABLES, USE, SET autocommit)
+  // reaches mig's bookkeeping or its lock.
+  virtual long long run(const std::string& sql) { return execute(sql); }
+  // A transaction around statements sent with run(); commit_work runs
+  // `last_sql` (mig's own, e.g. a progress row) inside it first.
+  virtual void begin_work() { begin_step(); }
+  virtual void commit_work(const std::string& last_sql = {}) { commit_step(last_sql); }
+  virtual bool rollback_work() { return rollback_step(); }
+  // True if `sql`, run between begin_work() and commit_work(), takes effect
+  // exactly when the commit does (MySQL: one INSERT, UPDATE, DELETE or
+  // REPLACE on an InnoDB table, outside LOCK TABLES). Such a statement and
+  // its progress record commit together, so a crash can never leave it in
+  // doubt. Where DDL is transactional, revisions need no such thing.
+  virtual bool atomic(const std::string& sql) {
+    (void)sql;
+    return false;
+  }
+  // After each revision or seed file: what end_of_revision_sql() cannot do
+  // in SQL (MySQL: the session of run() is reset).
+  virtual void end_revision() {}
 
   // `name` unqualified; looked up in the bookkeeping schema.
   virtual bool table_exists(const std::string& name) = 0;

@@ -1,51 +1,167 @@
 #include <soci/mysql/soci-mysql.h>
 #include <soci/soci.h>
 
+#include <cctype>
+#include <map>
+
 #include "db/database.h"
 
 namespace mig {
 namespace {
 
+// The upper-cased words of `sql` up to its first '(' or other sign, with
+// `a`.`b` kept as one word (A.B): enough to tell what kind of DML it is and
+// on which table.
+std::vector<std::string> head_words(const std::string& sql) {
+  std::vector<std::string> out;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) out.push_back(word);
+    word.clear();
+  };
+  for (size_t i = 0; i < sql.size() && out.size() < 12; ++i) {
+    char c = sql[i];
+    if (c == '`') {
+      size_t close = sql.find('`', i + 1);
+      if (close == std::string::npos) return {};
+      for (size_t k = i + 1; k < close; ++k)
+        word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[k])));
+      i = close;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+      word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    } else if (c == '.') {
+      word += '.';
+    } else if (std::isspace(static_cast<unsigned char>(c))) {
+      flush();
+    } else {
+      flush();
+      out.push_back(std::string(1, c));
+      break;
+    }
+  }
+  flush();
+  return out;
+}
+
+// The table a single-table INSERT, REPLACE, UPDATE or DELETE writes, in
+// upper case as written (db.table or table), or empty when the statement
+// is anything else (or writes several tables).
+std::string dml_table(const std::string& sql) {
+  auto w = head_words(sql);
+  if (w.empty()) return {};
+  size_t i = 1;
+  auto skip = [&](std::initializer_list<const char*> words) {
+    while (i < w.size()) {
+      bool any = false;
+      for (const char* k : words) any = any || w[i] == k;
+      if (!any) return;
+      ++i;
+    }
+  };
+  if (w[0] == "INSERT" || w[0] == "REPLACE") {
+    skip({"LOW_PRIORITY", "DELAYED", "HIGH_PRIORITY", "IGNORE", "INTO"});
+  } else if (w[0] == "UPDATE") {
+    skip({"LOW_PRIORITY", "IGNORE"});
+  } else if (w[0] == "DELETE") {
+    skip({"LOW_PRIORITY", "QUICK", "IGNORE"});
+    if (i >= w.size() || w[i] != "FROM") return {};  // DELETE t1, t2 FROM …
+    ++i;
+  } else {
+    return {};
+  }
+  if (i >= w.size()) return {};
+  // Up to SET, WHERE, VALUES or SELECT, a comma or a join means several
+  // tables (`UPDATE a x, b y SET …`, `UPDATE a JOIN b …`).
+  for (size_t j = i + 1; j < w.size(); ++j) {
+    const std::string& word = w[j];
+    if (word == "SET" || word == "WHERE" || word == "VALUES" || word == "VALUE" ||
+        word == "SELECT" || word == "(")
+      break;
+    if (word == "," || word == "USING" || word.find("JOIN") != std::string::npos) return {};
+  }
+  return w[i];
+}
+
+std::string first_word(const std::string& sql) {
+  auto w = head_words(sql);
+  return w.empty() ? std::string() : w[0];
+}
+
 // MySQL/MariaDB: DDL commits implicitly, so revisions run statement by
-// statement with their progress recorded (see Migrator); the run lock is a
-// named GET_LOCK held by the connection.
+// statement with their progress recorded (see Migrator). Two connections:
+// the control connection holds the run lock (a named GET_LOCK) and does all
+// of mig's bookkeeping; the revisions' own statements go to a work
+// connection, reset after each revision. A dump's LOCK TABLES, a USE or a
+// SET autocommit = 0 in a revision then cannot touch the bookkeeping, and
+// each revision starts from a fresh session, as in a run of its own.
 class MysqlDatabase : public Database {
  public:
   MysqlDatabase(const DatabaseUrl& url, const ConnectOptions& options)
       : url_(url), options_(options) {
-    try {
-      session_ = std::make_unique<soci::session>(soci::mysql, mysql_connect_string(url));
-    } catch (const soci::soci_error& e) {
-      throw OperationError("cannot connect to " + url.describe() + ": " + e.get_error_message());
-    }
-    conn_ = static_cast<soci::mysql_session_backend*>(session_->get_backend())->conn_;
-    // `-- mig:statement begin/end` blocks may hold several statements.
-    mysql_set_server_option(conn_, MYSQL_OPTION_MULTI_STATEMENTS_ON);
-    execute("SET NAMES utf8mb4");
+    session_ = connect(conn_);
   }
 
-  ~MysqlDatabase() override { mysql_rollback(conn_); }
+  ~MysqlDatabase() override {
+    if (work_conn_) mysql_rollback(work_conn_);
+    mysql_rollback(conn_);
+  }
 
   SqlDialect dialect() const override { return SqlDialect::MySQL; }
   Backend backend() const override { return Backend::MySQL; }
   bool transactional_ddl() const override { return false; }
 
-  long long execute(const std::string& sql) override {
-    if (mysql_real_query(conn_, sql.data(), sql.size()) != 0) fail();
-    long long rows = 0;
-    for (;;) {
-      MYSQL_RES* result = mysql_store_result(conn_);
-      if (result)
-        mysql_free_result(result);
-      else if (mysql_field_count(conn_) != 0)
-        fail();
-      else
-        rows += static_cast<long long>(mysql_affected_rows(conn_));
-      int next = mysql_next_result(conn_);
-      if (next > 0) fail();
-      if (next != 0) break;
-    }
+  long long execute(const std::string& sql) override { return send(conn_, sql); }
+
+  long long run(const std::string& sql) override {
+    MYSQL* work = work_connection();
+    std::string word = first_word(sql);
+    long long rows = send(work, sql);
+    // What LOCK TABLES is in force decides whether DML may be wrapped in a
+    // transaction (START TRANSACTION would silently unlock the tables).
+    if (word == "LOCK") locked_tables_ = true;
+    if (word == "UNLOCK" || word == "START" || word == "BEGIN") locked_tables_ = false;
     return rows;
+  }
+
+  void begin_work() override {
+    send(work_connection(), "START TRANSACTION");
+    locked_tables_ = false;
+  }
+  void commit_work(const std::string& last_sql) override {
+    send(work_connection(), last_sql.empty() ? "COMMIT" : last_sql + ";\nCOMMIT");
+  }
+  bool rollback_work() override {
+    send(work_connection(), "ROLLBACK");
+    return true;
+  }
+
+  bool atomic(const std::string& sql) override {
+    if (locked_tables_) return false;
+    std::string table = dml_table(sql);
+    if (table.empty()) return false;
+    auto cached = engines_.find(table);
+    if (cached == engines_.end()) {
+      // Asked on the work connection: its current database is the one an
+      // unqualified name means.
+      size_t dot = table.find('.');
+      std::string schema =
+          dot == std::string::npos ? "UPPER(DATABASE())" : quote(table.substr(0, dot));
+      std::string name = dot == std::string::npos ? table : table.substr(dot + 1);
+      std::string engine = scalar(work_connection(),
+                                  "SELECT UPPER(ENGINE) FROM information_schema.TABLES WHERE "
+                                  "UPPER(TABLE_SCHEMA) = " +
+                                      schema + " AND UPPER(TABLE_NAME) = " + quote(name));
+      cached = engines_.emplace(table, engine == "INNODB").first;
+    }
+    return cached->second;
+  }
+
+  void end_revision() override {
+    if (!work_conn_) return;
+    if (mysql_reset_connection(work_conn_) != 0) fail(work_conn_);
+    prepare(work_conn_);
+    locked_tables_ = false;
+    engines_.clear();
   }
 
   bool table_exists(const std::string& name) override {
@@ -77,7 +193,7 @@ class MysqlDatabase : public Database {
   std::string quote(const std::string& text) override {
     std::string out(text.size() * 2 + 1, '\0');
     unsigned long n = mysql_real_escape_string(conn_, out.data(), text.data(), text.size());
-    if (n == static_cast<unsigned long>(-1)) fail();
+    if (n == static_cast<unsigned long>(-1)) fail(conn_);
     out.resize(n);
     return "'" + out + "'";
   }
@@ -94,9 +210,62 @@ class MysqlDatabase : public Database {
   std::string commit_statement() const override { return "COMMIT"; }
 
  private:
-  [[noreturn]] void fail() {
-    throw DatabaseError(redact(std::string(mysql_error(conn_)) + " (error " +
-                               std::to_string(mysql_errno(conn_)) + ")"));
+  std::unique_ptr<soci::session> connect(MYSQL*& conn) {
+    std::unique_ptr<soci::session> session;
+    try {
+      session = std::make_unique<soci::session>(soci::mysql, mysql_connect_string(url_));
+    } catch (const soci::soci_error& e) {
+      throw OperationError("cannot connect to " + url_.describe() + ": " + e.get_error_message());
+    }
+    conn = static_cast<soci::mysql_session_backend*>(session->get_backend())->conn_;
+    prepare(conn);
+    return session;
+  }
+
+  // What every session of mig's starts with.
+  void prepare(MYSQL* conn) {
+    // `-- mig:statement begin/end` blocks may hold several statements.
+    mysql_set_server_option(conn, MYSQL_OPTION_MULTI_STATEMENTS_ON);
+    send(conn, "SET NAMES utf8mb4");
+  }
+
+  MYSQL* work_connection() {
+    if (!work_) work_ = connect(work_conn_);
+    return work_conn_;
+  }
+
+  long long send(MYSQL* conn, const std::string& sql) {
+    if (mysql_real_query(conn, sql.data(), sql.size()) != 0) fail(conn);
+    long long rows = 0;
+    for (;;) {
+      MYSQL_RES* result = mysql_store_result(conn);
+      if (result)
+        mysql_free_result(result);
+      else if (mysql_field_count(conn) != 0)
+        fail(conn);
+      else
+        rows += static_cast<long long>(mysql_affected_rows(conn));
+      int next = mysql_next_result(conn);
+      if (next > 0) fail(conn);
+      if (next != 0) break;
+    }
+    return rows;
+  }
+
+  // The first column of the first row, or empty.
+  std::string scalar(MYSQL* conn, const std::string& sql) {
+    if (mysql_real_query(conn, sql.data(), sql.size()) != 0) fail(conn);
+    MYSQL_RES* result = mysql_store_result(conn);
+    if (!result) fail(conn);
+    std::string value;
+    if (MYSQL_ROW row = mysql_fetch_row(result); row && row[0]) value = row[0];
+    mysql_free_result(result);
+    return value;
+  }
+
+  [[noreturn]] void fail(MYSQL* conn) {
+    throw DatabaseError(redact(std::string(mysql_error(conn)) + " (error " +
+                               std::to_string(mysql_errno(conn)) + ")"));
   }
 
   std::string lock_name() const {
@@ -114,8 +283,12 @@ class MysqlDatabase : public Database {
 
   DatabaseUrl url_;
   ConnectOptions options_;
-  MYSQL* conn_ = nullptr;
+  MYSQL* conn_ = nullptr;  // control: lock and bookkeeping
+  std::unique_ptr<soci::session> work_;
+  MYSQL* work_conn_ = nullptr;  // the revisions' statements (opened on first use)
   bool locked_ = false;
+  bool locked_tables_ = false;           // LOCK TABLES in force on the work connection
+  std::map<std::string, bool> engines_;  // table -> InnoDB, for this revision
 };
 
 }  // namespace

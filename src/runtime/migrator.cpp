@@ -59,19 +59,20 @@ void Migrator::run_step(const Step& step, size_t done) {
   const auto& sts = statements(rev, step.direction);
   auto start = Clock::now();
   size_t i = 0;
-  db_.begin_step();
+  db_.begin_work();
   try {
     for (; i < sts.size(); ++i) {
       reporter_.statement(rev, i + 1, sts[i]);
-      db_.execute(sts[i].sql);
+      db_.run(sts[i].sql);
     }
     double ms = ms_since(start);
-    db_.commit_step(bookkeeping(step, rev, ms));
+    db_.commit_work(bookkeeping(step, rev, ms));
+    db_.end_revision();
     reporter_.step_done(rev, step.direction, ms);
   } catch (const std::exception& e) {
     std::string error = error_text(e);
     double ms = ms_since(start);
-    bool kept = db_.rollback_step();
+    bool kept = db_.rollback_work();
     std::string state = std::string(action(step.direction)) + " of " + rev.id +
                         " was rolled back; nothing of it was applied";
     if (!kept)
@@ -116,31 +117,49 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   // batches commit one by one there as on the other databases.
   bool suspend = !rev.runs_in_transaction(step.direction == Direction::Up) || rev.has_batches();
   if (suspend) db_.suspend_transaction();
-  Progress p{rev.id,
-             action(step.direction),
-             static_cast<long long>(first),
-             static_cast<long long>(sts.size()),
-             "running",
-             "",
-             done_checksum(sts, first - 1),
+  // The progress row: statement k is "ready" (statements before it took
+  // effect, it did not) or "running" (it may or may not have taken effect).
+  Progress p{rev.id, action(step.direction), 0, static_cast<long long>(sts.size()), "ready", "", "",
              ""};
-  if (rev.id == resume_revision_)
-    store_.update_progress(p);
-  else
-    store_.start_progress(p);
-  for (size_t k = first; k <= sts.size(); ++k) {
-    if (k != first) {
-      p.statement_no = static_cast<long long>(k);
-      p.done_checksum = done_checksum(sts, k - 1);
+  bool recorded = rev.id == resume_revision_;  // --resume: the row is there
+  auto record = [&](size_t k, const char* state) {
+    p.statement_no = static_cast<long long>(k);
+    p.done_checksum = done_checksum(sts, k - 1);
+    p.state = state;
+    if (recorded)
       store_.update_progress(p);
-    }
-    reporter_.statement(rev, k, sts[k - 1]);
+    else
+      store_.start_progress(p);
+    recorded = true;
+  };
+  if (first > sts.size()) record(first, "ready");  // resumed after its last statement
+  for (size_t k = first; k <= sts.size(); ++k) {
+    const Statement& st = sts[k - 1];
+    // A statement that commits together with its progress record is never
+    // left in doubt by a crash (DML on InnoDB, on MySQL).
+    bool atomic = !st.batch && db_.atomic(st.sql);
+    record(k, atomic ? "ready" : "running");
+    reporter_.statement(rev, k, st);
     BatchCount batched;
     try {
-      if (sts[k - 1].batch)
-        run_batches(rev, k, sts[k - 1], batched);
-      else
-        db_.execute(sts[k - 1].sql);
+      if (st.batch) {
+        run_batches(rev, k, st, batched);
+      } else if (atomic) {
+        db_.begin_work();
+        try {
+          db_.run(st.sql);
+        } catch (...) {
+          db_.rollback_work();
+          throw;
+        }
+        Progress next = p;
+        next.statement_no = static_cast<long long>(k + 1);
+        next.done_checksum = done_checksum(sts, k);
+        db_.commit_work(store_.update_progress_sql(next));
+        p = next;
+      } else {
+        db_.run(st.sql);
+      }
     } catch (const std::exception& e) {
       std::string error = error_text(e);
       std::string state;
@@ -181,6 +200,7 @@ void Migrator::run_tracked(const Step& step, size_t done) {
     }
   }
   if (suspend) db_.resume_transaction();
+  db_.end_revision();
   double ms = ms_since(start);
   db_.begin_step();
   db_.commit_step(store_.clear_progress_sql(rev.id) + ";\n" + bookkeeping(step, rev, ms));
@@ -198,15 +218,15 @@ void Migrator::run_batches(const Revision& rev, size_t number, const Statement& 
       throw OperationError("still changing rows after " + std::to_string(count.batches) +
                            " batches (--max-batches); does its WHERE clause leave out the rows "
                            "already done?");
-    db_.begin_step();
+    db_.begin_work();
     long long changed = 0;
     try {
-      changed = db_.execute(st.sql);
+      changed = db_.run(st.sql);
     } catch (...) {
-      db_.rollback_step();
+      db_.rollback_work();
       throw;
     }
-    db_.commit_step();
+    db_.commit_work();
     ++count.batches;
     count.rows += changed;
     double seconds = std::chrono::duration<double>(Clock::now() - start).count();

@@ -37,16 +37,19 @@ double run_seed(Database& db, VersionStore& store, const SeedFile& seed) {
         .count();
   };
   size_t i = 0;
-  db.begin_step();
+  db.begin_work();
   try {
-    for (; i < seed.statements.size(); ++i) db.execute(seed.statements[i].sql);
-    store.record_seed(seed.name, seed.checksum);
-    store.log({0, "", "seed", seed.name, "ok", 0, "", ms()});
-    db.commit_step(db.end_of_revision_sql());  // the next seed starts afresh
+    for (; i < seed.statements.size(); ++i) db.run(seed.statements[i].sql);
+    // Its record commits with it; then the next seed starts afresh.
+    std::string reset = db.end_of_revision_sql();
+    db.commit_work(store.record_seed_sql(seed.name, seed.checksum) + ";\n" +
+                   store.log_sql({0, "", "seed", seed.name, "ok", 0, "", ms()}) +
+                   (reset.empty() ? "" : ";\n" + reset));
+    db.end_revision();
   } catch (const std::exception& e) {
     std::string error = e.what();
     if (auto* s = dynamic_cast<const soci::soci_error*>(&e)) error = s->get_error_message();
-    db.rollback_step();
+    db.rollback_work();
     long long number = i < seed.statements.size() ? static_cast<long long>(i + 1) : 0;
     store.log({0, "", "seed", seed.name, "failed", number, error, ms()});
     db.release_lock();

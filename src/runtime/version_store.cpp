@@ -214,12 +214,10 @@ std::map<std::string, std::string> VersionStore::read_seeds() {
   return out;
 }
 
-void VersionStore::record_seed(const std::string& name, const std::string& checksum) {
-  std::string at = utc_now();
-  db_.session() << "DELETE FROM " + table("seeds") + " WHERE name = :n", soci::use(name);
-  db_.session() << "INSERT INTO " + table("seeds") +
-                       " (name, checksum, applied_at) VALUES (:n, :c, :a)",
-      soci::use(name), soci::use(checksum), soci::use(at);
+std::string VersionStore::record_seed_sql(const std::string& name, const std::string& checksum) {
+  return "DELETE FROM " + table("seeds") + " WHERE name = " + db_.quote(name) + ";\nINSERT INTO " +
+         table("seeds") + " (name, checksum, applied_at) VALUES (" + db_.quote(name) + ", " +
+         db_.quote(checksum) + ", " + db_.quote(utc_now()) + ")";
 }
 
 std::string VersionStore::snapshot() { return read_schema_column("snapshot"); }
@@ -281,15 +279,13 @@ void VersionStore::start_progress(const Progress& p) {
       soci::use(p.statements), soci::use(p.state), soci::use(p.done_checksum), soci::use(at);
 }
 
-void VersionStore::update_progress(const Progress& p) {
-  std::string at = utc_now();
+std::string VersionStore::update_progress_sql(const Progress& p) {
   std::string error = db_.redact(p.error);
-  soci::indicator err_ind = error.empty() ? soci::i_null : soci::i_ok;
-  db_.session() << "UPDATE " + table("progress") +
-                       " SET statement_no = :n, state = :s, error = :e, done_checksum = :c, "
-                       "updated_at = :a WHERE revision = :r",
-      soci::use(p.statement_no), soci::use(p.state), soci::use(error, err_ind),
-      soci::use(p.done_checksum), soci::use(at), soci::use(p.revision);
+  return "UPDATE " + table("progress") + " SET statement_no = " + std::to_string(p.statement_no) +
+         ", state = " + db_.quote(p.state) +
+         ", error = " + (error.empty() ? "NULL" : db_.quote(error)) +
+         ", done_checksum = " + db_.quote(p.done_checksum) +
+         ", updated_at = " + db_.quote(utc_now()) + " WHERE revision = " + db_.quote(p.revision);
 }
 
 std::string VersionStore::clear_progress_sql(const std::string& revision) {

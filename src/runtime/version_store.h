@@ -37,7 +37,10 @@ struct Progress {
   std::string direction;       // upgrade, downgrade
   long long statement_no = 0;  // the statement running or failed (1-based)
   long long statements = 0;    // how many the section has
-  std::string state;           // running, failed
+  // ready: statements before statement_no took effect and it did not;
+  // running: it was started and may or may not have taken effect;
+  // failed: it failed (error says how).
+  std::string state;
   std::string error;
   std::string done_checksum;  // of statements 1..statement_no-1 as they ran
   std::string updated_at;
@@ -71,7 +74,8 @@ class VersionStore {
 
   // Applied seed files: name → checksum.
   std::map<std::string, std::string> seeds();
-  void record_seed(const std::string& name, const std::string& checksum);
+  // Sent with the seed's own statements, in their transaction.
+  std::string record_seed_sql(const std::string& name, const std::string& checksum);
 
   // The schema as mig last left it (for drift detection); empty if none.
   std::string snapshot();
@@ -80,7 +84,8 @@ class VersionStore {
 
   std::vector<Progress> progress();
   void start_progress(const Progress& p);
-  void update_progress(const Progress& p);
+  void update_progress(const Progress& p) { db_.execute(update_progress_sql(p)); }
+  std::string update_progress_sql(const Progress& p);
   void clear_progress(const std::string& revision) { db_.execute(clear_progress_sql(revision)); }
   std::string clear_progress_sql(const std::string& revision);
 
