@@ -3,14 +3,62 @@
 #include <soci/soci.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <functional>
 #include <iostream>
+#include <vector>
 
 #include "cli/commands.h"
 #include "errors.h"
 
 namespace mig {
 namespace {
+
+// Levenshtein distance, for "did you mean".
+size_t distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknown_command(const CLI::App& app, const std::string& word) {
+  std::string best;
+  size_t best_distance = 3;  // suggest only what is close
+  for (const CLI::App* sub : app.get_subcommands({})) {
+    size_t d = distance(word, sub->get_name());
+    if (sub->get_name().rfind(word, 0) == 0 && word.size() >= 2) d = 1;
+    if (d < best_distance) best = sub->get_name(), best_distance = d;
+  }
+  return "unknown command '" + word + "'" +
+         (best.empty() ? std::string() : "; did you mean '" + best + "'?") +
+         " (mig help lists the commands)";
+}
+
+// The word in the command's place: the first argument that is neither an
+// option nor the value of a global option that takes one.
+std::string first_command_word(int argc, char** argv) {
+  static const char* const with_value[] = {"--config", "--url", "--env", "--wait"};
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") return i + 1 < argc ? argv[i + 1] : "";
+    if (!arg.empty() && arg[0] == '-') {
+      for (const char* option : with_value)
+        if (arg == option) ++i;  // its value follows
+      continue;
+    }
+    return arg;
+  }
+  return {};
+}
 
 void report(Context& ctx, const std::string& line) {
   if (ctx.out)
@@ -101,8 +149,13 @@ int run_cli(int argc, char** argv) {
     action = [&] { return cmd_current(ctx); };
   });
 
-  app.add_subcommand("status", "current vs heads, pending, edited, missing and failed")
-      ->callback([&] { action = [&] { return cmd_status(ctx); }; });
+  bool status_exit_code = false;
+  auto* status =
+      app.add_subcommand("status", "current vs heads, pending, edited, missing and failed");
+  status->add_flag("--exit-code", status_exit_code,
+                   "exit 1 unless up to date: nothing pending, half applied, edited, missing or "
+                   "drifted");
+  status->callback([&] { action = [&] { return cmd_status(ctx, status_exit_code); }; });
 
   std::string range, format = "text";
   auto* history = app.add_subcommand("history", "list revisions from heads to base");
@@ -170,6 +223,37 @@ int run_cli(int argc, char** argv) {
     if (!completed && !reverted) throw CLI::RequiredError("--completed or --reverted");
     action = [&] { return cmd_resolve(ctx, resolve_rev, completed); };
   });
+
+  std::string help_topic, main_help;
+  auto* help = app.add_subcommand("help", "show the help of mig or of one command");
+  help->add_option("COMMAND", help_topic, "the command to explain");
+  help->callback([&] {
+    action = [&]() -> int {
+      if (help_topic.empty()) {
+        std::cout << main_help;
+        return 0;
+      }
+      if (help_topic != "help") {
+        for (const CLI::App* sub : app.get_subcommands({}))
+          if (sub->get_name() == help_topic) {
+            std::cout << sub->help();
+            return 0;
+          }
+      }
+      throw UsageError(unknown_command(app, help_topic));
+    };
+  });
+
+  main_help = app.help();  // (once a command is chosen, help() describes that one)
+  // CLI11 answers a misspelt command with "A subcommand is required".
+  if (std::string word = first_command_word(argc, argv); !word.empty()) {
+    bool known = false;
+    for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == word;
+    if (!known) {
+      std::cerr << "mig: error: " << unknown_command(app, word) << "\n";
+      return 2;
+    }
+  }
 
   try {
     app.parse(argc, argv);

@@ -332,6 +332,12 @@ int seed_all(Context& ctx, Database& db, VersionStore& store, const RevisionGrap
 int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
   no_json(ctx, verb);
+  ctx.out->set_data_on_stdout(opts.dry_run || opts.sql);
+  if (opts.sql && (opts.seed || opts.schema_only))
+    throw UsageError(std::string("--sql cannot be combined with ") +
+                     (opts.seed ? "--seed (seeds run against a live database, after an upgrade)"
+                                : "--schema-only (the script would leave data revisions out "
+                                  "without recording them)"));
   if (opts.sql) return offline(ctx, opts, direction);
   if (opts.target.find(':') != std::string::npos)
     throw UsageError("FROM:TO targets are only for --sql");
@@ -348,7 +354,7 @@ int migrate(Context& ctx, const MigrateOptions& opts, Direction direction) {
   }
   auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
-  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  db->acquire_lock([&](const std::string& m) { ctx.out->notice(m); });
   CliReporter reporter(*ctx.out);
   Migrator migrator(*db, store, graph, reporter);
   migrator.skip_data(opts.schema_only);
@@ -590,6 +596,7 @@ int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {
 }
 
 int cmd_current(Context& ctx) {
+  ctx.out->set_data_on_stdout(true);
   auto [graph, state] = load_graph_and_state(ctx.settings, ctx.redactor);
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
@@ -611,6 +618,7 @@ int cmd_current(Context& ctx) {
 }
 
 int cmd_heads(Context& ctx) {
+  ctx.out->set_data_on_stdout(true);
   auto [graph, state] = load_graph_and_state(ctx.settings, ctx.redactor, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   if (ctx.out->json()) {
@@ -680,8 +688,11 @@ std::string dot_quote(const std::string& s) {
 }
 
 int cmd_history(Context& ctx, const std::string& range, const std::string& format) {
+  ctx.out->set_data_on_stdout(true);
   if (format != "text" && format != "graph" && format != "dot")
     throw UsageError("--format must be text, graph or dot");
+  if (ctx.out->json() && format != "text")
+    throw UsageError("--json and --format " + format + " ask for two output formats; choose one");
   auto [graph, state] = load_graph_and_state(ctx.settings, ctx.redactor, ctx.out.get());
   auto current = current_revisions(graph, state.applied);
   std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
@@ -793,6 +804,7 @@ std::string transaction_text(const Revision& r) {
 }
 
 int cmd_show(Context& ctx, const std::string& target) {
+  ctx.out->set_data_on_stdout(true);
   RevisionGraph graph = load_graph(ctx.settings);
   AppliedSet none(graph.size(), false);
   auto revs = resolve_target(graph, none, target, Direction::Up);
@@ -845,6 +857,7 @@ int cmd_show(Context& ctx, const std::string& target) {
 }
 
 int cmd_check(Context& ctx) {
+  ctx.out->set_data_on_stdout(true);
   std::vector<Finding> findings;
   std::unique_ptr<RevisionGraph> graph;
   try {
@@ -930,6 +943,7 @@ class SilentReporter : public Reporter {
 
 int cmd_verify(Context& ctx) {
   no_json(ctx, "verify");
+  ctx.out->set_data_on_stdout(true);
   RevisionGraph graph = load_graph(ctx.settings);
   // Only --url names a scratch database: DATABASE_URL and mig.toml point at
   // real ones, which verify must never touch.
@@ -1001,6 +1015,7 @@ int cmd_verify(Context& ctx) {
 }
 
 int cmd_schema(Context& ctx) {
+  ctx.out->set_data_on_stdout(true);
   if (!Database::exists(ctx.settings.url))
     throw OperationError(ctx.settings.url.describe() + " does not exist yet");
   auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
@@ -1022,7 +1037,7 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
   const Revision& rev = graph.at(i);
   auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
-  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  db->acquire_lock([&](const std::string& m) { ctx.out->notice(m); });
   DatabaseState state = read_state(store, graph);
   if (!state.applied[i]) throw OperationError("revision " + rev.id + " is not applied");
   auto row = std::find_if(state.rows.begin(), state.rows.end(),
@@ -1045,11 +1060,12 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
 
 int cmd_seed(Context& ctx, bool force, bool dry_run) {
   no_json(ctx, "seed");
+  ctx.out->set_data_on_stdout(dry_run);
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   load_seeds(ctx.settings.seed_dir, dialect_of(ctx.settings.url.backend));  // parse first
   auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
-  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  db->acquire_lock([&](const std::string& m) { ctx.out->notice(m); });
   DatabaseState state = read_state(store, graph);
   seed_all(ctx, *db, store, graph, state.applied, force, dry_run);
   db->release_lock();
@@ -1061,7 +1077,7 @@ int cmd_stamp(Context& ctx, const std::string& target) {
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
-  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  db->acquire_lock([&](const std::string& m) { ctx.out->notice(m); });
   if (!store.progress().empty())
     throw OperationError(half_applied_text(graph, store.progress().front()) +
                          "\n  settle it with `mig resolve` before stamping");
@@ -1113,7 +1129,8 @@ StatusRecords read_status_records(Context& ctx) {
 
 }  // namespace
 
-int cmd_status(Context& ctx) {
+int cmd_status(Context& ctx, bool exit_code) {
+  ctx.out->set_data_on_stdout(true);
   bool exists = Database::exists(ctx.settings.url);
   // The database is read while the files are parsed (see load_graph_and_state).
   std::future<StatusRecords> reading;
@@ -1130,6 +1147,11 @@ int cmd_status(Context& ctx) {
   Plan pending = plan_upgrade(graph, state.applied, "heads");
 
   auto edited = edited_revisions(graph, state);
+  // --exit-code: 1 unless the database is exactly where the files say it
+  // should be (a deploy gate).
+  bool settled = pending.steps.empty() && half.empty() && edited.empty() && state.unknown.empty() &&
+                 drift.empty();
+  int code = exit_code && !settled ? 1 : 0;
   std::vector<LogEntry> failed;
   std::set<std::string> skipped;
   for (const auto& e : unsettled) {
@@ -1182,7 +1204,7 @@ int cmd_status(Context& ctx) {
     j["seeds"] = sj;
     j["drift"] = json{{"detected", !drift.empty()}, {"diff", drift}};
     ctx.out->data(j.dump(2));
-    return 0;
+    return code;
   }
   auto& o = *ctx.out;
   o.data("database: " + ctx.settings.url.redacted() + (exists ? "" : " (not created yet)"));
@@ -1248,7 +1270,7 @@ int cmd_status(Context& ctx) {
              (x.statement_no ? ", statement " + std::to_string(x.statement_no) : "") + ": " +
              x.error);
   }
-  return 0;
+  return code;
 }
 
 int cmd_resolve(Context& ctx, const std::string& revision, bool completed) {
@@ -1258,7 +1280,7 @@ int cmd_resolve(Context& ctx, const std::string& revision, bool completed) {
   RevisionGraph graph = load_graph(ctx.settings, RevisionText::Summary);
   auto db = connect(ctx.settings, ctx.redactor, ctx.out.get());
   VersionStore store(*db, ctx.settings.table_prefix);
-  db->acquire_lock([&](const std::string& m) { ctx.out->progress(m); });
+  db->acquire_lock([&](const std::string& m) { ctx.out->notice(m); });
   std::vector<Progress> half = store.progress();
   std::vector<Progress> matches;
   for (const Progress& p : half)

@@ -35,7 +35,9 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts);
 int cmd_upgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_current(Context& ctx);
-int cmd_status(Context& ctx);
+// `exit_code`: return 1 while anything is pending, half applied, edited,
+// applied without its file, or the schema drifted.
+int cmd_status(Context& ctx, bool exit_code);
 int cmd_history(Context& ctx, const std::string& range, const std::string& format);
 // A merge revision joining `revisions` (default: every head).
 int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message);

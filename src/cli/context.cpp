@@ -69,13 +69,11 @@ std::unique_ptr<Database> connect(const Settings& settings,
   for (;;) {
     try {
       return Database::open(settings.url, options);
-    } catch (const DatabaseError&) {
-      throw;
-    } catch (const OperationError& e) {
-      if (std::chrono::steady_clock::now() >= deadline) throw;
+    } catch (const ConnectError& e) {
+      if (!e.waitable() || std::chrono::steady_clock::now() >= deadline) throw;
       if (out && !told)
-        out->progress("waiting up to " + std::to_string(settings.wait_seconds) + " s for " +
-                      settings.url.describe() + " to accept connections");
+        out->notice("waiting up to " + std::to_string(settings.wait_seconds) + " s for " +
+                    settings.url.describe() + " to accept connections");
       told = true;
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }

@@ -37,6 +37,11 @@ void Output::data(const std::string& line) {
   std::cout << redactor_->apply(line) << '\n' << std::flush;
 }
 
+void Output::notice(const std::string& line) {
+  if (!json_ && !data_on_stdout_) return progress(line);
+  if (verbosity_ != Verbosity::Quiet) std::cerr << redactor_->apply(line) << '\n' << std::flush;
+}
+
 void Output::warn(const std::string& line) { err_->warn(redactor_->apply(line)); }
 
 void Output::error(const std::string& line) {

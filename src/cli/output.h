@@ -28,11 +28,16 @@ class Output {
   void detail(const std::string& line);    // shown only with -v
   void data(const std::string& line);      // always
   void warn(const std::string& line);      // stderr
-  void error(const std::string& line);     // stderr, as "mig: LINE"
+  // About waiting (for a lock, a server): progress, but on stderr where
+  // standard output carries the data a command was asked for.
+  void notice(const std::string& line);
+  void set_data_on_stdout(bool data) { data_on_stdout_ = data; }
+  void error(const std::string& line);  // stderr, as "mig: LINE"
 
  private:
   Verbosity verbosity_;
   bool json_;
+  bool data_on_stdout_ = false;
   std::shared_ptr<const Redactor> redactor_;
   std::shared_ptr<spdlog::logger> out_;
   std::shared_ptr<spdlog::logger> err_;

@@ -22,6 +22,19 @@ class DatabaseError : public OperationError {
   using OperationError::OperationError;
 };
 
+// Connecting failed. `waitable`: because the server is not accepting
+// connections yet, or the database is not there yet (a container that
+// starts late), so --wait may try again; a refused password never is.
+class ConnectError : public OperationError {
+ public:
+  ConnectError(const std::string& message, bool waitable)
+      : OperationError(message), waitable_(waitable) {}
+  bool waitable() const { return waitable_; }
+
+ private:
+  bool waitable_;
+};
+
 // One connection plus what differs per dialect: how raw SQL is sent, the
 // bookkeeping DDL, the run lock and the unit of work for one revision.
 struct ConnectOptions {

@@ -214,8 +214,17 @@ class MysqlDatabase : public Database {
     std::unique_ptr<soci::session> session;
     try {
       session = std::make_unique<soci::session>(soci::mysql, mysql_connect_string(url_));
+    } catch (const soci::mysql_soci_error& e) {
+      // Not reachable (2002, 2003), gone or starting (2006, 2013, 1053), too
+      // busy (1040), or the database not created yet (1049): worth waiting.
+      unsigned int code = e.err_num_;
+      bool waitable = code == 2002 || code == 2003 || code == 2006 || code == 2013 ||
+                      code == 1053 || code == 1040 || code == 1049;
+      throw ConnectError("cannot connect to " + url_.describe() + ": " + e.get_error_message(),
+                         waitable);
     } catch (const soci::soci_error& e) {
-      throw OperationError("cannot connect to " + url_.describe() + ": " + e.get_error_message());
+      throw ConnectError("cannot connect to " + url_.describe() + ": " + e.get_error_message(),
+                         false);
     }
     conn = static_cast<soci::mysql_session_backend*>(session->get_backend())->conn_;
     prepare(conn);

@@ -29,7 +29,14 @@ class PostgresqlDatabase : public Database {
       if (message.rfind(generic, 0) == 0) message = message.substr(generic.size());
       for (char& c : message)
         if (c == '\n') c = ' ';
-      throw OperationError("cannot connect to " + url.describe() + ": " + message);
+      // libpq's own answer to "is the server up?": anything but OK means
+      // not accepting yet (or starting up); up and refusing us is waited
+      // for only when the database does not exist yet.
+      PGPing ping = PQping(postgresql_conninfo(url).c_str());
+      bool waitable = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT ||
+                      (ping == PQPING_OK && message.find("database \"") != std::string::npos &&
+                       message.find("does not exist") != std::string::npos);
+      throw ConnectError("cannot connect to " + url.describe() + ": " + message, waitable);
     }
     conn_ = static_cast<soci::postgresql_session_backend*>(session_->get_backend())->conn_;
     execute("SET client_min_messages = warning");

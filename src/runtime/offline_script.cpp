@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "db/database.h"
+#include "errors.h"
 
 namespace mig {
 
@@ -67,6 +68,12 @@ std::string render_script(const RevisionGraph& graph, const Plan& plan, const Sc
     if (wrap) out << "BEGIN;\n";
     if (r.sql_dropped)
       throw std::logic_error("revision " + r.id + " was loaded without its SQL text");
+    for (const auto& st : up ? r.upgrade : r.downgrade)
+      if (st.batch)
+        throw OperationError(r.path + ":" + std::to_string(st.line) + ": " + r.id +
+                             " has a -- mig:batch statement, which repeats until it changes no "
+                             "rows; a script would run it once and leave the rest undone, so run "
+                             "this revision with mig itself");
     for (const auto& st : up ? r.upgrade : r.downgrade) write_statement(out, b, st.sql);
     if (!wrap) out << (b == Backend::MySQL ? "START TRANSACTION;\n" : "BEGIN;\n");
     // As in a live run: whatever the revision did to the session (pg_dump

@@ -470,6 +470,17 @@ TEST_P(Servers, PasswordEqualToOtherNamesDoesNotHideThem) {
   }
 }
 
+// --wait is for a server that is not up yet: a wrong password is refused at
+// once, not retried until the time is up.
+TEST_P(Servers, WaitDoesNotRetryAWrongPassword) {
+  p.revision("a001", "", "SELECT 1;");
+  Result r =
+      p.mig({"--wait", "30", "upgrade"}, {{"DATABASE_URL", with(":mig-test-pw@", ":wrong-pw@")}});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ((r.out + r.err).find("waiting"), std::string::npos) << r.out << r.err;
+  EXPECT_NE(r.err.find("cannot connect to"), std::string::npos) << r.err;
+}
+
 TEST_P(Servers, WaitRetriesTheFirstConnection) {
   p.revision("a001", "", "CREATE TABLE one (id INTEGER);", "DROP TABLE one;");
   std::string name = "mig_wait_" + std::to_string(getpid());

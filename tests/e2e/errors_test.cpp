@@ -2,6 +2,8 @@
 // names the file:line or the option, and leaves the database untouched.
 #include <gtest/gtest.h>
 
+#include <boost/filesystem.hpp>
+
 #include "harness.h"
 
 namespace mig::e2e {
@@ -170,6 +172,135 @@ TEST(Modules, MissingBackendModuleIsNamed) {
     EXPECT_NE(r.err.find(empty.path() + "/" + module + ": not found"), std::string::npos) << r.err;
   }
   EXPECT_FALSE(has_table(p.db(), "t"));
+}
+
+}  // namespace
+}  // namespace mig::e2e
+
+namespace mig::e2e {
+namespace {
+
+// Careless input found by an adversarial sweep: each is refused, or said out
+// loud, and none changes the database.
+TEST(Careless, MisspeltCommandSuggestsTheNearestAndHelpExplains) {
+  Project p;
+  Result typo = p.mig({"stauts"});
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("unknown command 'stauts'; did you mean 'status'?"), std::string::npos)
+      << typo.err;
+  Result global_first = p.mig({"--env", "prod", "upgarde"});
+  EXPECT_NE(global_first.err.find("did you mean 'upgrade'?"), std::string::npos)
+      << global_first.err;
+  Result help = p.mig({"help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("downgrade"), std::string::npos) << help.out;
+  Result help_upgrade = p.mig({"help", "upgrade"});
+  EXPECT_EQ(help_upgrade.code, 0);
+  EXPECT_NE(help_upgrade.out.find("--dry-run"), std::string::npos) << help_upgrade.out;
+  EXPECT_EQ(p.mig({"help", "nope"}).code, 2);
+}
+
+TEST(Careless, ConflictingOptionsAreRefused) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.revision("a002", "a001", "-- mig:batch\nUPDATE t SET v = 1 WHERE v IS NULL;", "SELECT 1;",
+             "-- mig:kind data\n");
+  Result dot = p.mig({"--json", "history", "--format", "dot"});
+  EXPECT_EQ(dot.code, 2);
+  EXPECT_NE(dot.err.find("two output formats"), std::string::npos) << dot.err;
+  EXPECT_EQ(p.mig({"upgrade", "--sql", "--seed"}).code, 2);
+  EXPECT_EQ(p.mig({"upgrade", "--sql", "--schema-only"}).code, 2);
+  // A batched statement cannot be written as a script that runs once.
+  Result batched = p.mig({"upgrade", "base:head", "--sql"});
+  EXPECT_EQ(batched.code, 1);
+  EXPECT_NE(batched.err.find("a002.sql:8: a002 has a -- mig:batch statement"), std::string::npos)
+      << batched.err;
+  EXPECT_EQ(p.mig({"upgrade", "base:a001", "--sql"}).code, 0);
+  EXPECT_EQ(tables(p.db()), V{});
+}
+
+TEST(Careless, EmptyValuesAreRefusedNotDefaulted) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  Result url = p.mig({"--url", "", "upgrade"});
+  EXPECT_EQ(url.code, 2);
+  EXPECT_NE(url.err.find("--url: empty database URL"), std::string::npos) << url.err;
+  Result range = p.mig({"history", "--range", "a:b:c"});
+  EXPECT_EQ(range.code, 2);
+  EXPECT_NE(range.err.find("--range expects A:B"), std::string::npos) << range.err;
+  // A half-applied revision, and `resolve ""` (which once settled every one).
+  p.revision("a002", "a001", "CREATE TABLE u (v INTEGER);\nINSERT INTO nowhere VALUES (1);",
+             "DROP TABLE u;", "-- mig:transaction off\n");
+  EXPECT_EQ(p.mig({"upgrade"}).code, 1);
+  Result empty = p.mig({"resolve", "", "--completed"});
+  EXPECT_EQ(empty.code, 2);
+  EXPECT_EQ(query(p.db(), "SELECT revision, state FROM mig_progress"), V{"a002|failed"});
+  EXPECT_EQ(query(p.db(), "SELECT revision FROM mig_revisions"), V{"a001"});
+  // A downgrade "to" a revision that is not applied is a mistyped target.
+  ASSERT_EQ(p.mig({"resolve", "a002", "--reverted"}).code, 0);
+  Result above = p.mig({"downgrade", "a002"});
+  EXPECT_EQ(above.code, 2);
+  EXPECT_NE(above.err.find("a002 is not applied"), std::string::npos) << above.err;
+  EXPECT_EQ(query(p.db(), "SELECT revision FROM mig_revisions"), V{"a001"});
+}
+
+TEST(Careless, OddConfigFilesAreErrorsNamingThePath) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  boost::filesystem::create_directories(p / "mig.toml");
+  Result dir = p.mig({"upgrade"});
+  EXPECT_EQ(dir.code, 2);
+  EXPECT_NE(dir.err.find("'mig.toml' is a directory"), std::string::npos) << dir.err;
+  Result dev = p.mig({"--config", "/dev/zero", "upgrade"});
+  EXPECT_EQ(dev.code, 2);
+  EXPECT_NE(dev.err.find("'/dev/zero' is a device"), std::string::npos) << dev.err;
+  EXPECT_FALSE(boost::filesystem::exists(p.db()));
+}
+
+TEST(Careless, DatabaseUrlOverAnEnvironmentIsSaid) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.write("mig.toml", "[environments.prod]\nurl = \"sqlite:prod.db\"\n");
+  Result r = p.mig({"--env", "prod", "current"}, {{"DATABASE_URL", "sqlite:other.db"}});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("DATABASE_URL is set, so it is used instead of the url of "
+                       "[environments.prod]"),
+            std::string::npos)
+      << r.err;
+  // An empty DATABASE_URL is no URL: check does not claim to check a database.
+  Result check = p.mig({"check"}, {{"DATABASE_URL", ""}});
+  EXPECT_NE(check.out.find("files only"), std::string::npos) << check.out;
+}
+
+TEST(Careless, StatusExitCodeIsADeployGate) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  EXPECT_EQ(p.mig({"status", "--exit-code"}).code, 1);  // pending
+  EXPECT_EQ(p.mig({"status"}).code, 0);
+  ASSERT_EQ(p.mig({"upgrade"}).code, 0);
+  EXPECT_EQ(p.mig({"status", "--exit-code"}).code, 0);
+  EXPECT_EQ(p.mig({"--json", "status", "--exit-code"}).code, 0);
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER, w INTEGER);", "DROP TABLE t;");
+  EXPECT_EQ(p.mig({"status", "--exit-code"}).code, 1);  // edited since applied
+}
+
+// What a command waits for goes to stderr where stdout is the data asked for.
+TEST(Careless, WaitingNoticesOfDataCommandsGoToStderr) {
+  Project p;
+  p.write("short.toml", "[database]\nlock_timeout = 1\n");
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  ASSERT_EQ(p.mig({"upgrade"}).code, 0);
+  p.revision("a002", "a001", "CREATE TABLE u (v INTEGER);", "DROP TABLE u;");
+  WriteLock held(p.db());
+  Result dry = p.mig({"--config", "short.toml", "upgrade", "--dry-run"});
+  EXPECT_EQ(dry.code, 1);
+  EXPECT_EQ(dry.out.find("waiting"), std::string::npos) << dry.out;
+  EXPECT_NE(dry.err.find("waiting up to 1 s"), std::string::npos) << dry.err;
+  Result status =
+      p.mig({"--wait", "1", "status"}, {{"DATABASE_URL", "postgresql://u:pw@127.0.0.1:1/app"}});
+  EXPECT_EQ(status.code, 1);
+  EXPECT_EQ(status.out.find("waiting"), std::string::npos) << status.out;
+  EXPECT_NE(status.err.find("waiting up to 1 s"), std::string::npos) << status.err;
 }
 
 }  // namespace
