@@ -249,6 +249,9 @@ TEST(Targets, DowngradeTargetMustBeAtOrBelowWhatIsApplied) {
     EXPECT_NE(std::string(e.what()).find("a004 is not applied"), std::string::npos) << e.what();
   }
   EXPECT_THROW(plan_downgrade(g, two, "head"), UsageError);
+  EXPECT_THROW(plan_downgrade(g, two, "head-1"), UsageError);  // walks over a004 only
+  EXPECT_THROW(plan_downgrade(g, two, "a003-1"), UsageError);
+  EXPECT_EQ(steps(g, plan_downgrade(g, two, "a003-2")), V{"a002"});
   // Below an applied revision is fine even where a stamp left a gap.
   EXPECT_EQ(steps(g, plan_downgrade(g, applied(g, {"a001", "a003"}), "a002")), V{"a003"});
   EXPECT_EQ(steps(g, plan_downgrade(g, applied(g, {}), "base")), V{});

@@ -77,6 +77,13 @@ TEST(Url, ErrorsNameTheOriginAndNeverEchoTheUrl) {
     }
   }
   EXPECT_EQ(parse_url("postgresql://app:Frag%2FA7x%3F@db/shop", "x").password, "Frag/A7x?");
+  // user:password with the @host forgotten: the "port" is the password.
+  try {
+    parse_url("postgresql://app:hunter2x/db", "x");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()).find("hunter2x"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(parse_url("postgresql://app:p@ss@db/shop", "x").password, "p@ss");
   try {
     parse_url("oracle://h/db", "DATABASE_URL");

@@ -214,6 +214,14 @@ int offline(Context& ctx, const MigrateOptions& opts, Direction direction) {
   o.description = std::string(verb) + " " + from + ":" + to;
   std::string script = render_script(graph, plan, o);
   script.pop_back();
+  // Masked, the script would run with "***" in place of what a revision
+  // says (ALTER ROLE … PASSWORD): refused rather than printed either way.
+  if (ctx.redactor->apply(script) != script)
+    throw OperationError(
+        "the script would hold the password of a database URL mig was given "
+        "(a revision quotes it); mig prints no password, so take it out of the "
+        "revision, or run this " +
+        std::string(verb) + " with mig itself");
   ctx.out->data(script);
   return 0;
 }

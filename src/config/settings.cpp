@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/files.h"
 #include "errors.h"
 
 namespace fs = boost::filesystem;
@@ -182,7 +183,7 @@ int first_bare_non_ascii_line(const std::string& text) {
   int line = 1, depth = 0;
   bool value = false;  // an '=' was seen on this line
   char last = '\n';    // the last character on this line that is not a blank
-  size_t i = 0;
+  size_t i = text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;  // a byte-order mark is fine
   auto at = [&](size_t pos, const std::string& s) { return text.compare(pos, s.size(), s) == 0; };
   while (i < text.size()) {
     char c = text[i];
@@ -231,11 +232,7 @@ bool config_file_present(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISREG(st.st_mode)) return true;
-    const char* what = S_ISDIR(st.st_mode)                          ? "a directory"
-                       : S_ISFIFO(st.st_mode)                       ? "a FIFO"
-                       : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device"
-                                                                    : "not a regular file";
-    throw UsageError("configuration file '" + path + "' is " + what +
+    throw UsageError("configuration file '" + path + "' is " + file_kind(st.st_mode) +
                      "; mig.toml must be a regular file");
   }
   if (::lstat(path.c_str(), &st) == 0)

@@ -125,8 +125,13 @@ DatabaseUrl parse_server(Backend backend, const std::string& scheme, const std::
     bool digits = port.size() <= 5;
     for (char c : port) digits = digits && std::isdigit(static_cast<unsigned char>(c));
     int value = digits ? std::stoi(port) : 0;
+    // A port that is not a number is not shown: `user:password` without
+    // its '@host' reads as host:port, and that "port" is the password.
     if (value < 1 || value > 65535)
-      throw UsageError(origin + ": invalid port '" + port + "' in database URL");
+      throw UsageError(origin + ": invalid port in database URL" +
+                       (digits ? " ('" + port + "'; ports are 1-65535)"
+                               : " (not a number; if that is user:password, the @host part "
+                                 "is missing)"));
     url.port = value;
   }
   return url;

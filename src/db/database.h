@@ -94,6 +94,10 @@ class Database {
   // After each revision or seed file: what end_of_revision_sql() cannot do
   // in SQL (MySQL: the session of run() is reset).
   virtual void end_revision() {}
+  // Whether statements sent with run() opened a transaction of their own
+  // that is still open, so that what they did is not committed yet
+  // (MySQL; elsewhere revisions run in mig's transaction or not at all).
+  virtual bool work_in_transaction() { return false; }
 
   // `name` unqualified; looked up in the bookkeeping schema.
   virtual bool table_exists(const std::string& name) = 0;

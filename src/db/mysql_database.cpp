@@ -9,45 +9,19 @@
 namespace mig {
 namespace {
 
-// The upper-cased words of `sql` up to its first '(' or other sign, with
-// `a`.`b` kept as one word (A.B): enough to tell what kind of DML it is and
-// on which table.
-std::vector<std::string> head_words(const std::string& sql) {
-  std::vector<std::string> out;
-  std::string word;
-  auto flush = [&] {
-    if (!word.empty()) out.push_back(word);
-    word.clear();
-  };
-  for (size_t i = 0; i < sql.size() && out.size() < 12; ++i) {
-    char c = sql[i];
-    if (c == '`') {
-      size_t close = sql.find('`', i + 1);
-      if (close == std::string::npos) return {};
-      for (size_t k = i + 1; k < close; ++k)
-        word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[k])));
-      i = close;
-    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
-      word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    } else if (c == '.') {
-      word += '.';
-    } else if (std::isspace(static_cast<unsigned char>(c))) {
-      flush();
-    } else {
-      flush();
-      out.push_back(std::string(1, c));
-      break;
-    }
-  }
-  flush();
+// A table name as information_schema spells it: quotes off, upper case.
+std::string bare(const std::string& token) {
+  std::string out;
+  for (char c : token)
+    if (c != '`' && c != '"') out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return out;
 }
 
-// The table a single-table INSERT, REPLACE, UPDATE or DELETE writes, in
-// upper case as written (db.table or table), or empty when the statement
-// is anything else (or writes several tables).
+// The table a single-table INSERT, REPLACE, UPDATE or DELETE writes
+// ("DB.TABLE" or "TABLE", upper case), or empty when the statement is
+// anything else, or writes several tables.
 std::string dml_table(const std::string& sql) {
-  auto w = head_words(sql);
+  auto w = leading_tokens(sql, 16);
   if (w.empty()) return {};
   size_t i = 1;
   auto skip = [&](std::initializer_list<const char*> words) {
@@ -70,6 +44,8 @@ std::string dml_table(const std::string& sql) {
     return {};
   }
   if (i >= w.size()) return {};
+  std::string table = bare(w[i]);
+  if (i + 2 < w.size() && w[i + 1] == ".") table += "." + bare(w[i += 2]);
   // Up to SET, WHERE, VALUES or SELECT, a comma or a join means several
   // tables (`UPDATE a x, b y SET …`, `UPDATE a JOIN b …`).
   for (size_t j = i + 1; j < w.size(); ++j) {
@@ -79,11 +55,11 @@ std::string dml_table(const std::string& sql) {
       break;
     if (word == "," || word == "USING" || word.find("JOIN") != std::string::npos) return {};
   }
-  return w[i];
+  return table;
 }
 
 std::string first_word(const std::string& sql) {
-  auto w = head_words(sql);
+  auto w = leading_tokens(sql, 1);
   return w.empty() ? std::string() : w[0];
 }
 
@@ -120,7 +96,15 @@ class MysqlDatabase : public Database {
     // transaction (START TRANSACTION would silently unlock the tables).
     if (word == "LOCK") locked_tables_ = true;
     if (word == "UNLOCK" || word == "START" || word == "BEGIN") locked_tables_ = false;
+    // A USE, an ALTER … ENGINE or a DROP may change what a name means.
+    if (dml_table(sql).empty()) engines_.clear();
     return rows;
+  }
+
+  // The revision's own transaction (START TRANSACTION, or SET autocommit = 0
+  // and a statement since) is open: its statements are not committed yet.
+  bool work_in_transaction() override {
+    return work_conn_ && (work_conn_->server_status & SERVER_STATUS_IN_TRANS);
   }
 
   void begin_work() override {
@@ -136,7 +120,13 @@ class MysqlDatabase : public Database {
   }
 
   bool atomic(const std::string& sql) override {
-    if (locked_tables_) return false;
+    // Not under LOCK TABLES, nor inside the revision's own transaction or
+    // with autocommit turned off by it: mig's START TRANSACTION would end
+    // those silently.
+    MYSQL* work = work_connection();
+    if (locked_tables_ || (work->server_status & SERVER_STATUS_IN_TRANS) ||
+        !(work->server_status & SERVER_STATUS_AUTOCOMMIT))
+      return false;
     std::string table = dml_table(sql);
     if (table.empty()) return false;
     auto cached = engines_.find(table);
@@ -147,7 +137,7 @@ class MysqlDatabase : public Database {
       std::string schema =
           dot == std::string::npos ? "UPPER(DATABASE())" : quote(table.substr(0, dot));
       std::string name = dot == std::string::npos ? table : table.substr(dot + 1);
-      std::string engine = scalar(work_connection(),
+      std::string engine = scalar(work,
                                   "SELECT UPPER(ENGINE) FROM information_schema.TABLES WHERE "
                                   "UPPER(TABLE_SCHEMA) = " +
                                       schema + " AND UPPER(TABLE_NAME) = " + quote(name));
@@ -156,12 +146,26 @@ class MysqlDatabase : public Database {
     return cached->second;
   }
 
+  // The reset drops locks, variables, temporary tables and any open
+  // transaction; the default database it keeps, so that is chosen again.
   void end_revision() override {
     if (!work_conn_) return;
     if (mysql_reset_connection(work_conn_) != 0) fail(work_conn_);
+    if (!url_.database.empty() && mysql_select_db(work_conn_, url_.database.c_str()) != 0)
+      fail(work_conn_);
     prepare(work_conn_);
     locked_tables_ = false;
     engines_.clear();
+  }
+
+  // With its database: some of mig's statements go over the work connection
+  // (with a revision's DML, or a seed), where a revision's USE may have
+  // chosen another one.
+  std::string qualified(const std::string& name) const override {
+    if (url_.database.empty()) return name;
+    std::string quoted;
+    for (char c : url_.database) quoted += c == '`' ? std::string("``") : std::string(1, c);
+    return "`" + quoted + "`." + name;
   }
 
   bool table_exists(const std::string& name) override {
@@ -231,11 +235,13 @@ class MysqlDatabase : public Database {
     return session;
   }
 
-  // What every session of mig's starts with.
+  // What every session of mig's starts with. autocommit is set, not
+  // assumed: a server may default it off (init_connect, a global setting),
+  // and then nothing mig or a revision wrote would ever commit.
   void prepare(MYSQL* conn) {
     // `-- mig:statement begin/end` blocks may hold several statements.
     mysql_set_server_option(conn, MYSQL_OPTION_MULTI_STATEMENTS_ON);
-    send(conn, "SET NAMES utf8mb4");
+    send(conn, "SET NAMES utf8mb4, autocommit = 1");
   }
 
   MYSQL* work_connection() {

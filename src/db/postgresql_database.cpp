@@ -102,6 +102,13 @@ class PostgresqlDatabase : public Database {
     return session_reset_sql(Backend::PostgreSQL);
   }
 
+  // A `transaction off` revision that says BEGIN itself (known from libpq,
+  // without asking the server).
+  bool work_in_transaction() override {
+    PGTransactionStatusType status = PQtransactionStatus(conn_);
+    return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+  }
+
   void acquire_lock(const WaitNotice& notice) override {
     // A key every mig build derives alike from the schema and table prefix.
     long long key = std::stoll(

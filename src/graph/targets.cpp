@@ -230,6 +230,11 @@ bool relative_removal(const RevisionGraph& graph, const AppliedSet& applied,
                                     : "nothing of branch " + branch + " is applied");
   std::vector<int> walked = {start};
   for (long i = 1; i < -offset; ++i) walked.push_back(only_parent(graph, walked.back(), target));
+  // Undoing revisions none of which is applied is a target that does not
+  // say what was meant (`head-1` on a database behind head).
+  if (std::none_of(walked.begin(), walked.end(), [&](int r) { return applied[r]; }))
+    throw UsageError("downgrade target '" + target + "' walks over " + id_list(graph, walked) +
+                     ", none of which is applied; nothing was changed");
   remove = graph.descendants(walked, true);
   return true;
 }

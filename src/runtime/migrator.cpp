@@ -84,13 +84,22 @@ void Migrator::run_step(const Step& step, size_t done) {
   }
 }
 
-// What records a finished step: its revisions row and its log entry, after
-// whatever puts the session back as the run found it.
-std::string Migrator::bookkeeping(const Step& step, const Revision& rev, double ms) {
-  std::string reset = db_.end_of_revision_sql();
-  return (reset.empty() ? "" : reset + ";\n") +
-         (step.direction == Direction::Up ? store_.add_sql(rev, ms) : store_.remove_sql(rev.id)) +
-         ";\n" + store_.log_sql({0, "", action(step.direction), rev.id, "ok", 0, "", ms});
+// What records a finished step (after `first`, if any): its revisions row
+// and its log entry, all after whatever puts the session back as the run
+// found it, which a revision may have left unable to write them (a role
+// change, a read-only default).
+std::string Migrator::bookkeeping(const Step& step, const Revision& rev, double ms,
+                                  const std::string& first) {
+  return with_session_reset(
+      db_,
+      (first.empty() ? "" : first + ";\n") +
+          (step.direction == Direction::Up ? store_.add_sql(rev, ms) : store_.remove_sql(rev.id)) +
+          ";\n" + store_.log_sql({0, "", action(step.direction), rev.id, "ok", 0, "", ms}));
+}
+
+std::string with_session_reset(Database& db, const std::string& sql) {
+  std::string reset = db.end_of_revision_sql();
+  return reset.empty() ? sql : reset + ";\n" + sql;
 }
 
 void Migrator::resume(const std::string& revision, long long statement_no) {
@@ -132,16 +141,22 @@ void Migrator::run_tracked(const Step& step, size_t done) {
       store_.start_progress(p);
     recorded = true;
   };
-  if (first > sts.size()) record(first, "ready");  // resumed after its last statement
-  for (size_t k = first; k <= sts.size(); ++k) {
-    const Statement& st = sts[k - 1];
-    // A statement that commits together with its progress record is never
-    // left in doubt by a crash (DML on InnoDB, on MySQL).
-    bool atomic = !st.batch && db_.atomic(st.sql);
-    record(k, atomic ? "ready" : "running");
-    reporter_.statement(rev, k, st);
-    BatchCount batched;
-    try {
+  // The first statement of a transaction the revision opened itself
+  // (START TRANSACTION, or SET autocommit = 0) and has not committed: a
+  // crash takes back everything from there, so the record stays there.
+  size_t uncommitted = 0;
+  size_t k = first;
+  BatchCount batched;
+  try {
+    if (first > sts.size()) record(first, "ready");  // resumed after its last statement
+    for (; k <= sts.size(); ++k) {
+      const Statement& st = sts[k - 1];
+      batched = {};
+      // A statement that commits together with its progress record is never
+      // left in doubt by a crash (DML on InnoDB, on MySQL).
+      bool atomic = !st.batch && !st.raw && db_.atomic(st.sql);
+      if (uncommitted == 0) record(k, atomic ? "ready" : "running");
+      reporter_.statement(rev, k, st);
       if (st.batch) {
         run_batches(rev, k, st, batched);
       } else if (atomic) {
@@ -159,51 +174,89 @@ void Migrator::run_tracked(const Step& step, size_t done) {
         p = next;
       } else {
         db_.run(st.sql);
+        bool open = db_.work_in_transaction();
+        if (open && uncommitted == 0) uncommitted = k;
+        if (!open) uncommitted = 0;
       }
-    } catch (const std::exception& e) {
-      std::string error = error_text(e);
-      std::string state;
-      // Batches that committed before the failure are work done: the
-      // statement is part way, and that is what the record must say.
-      std::string partial;
-      if (batched.batches > 0)
-        partial = "statement " + std::to_string(k) + " had committed " +
-                  std::to_string(batched.batches) + " batch(es) changing " +
-                  std::to_string(batched.rows) + " row(s) when it stopped";
-      if (k == 1 && partial.empty()) {
-        store_.clear_progress(rev.id);
-        state = std::string(action(step.direction)) + " of " + rev.id +
-                " stopped at its first statement; nothing of it was applied";
-      } else {
-        p.state = "failed";
-        p.error = partial.empty() ? error : error + " (" + partial + ")";
-        store_.update_progress(p);
-        std::string took = k == 1 ? ""
-                                  : "statements 1-" + std::to_string(k - 1) + " of " + rev.id +
-                                        " took effect and stay (they ran outside a "
-                                        "transaction); ";
-        if (!partial.empty()) took += partial + "; those batches stay; ";
-        state = took + rev.id +
-                " is recorded as half applied and mig will not go on until it is resolved:\n"
-                "    fix the file" +
-                (partial.empty() ? "" : " (or raise --max-batches)") + ", then run `mig " +
-                action(step.direction) + " --resume` to " +
-                (partial.empty() ? "re-run" : "go on with") + " statement " + std::to_string(k) +
-                " and carry on; or\n"
-                "    finish or undo it by hand, then run `mig resolve " +
-                rev.id + " --completed` (or --reverted)";
-      }
-      if (done)
-        state += "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
-      if (suspend) db_.resume_transaction();
-      fail(step, k, partial.empty() ? error : error + " (" + partial + ")", state, ms_since(start));
     }
+    if (uncommitted != 0) {
+      k = uncommitted;  // reported at the statement where that transaction began
+      throw OperationError(
+          "the revision ends inside a transaction it opened itself (START TRANSACTION, or SET "
+          "autocommit = 0) without a COMMIT, so its statements from " +
+          std::to_string(uncommitted) +
+          " on were rolled back, as the database's own client would; add the COMMIT");
+    }
+  } catch (const std::exception& e) {
+    // The statement that failed is reported; the record goes back to where
+    // the revision's own open transaction began, which is rolled back.
+    size_t failed = k;
+    std::string error = error_text(e);
+    if (uncommitted != 0) {
+      try {
+        db_.rollback_work();
+      } catch (const std::exception&) {  // the connection is gone: so is the transaction
+      }
+      if (uncommitted < k)
+        error += " (statements " + std::to_string(uncommitted) + "-" + std::to_string(k) +
+                 " ran inside the revision's own transaction, which is rolled back)";
+      k = uncommitted;
+    }
+    std::string state;
+    // Batches that committed before the failure are work done: the
+    // statement is part way, and that is what the record must say.
+    std::string partial;
+    if (batched.batches > 0)
+      partial = "statement " + std::to_string(k) + " had committed " +
+                std::to_string(batched.batches) + " batch(es) changing " +
+                std::to_string(batched.rows) + " row(s) when it stopped";
+    // A `-- mig:statement` block is sent as it is: what it held before the
+    // part that failed may have taken effect.
+    else if (failed <= sts.size() && sts[failed - 1].raw)
+      partial = "statement " + std::to_string(failed) +
+                " is a -- mig:statement block, and its statements before the one that failed "
+                "may have taken effect";
+    if (k == 1 && partial.empty()) {
+      if (recorded) store_.clear_progress(rev.id);
+      state = std::string(action(step.direction)) + " of " + rev.id +
+              " stopped at its first statement; nothing of it was applied";
+    } else {
+      p.statement_no = static_cast<long long>(k);
+      p.done_checksum = done_checksum(sts, k - 1);
+      p.state = "failed";
+      p.error = partial.empty() ? error : error + " (" + partial + ")";
+      if (recorded)
+        store_.update_progress(p);
+      else
+        store_.start_progress(p);
+      std::string took = k == 1 ? ""
+                                : "statements 1-" + std::to_string(k - 1) + " of " + rev.id +
+                                      " took effect and stay (they ran outside a "
+                                      "transaction); ";
+      if (batched.batches > 0)
+        took += partial + "; those batches stay; ";
+      else if (!partial.empty())
+        took += partial + "; ";
+      state = took + rev.id +
+              " is recorded as half applied and mig will not go on until it is resolved:\n"
+              "    fix the file" +
+              (batched.batches > 0 ? " (or raise --max-batches)" : "") + ", then run `mig " +
+              action(step.direction) + " --resume` to " +
+              (batched.batches > 0 ? "go on with" : "re-run") + " statement " + std::to_string(k) +
+              " and carry on; or\n"
+              "    finish or undo it by hand, then run `mig resolve " +
+              rev.id + " --completed` (or --reverted)";
+    }
+    if (done) state += "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
+    if (suspend) db_.resume_transaction();
+    fail(step, failed <= sts.size() ? failed : 0,
+         partial.empty() ? error : error + " (" + partial + ")", state, ms_since(start));
   }
   if (suspend) db_.resume_transaction();
-  db_.end_revision();
   double ms = ms_since(start);
   db_.begin_step();
-  db_.commit_step(store_.clear_progress_sql(rev.id) + ";\n" + bookkeeping(step, rev, ms));
+  db_.commit_step(bookkeeping(step, rev, ms, store_.clear_progress_sql(rev.id)));
+  db_.end_revision();
   reporter_.step_done(rev, step.direction, ms);
 }
 

@@ -51,7 +51,8 @@ class Migrator {
   void stamp(const AppliedSet& from, const AppliedSet& to);
 
  private:
-  std::string bookkeeping(const Step& step, const Revision& rev, double ms);
+  std::string bookkeeping(const Step& step, const Revision& rev, double ms,
+                          const std::string& first = {});
   void run_step(const Step& step, size_t done);
   void run_tracked(const Step& step, size_t done);
   [[noreturn]] void fail(const Step& step, size_t statement, const std::string& error,
@@ -72,6 +73,11 @@ class Migrator {
   bool skip_data_ = false;
   long long max_batches_ = 100000;
 };
+
+// `sql` (mig's own statements) preceded by what puts the session back as
+// the run found it (Database::end_of_revision_sql), so that what a revision
+// or seed did to its session cannot stop mig's own writes.
+std::string with_session_reset(Database& db, const std::string& sql);
 
 // Checksum of the first `count` statements: lets --resume prove that the
 // statements which already ran are the ones still in the file.

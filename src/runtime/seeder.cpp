@@ -41,10 +41,9 @@ double run_seed(Database& db, VersionStore& store, const SeedFile& seed) {
   try {
     for (; i < seed.statements.size(); ++i) db.run(seed.statements[i].sql);
     // Its record commits with it; then the next seed starts afresh.
-    std::string reset = db.end_of_revision_sql();
-    db.commit_work(store.record_seed_sql(seed.name, seed.checksum) + ";\n" +
-                   store.log_sql({0, "", "seed", seed.name, "ok", 0, "", ms()}) +
-                   (reset.empty() ? "" : ";\n" + reset));
+    db.commit_work(
+        with_session_reset(db, store.record_seed_sql(seed.name, seed.checksum) + ";\n" +
+                                   store.log_sql({0, "", "seed", seed.name, "ok", 0, "", ms()})));
     db.end_revision();
   } catch (const std::exception& e) {
     std::string error = e.what();

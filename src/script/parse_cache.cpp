@@ -40,7 +40,8 @@ class Writer {
   }
   void statements(const std::vector<Statement>& v) {
     u64(v.size());
-    for (const auto& st : v) u64(static_cast<uint64_t>(st.line) << 1 | (st.batch ? 1 : 0));
+    for (const auto& st : v)
+      u64(static_cast<uint64_t>(st.line) << 2 | (st.raw ? 2 : 0) | (st.batch ? 1 : 0));
   }
   std::string& text() { return out_; }
 
@@ -80,7 +81,8 @@ class Reader {
     std::vector<Statement> v(n);
     for (auto& st : v) {
       uint64_t x = u64();
-      st.line = static_cast<int>(x >> 1);
+      st.line = static_cast<int>(x >> 2);
+      st.raw = x & 2;
       st.batch = x & 1;
     }
     return v;

@@ -111,34 +111,6 @@ std::vector<std::string> split_words(std::string_view s) {
   return out;
 }
 
-// The first words of a statement, upper-cased; a quoted name or any other
-// token counts as one word "?" (enough to classify the statement).
-std::vector<std::string> leading_words(const std::string& sql, size_t count) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < sql.size() && out.size() < count) {
-    unsigned char c = static_cast<unsigned char>(sql[i]);
-    if (std::isspace(c)) {
-      ++i;
-    } else if (std::isalpha(c) || c == '_') {
-      size_t start = i;
-      while (i < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[i])) || sql[i] == '_'))
-        ++i;
-      std::string w = sql.substr(start, i - start);
-      for (char& ch : w) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      out.push_back(std::move(w));
-    } else if (c == '"' || c == '\'' || c == '`') {
-      size_t close = sql.find(static_cast<char>(c), i + 1);
-      i = close == std::string::npos ? sql.size() : close + 1;
-      out.push_back("?");
-    } else {
-      ++i;
-      if (c != '.') out.push_back("?");
-    }
-  }
-  return out;
-}
-
 bool contains(const std::vector<std::string>& words, const char* word) {
   return std::find(words.begin(), words.end(), word) != words.end();
 }
@@ -147,7 +119,7 @@ bool contains(const std::vector<std::string>& words, const char* word) {
 
 std::string outside_transaction_only(const Statement& st, SqlDialect dialect) {
   const std::string& sql = st.normalized.empty() ? st.sql : st.normalized;
-  auto w = leading_words(sql, 8);
+  auto w = leading_tokens(sql, 8);
   if (w.empty()) return {};
   if (w[0] == "VACUUM" && dialect != SqlDialect::MySQL) return "VACUUM";
   if (dialect != SqlDialect::PostgreSQL) return {};

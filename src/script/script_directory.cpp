@@ -15,6 +15,7 @@
 #include <set>
 #include <thread>
 
+#include "base/files.h"
 #include "errors.h"
 #include "script/revision_file.h"
 
@@ -56,13 +57,6 @@ namespace {
 bool has_sql_extension(const char* name) {
   size_t n = std::strlen(name);
   return n > 4 && std::strcmp(name + n - 4, ".sql") == 0;
-}
-
-const char* file_kind(mode_t mode) {
-  return S_ISFIFO(mode)                   ? "a FIFO"
-         : S_ISCHR(mode) || S_ISBLK(mode) ? "a device"
-         : S_ISSOCK(mode)                 ? "a socket"
-                                          : "not a regular file";
 }
 
 // Walks `dir` with readdir(), taking each entry's type from the directory

@@ -270,6 +270,7 @@ class Scanner {
     Statement st;
     st.sql = std::string(sql);
     st.line = first_line;
+    st.raw = true;
     bool gap = false;
     for (char c : sql) {
       if (is_space(c) || c == '\n') {
@@ -505,6 +506,37 @@ class Scanner {
 std::vector<SqlChunk> scan_sql(std::string_view text, SqlDialect dialect,
                                const std::string& origin) {
   return Scanner(text, dialect, origin).run();
+}
+
+std::vector<std::string> leading_tokens(std::string_view sql, size_t count) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < sql.size() && out.size() < count) {
+    char c = sql[i];
+    if (is_space(c) || c == '\n') {
+      ++i;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      while (i < sql.size() && sql[i] != '\n') ++i;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      size_t close = sql.find("*/", i + 2);
+      i = close == std::string_view::npos ? sql.size() : close + 2;
+    } else if (is_word_char(c)) {
+      size_t start = i;
+      while (i < sql.size() && is_word_char(sql[i])) ++i;
+      std::string word(sql.substr(start, i - start));
+      for (char& ch : word) ch = to_upper(ch);
+      out.push_back(std::move(word));
+    } else if (c == '"' || c == '`' || c == '\'') {
+      size_t close = sql.find(c, i + 1);
+      size_t end = close == std::string_view::npos ? sql.size() : close + 1;
+      out.push_back(c == '\'' ? std::string(1, c) : std::string(sql.substr(i, end - i)));
+      i = end;
+    } else {
+      out.push_back(std::string(1, c));
+      ++i;
+    }
+  }
+  return out;
 }
 
 std::vector<Statement> split_statements(std::string_view text, SqlDialect dialect,

@@ -17,6 +17,7 @@ struct Statement {
                            // around parentheses and commas): for checksums
   int line = 0;            // 1-based line of the statement's first character
   bool batch = false;      // `-- mig:batch`: repeat until it changes no rows
+  bool raw = false;        // from a `-- mig:statement` block: may hold several statements
 };
 
 // A `-- mig:NAME ARGS` comment standing on its own line between statements.
@@ -35,6 +36,12 @@ using SqlChunk = std::variant<Statement, Directive>;
 // Throws FileError naming `origin` and the line on unterminated constructs.
 std::vector<SqlChunk> scan_sql(std::string_view text, SqlDialect dialect,
                                const std::string& origin);
+
+// The first `count` tokens of one statement, for telling what kind of
+// statement it is: words upper-cased (CREATE, INDEX, NAME_1), a quoted name
+// as written with its quotes ("x", `x`), a string literal as a lone ',
+// and any other character as itself ("(", ",", "."). Comments are skipped.
+std::vector<std::string> leading_tokens(std::string_view sql, size_t count);
 
 // Only the statements; any other directive is an error.
 std::vector<Statement> split_statements(std::string_view text, SqlDialect dialect,

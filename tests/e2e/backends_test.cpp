@@ -601,6 +601,27 @@ TEST(Postgres, RoleWithoutPrivilegesOnMigsTablesIsToldSo) {
   server_execute(Kind::PostgreSQL, "DROP ROLE " + role);
 }
 
+// A `transaction off` revision may run a transaction of its own; mig keeps
+// its records out of it, and refuses one left open (the end of the run
+// would roll it back).
+TEST(Postgres, TransactionOffRevisionWithItsOwnTransaction) {
+  Project p;
+  TestDatabase db(Kind::PostgreSQL, "");
+  std::map<std::string, std::string> env = {{"DATABASE_URL", db.url()}};
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);\nBEGIN;\nINSERT INTO t VALUES (1);\nCOMMIT;",
+             "DROP TABLE t;", "-- mig:transaction off\n");
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  EXPECT_EQ(db.query("SELECT v FROM t"), V{"1"});
+  p.revision("a002", "a001", "BEGIN;\nINSERT INTO t VALUES (2);", "SELECT 1;",
+             "-- mig:transaction off\n");
+  Result open = p.mig({"upgrade"}, env);
+  EXPECT_EQ(open.code, 1);
+  EXPECT_NE(open.err.find("ends inside a transaction it opened itself"), std::string::npos)
+      << open.err;
+  EXPECT_EQ(db.query("SELECT count(*) FROM t"), V{"1"});
+  EXPECT_EQ(db.query("SELECT revision FROM mig_revisions"), V{"a001"});
+}
+
 TEST(Postgres, BookkeepingTablesInAConfiguredSchema) {
   Project p;
   TestDatabase db(Kind::PostgreSQL, "");

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <sstream>
 
@@ -231,22 +232,25 @@ class MariadbDump : public ::testing::Test {
     p.revision("r001", "", dump,
                "DROP VIEW big_orders;\nDROP PROCEDURE add_order;\nDROP TABLE orders;\n"
                "DROP TABLE customer;\nDROP TABLE audit;");
-    // Needs the session the run started with: the dump left
-    // FOREIGN_KEY_CHECKS and SQL_MODE as it found them, a revision that
-    // changes them must not change them for the next one.
+    // r002 leaves its session changed every way a script can; r003 checks,
+    // inside its own run, that it starts from the run's session all the same
+    // (the SELECT fails, "Subquery returns more than 1 row", if not).
     p.revision("r002", "r001",
-               "CREATE TABLE after_dump (id INT PRIMARY KEY);\nSET FOREIGN_KEY_CHECKS = 0;\n"
-               "LOCK TABLES after_dump WRITE;",
+               "CREATE TABLE after_dump (id INT PRIMARY KEY);\nLOCK TABLES after_dump WRITE;\n"
+               "SET FOREIGN_KEY_CHECKS = 0;\nSET autocommit = 0;\nUSE mysql;",
                "DROP TABLE after_dump;");
     p.revision("r003", "r002",
-               "CREATE TABLE child (p INT, FOREIGN KEY (p) REFERENCES after_dump (id)) "
-               "ENGINE=InnoDB;",
-               "DROP TABLE child;");
+               "SELECT IF(@@foreign_key_checks = 1 AND @@autocommit = 1 AND DATABASE() = '" +
+                   by_mig.name() +
+                   "', 1, (SELECT 1 UNION SELECT 2));\n"
+                   "CREATE TABLE child (p INT, FOREIGN KEY (p) REFERENCES after_dump (id)) "
+                   "ENGINE=InnoDB;\nINSERT INTO after_dump VALUES (1);",
+               "DROP TABLE child;\nDELETE FROM after_dump;");
     mariadb(by_client, p / "dump.sql");
     p.write("after.sql",
             "CREATE TABLE after_dump (id INT PRIMARY KEY);\n"
             "CREATE TABLE child (p INT, FOREIGN KEY (p) REFERENCES after_dump (id)) "
-            "ENGINE=InnoDB;\n");
+            "ENGINE=InnoDB;\nINSERT INTO after_dump VALUES (1);\n");
     mariadb(by_client, p / "after.sql");
   }
 };
@@ -258,8 +262,11 @@ TEST_F(MariadbDump, LoadsAsARevisionExactlyAsTheClientLoadsIt) {
   EXPECT_EQ(by_mig.query("SELECT revision FROM mig_revisions ORDER BY seq"),
             (V{"r001", "r002", "r003"}));
   EXPECT_EQ(by_mig.query("SELECT count(*) FROM mig_progress"), V{"0"});
-  // The foreign key checks were on again for r003: a bad row is refused.
-  EXPECT_THROW(by_mig.execute("INSERT INTO child VALUES (42)"), std::exception);
+  // r003's row committed, and its table went into this database, not mysql.
+  EXPECT_EQ(by_mig.query("SELECT id FROM after_dump"), V{"1"});
+  EXPECT_EQ(by_mig.query("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                         "'mysql' AND table_name IN ('child', 'mig_revisions')"),
+            V{"0"});
   Result down = mig(by_mig, {"downgrade", "base"});
   ASSERT_EQ(down.code, 0) << down.err;
   EXPECT_FALSE(by_mig.has_table("customer"));
@@ -273,6 +280,41 @@ TEST_F(MariadbDump, OneRevisionPerRunGivesTheSameDatabase) {
     ASSERT_EQ(r.code, 0) << target << ": " << r.err;
   }
   EXPECT_EQ(mariadb_contents(by_mig), mariadb_contents(by_client));
+}
+
+// A revision's own transaction is its own business, and mig's progress
+// record must not claim more than is committed.
+TEST(Mariadb, RevisionsOwnTransactionsAreKeptAndAnOpenOneIsRefused) {
+  Project p;
+  TestDatabase db(Kind::MySQL, "");
+  std::map<std::string, std::string> env = {{"DATABASE_URL", db.url()}};
+  // mysqldump --no-autocommit style: committed at its end.
+  p.revision("a001", "",
+             "CREATE TABLE t (v INT) ENGINE=InnoDB;\nSET autocommit = 0;\n"
+             "INSERT INTO t VALUES (1);\nINSERT INTO t VALUES (2);\ncommit;",
+             "DROP TABLE t;");
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  EXPECT_EQ(db.query("SELECT count(*) FROM t"), V{"2"});
+  // A block of several statements runs as the client runs them, not as one
+  // transaction of mig's: the first INSERT stays when the second fails.
+  p.revision("a002", "a001",
+             "-- mig:statement begin\nINSERT INTO t VALUES (3); INSERT INTO nowhere VALUES (4);\n"
+             "-- mig:statement end",
+             "DELETE FROM t WHERE v = 3;");
+  EXPECT_EQ(p.mig({"upgrade"}, env).code, 1);
+  EXPECT_EQ(db.query("SELECT count(*) FROM t WHERE v = 3"), V{"1"});
+  ASSERT_EQ(p.mig({"resolve", "a002", "--completed"}, env).code, 0);
+  // Left open at the end, the revision's transaction would be rolled back
+  // when the connection is reset: refused, recorded where it began.
+  p.revision("a003", "a002",
+             "CREATE TABLE u (v INT) ENGINE=InnoDB;\nSTART TRANSACTION;\nINSERT INTO u VALUES (1);",
+             "DROP TABLE u;");
+  Result open = p.mig({"upgrade"}, env);
+  EXPECT_EQ(open.code, 1);
+  EXPECT_NE(open.err.find("ends inside a transaction it opened itself"), std::string::npos)
+      << open.err;
+  EXPECT_EQ(db.query("SELECT statement_no, state FROM mig_progress"), V{"2|failed"});
+  EXPECT_EQ(db.query("SELECT count(*) FROM u"), V{"0"});
 }
 
 // MariaDB's /*M! … */ comments run as SQL, as MySQL's /*! … */ do.
