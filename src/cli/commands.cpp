@@ -17,9 +17,9 @@
 
 #include "check/lint.h"
 #include "db/schema.h"
-#include "runtime/migrator.h"
-#include "runtime/offline_script.h"
-#include "runtime/seeder.h"
+#include "engine/migrator.h"
+#include "engine/offline_script.h"
+#include "engine/seeder.h"
 #include "script/revision_file.h"
 #include "script/seed_file.h"
 #include "script/templates.h"

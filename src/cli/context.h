@@ -9,7 +9,7 @@
 #include "db/database.h"
 #include "graph/revision_graph.h"
 #include "graph/targets.h"
-#include "runtime/version_store.h"
+#include "engine/version_store.h"
 #include "script/script_directory.h"
 
 namespace mig {

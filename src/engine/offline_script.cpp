@@ -1,4 +1,4 @@
-#include "runtime/offline_script.h"
+#include "engine/offline_script.h"
 
 #include <sstream>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "runtime/version_store.h"
+#include "engine/version_store.h"
 
 #include <soci/soci.h>
 

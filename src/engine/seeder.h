@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "db/database.h"
-#include "runtime/version_store.h"
+#include "engine/version_store.h"
 #include "script/seed_file.h"
 
 namespace mig {

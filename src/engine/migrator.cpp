@@ -1,4 +1,4 @@
-#include "runtime/migrator.h"
+#include "engine/migrator.h"
 
 #include <soci/soci.h>
 

@@ -5,7 +5,7 @@
 #include "db/database.h"
 #include "graph/revision_graph.h"
 #include "graph/targets.h"
-#include "runtime/version_store.h"
+#include "engine/version_store.h"
 
 namespace mig {
 

@@ -1,10 +1,10 @@
-#include "runtime/seeder.h"
+#include "engine/seeder.h"
 
 #include <soci/soci.h>
 
 #include <chrono>
 
-#include "runtime/migrator.h"
+#include "engine/migrator.h"
 
 namespace mig {
 
