@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+
+#include <map>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -134,14 +136,23 @@ TEST(ParseCache, MalformedFilesAreNeverCachedAndStillFail) {
 TEST(ParseCache, OffWhenAskedOrWithoutAHome) {
   TempDir dir;
   dir.write("m/a.sql", kOne);
-  ::setenv("MIG_CACHE", "off", 1);
-  EXPECT_EQ(ParseCache::default_path(dir / "m", SqlDialect::SQLite), "");
-  ::unsetenv("MIG_CACHE");
-  ::setenv("XDG_CACHE_HOME", (dir / "xdg").c_str(), 1);
-  std::string path = ParseCache::default_path(dir / "m", SqlDialect::SQLite);
+  std::map<std::string, std::string> env = {{"MIG_CACHE", "off"}, {"HOME", "/home/u"}};
+  auto lookup = [&env](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  };
+  EXPECT_EQ(ParseCache::user_cache_dir(lookup), "");
+  env.erase("MIG_CACHE");
+  EXPECT_EQ(ParseCache::user_cache_dir(lookup), "/home/u/.cache/mig");
+  env["XDG_CACHE_HOME"] = dir / "xdg";
+  std::string cache = ParseCache::user_cache_dir(lookup);
+  EXPECT_EQ(cache, dir / "xdg/mig");
+  env.clear();
+  EXPECT_EQ(ParseCache::user_cache_dir(lookup), "");
+  std::string path = ParseCache::file_for(cache, dir / "m", SqlDialect::SQLite);
   EXPECT_EQ(path.rfind(dir / "xdg/mig/", 0), 0u) << path;
-  EXPECT_NE(path, ParseCache::default_path(dir / "m", SqlDialect::MySQL));
-  ::unsetenv("XDG_CACHE_HOME");
+  EXPECT_NE(path, ParseCache::file_for(cache, dir / "m", SqlDialect::MySQL));
+  EXPECT_EQ(ParseCache::file_for("", dir / "m", SqlDialect::SQLite), "");
 }
 
 }  // namespace

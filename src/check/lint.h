@@ -4,17 +4,11 @@
 #include <vector>
 
 #include "graph/revision_graph.h"
+#include "mig/results.h"
 
 namespace mig {
 
-// One problem `mig check` reports.
-struct Finding {
-  std::string rule;  // parse, heads, downgrade, destructive, database
-  std::string path;  // file, when there is one
-  int line = 0;
-  std::string revision;
-  std::string message;
-};
+// One problem `mig check` reports: Finding, in mig/results.h.
 
 struct LintOptions {
   int max_heads = 1;

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <vector>
 
+#include "cli/advice.h"
 #include "cli/commands.h"
 #include "errors.h"
 
@@ -274,7 +275,7 @@ int run_cli(int argc, char** argv) {
     report(ctx, std::string("error: ") + e.what());
     return 2;
   } catch (const OperationError& e) {
-    report(ctx, std::string("error: ") + e.what());
+    report(ctx, "error: " + cli_message(e));
     return 1;
   } catch (const soci::soci_error& e) {
     report(ctx, "database error: " + e.get_error_message());

@@ -7,8 +7,9 @@
 
 namespace mig {
 
-// One function per command; each wires files → graph → plan → migrator and
-// returns the exit code. Errors are thrown (UsageError, OperationError).
+// One function per command: check the options, make one call to the
+// project, render its result; returns the exit code. Errors are thrown
+// (UsageError, OperationError) and printed by run_cli.
 
 struct RevisionOptions {
   bool seed = false;  // write a seed file instead of a revision
@@ -27,11 +28,12 @@ struct MigrateOptions {
   bool schema_only = false;        // upgrade: skip data revisions
   long long max_batches = 100000;  // limit for each `-- mig:batch` statement
   bool seed = false;               // upgrade: run the seed files afterwards
-  bool force_seed = false;
 };
 
 int cmd_init(Context& ctx, const std::string& dir);
 int cmd_revision(Context& ctx, const RevisionOptions& opts);
+// A merge revision joining `revisions` (default: every head).
+int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message);
 int cmd_upgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_current(Context& ctx);
@@ -39,13 +41,9 @@ int cmd_current(Context& ctx);
 // applied without its file, or the schema drifted.
 int cmd_status(Context& ctx, bool exit_code);
 int cmd_history(Context& ctx, const std::string& range, const std::string& format);
-// A merge revision joining `revisions` (default: every head).
-int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message);
 int cmd_heads(Context& ctx);
 int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);
-// Settles a half-applied revision by hand: `completed` records the step as
-// done, otherwise as never run.
 // Static checks for CI (plus database checks when a database is given);
 // exit 1 when anything is found.
 int cmd_check(Context& ctx);
@@ -58,6 +56,8 @@ int cmd_schema(Context& ctx);
 int cmd_rehash(Context& ctx, const std::string& revision);
 // Runs new and changed seed files (all with `force`).
 int cmd_seed(Context& ctx, bool force, bool dry_run);
+// Settles a half-applied revision by hand: `completed` records the step as
+// done, otherwise as never run.
 int cmd_resolve(Context& ctx, const std::string& revision, bool completed);
 
 // The mig.toml that `mig init` writes.

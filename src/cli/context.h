@@ -2,15 +2,12 @@
 
 #include <memory>
 #include <string>
-#include <vector>
 
+#include "cli/observer.h"
 #include "cli/output.h"
-#include "config/settings.h"
-#include "db/database.h"
-#include "graph/revision_graph.h"
-#include "graph/targets.h"
-#include "engine/version_store.h"
-#include "script/script_directory.h"
+#include "mig/project.h"
+#include "mig/settings.h"
+#include "secrets.h"
 
 namespace mig {
 
@@ -26,62 +23,20 @@ struct GlobalOptions {
   int wait = 0;
 };
 
-// What every command starts from: the options, where output goes, and the
-// merged settings.
+// What every command starts from: the options, where output goes, the
+// merged settings and the project they describe.
 struct Context {
   GlobalOptions global;
   Settings settings;
-  // Knows every password mig was given; Output and connections share it.
+  // Knows every password mig was given; the output masks with it.
   std::shared_ptr<Redactor> redactor = std::make_shared<Redactor>();
   std::unique_ptr<Output> out;
+  std::unique_ptr<CliObserver> observer;
+  std::unique_ptr<Project> project;
 };
 
-// Reads settings; call once before running a command.
+// Reads the environment and mig.toml (the only place the CLI's process
+// environment is read); call once before running a command.
 void load_context(Context& ctx);
-
-SqlDialect dialect_of(Backend backend);
-
-// Parses every revision file and builds the graph (nothing touches the
-// database before this has succeeded).
-RevisionGraph load_graph(const Settings& settings, RevisionText text = RevisionText::Full);
-
-// Connects, retrying for up to settings.wait_seconds (--wait) while the
-// server is not accepting connections yet.
-// `redactor` masks passwords in the connection's errors.
-std::unique_ptr<Database> connect(const Settings& settings,
-                                  const std::shared_ptr<const Redactor>& redactor,
-                                  Output* out = nullptr);
-
-// What the database says is applied, mapped onto the graph.
-struct DatabaseState {
-  AppliedSet applied;
-  std::vector<AppliedRevision> rows;
-  std::vector<std::string> unknown;  // applied, but no file defines them
-};
-
-DatabaseState read_state(VersionStore& store, const RevisionGraph& graph);
-// The rows in `applied` mapped onto the graph.
-DatabaseState map_state(std::vector<AppliedRevision> applied, const RevisionGraph& graph);
-
-// For read-only commands: the state, or an empty one when the SQLite file
-// does not exist yet (it is not created).
-// `out` given: an unreachable server is a warning and an empty state
-// (history and heads still show the files).
-DatabaseState read_state_if_exists(const Settings& settings,
-                                   const std::shared_ptr<const Redactor>& redactor,
-                                   const RevisionGraph& graph, Output* out = nullptr);
-
-// For commands that only read: the graph (without SQL text) and the state
-// as read_state_if_exists gives it. The database is read on a second thread
-// while the files are parsed: neither needs the other until both are done,
-// and each took about half of `mig current` at 1,000 revisions. A malformed
-// file is still the error reported, whatever the database said.
-struct GraphAndState {
-  RevisionGraph graph;
-  DatabaseState state;
-};
-GraphAndState load_graph_and_state(const Settings& settings,
-                                   const std::shared_ptr<const Redactor>& redactor,
-                                   Output* out = nullptr);
 
 }  // namespace mig

@@ -3,8 +3,10 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,19 +24,34 @@ std::string executable_dir() {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-std::vector<std::string> module_dirs() {
-  if (const char* dir = std::getenv("MIG_MODULE_DIR"); dir && *dir) return {dir};
-  std::string exe = executable_dir();
-  return {exe, exe + "/../lib/mig"};
+// The directory of the file that holds this code: the executable when mig
+// is linked in statically, libmig.so when it is a shared library.
+std::string library_dir() {
+  Dl_info info{};
+  if (::dladdr(reinterpret_cast<void*>(&library_dir), &info) == 0 || !info.dli_fname) return {};
+  std::string path = info.dli_fname;
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+std::vector<std::string> module_dirs(const std::string& configured) {
+  if (!configured.empty()) return {configured};
+  std::vector<std::string> out;
+  for (const std::string& dir : {executable_dir(), library_dir()}) {
+    if (dir.empty()) continue;
+    for (const std::string& candidate : {dir, dir + "/../lib/mig", dir + "/mig"})
+      if (std::find(out.begin(), out.end(), candidate) == out.end()) out.push_back(candidate);
+  }
+  return out;
 }
 
 // Loads the module once per process; throws OperationError saying where it
 // looked and what the loader said.
-OpenFunction load(const char* name, const char* title) {
+OpenFunction load(const char* name, const char* title, const std::string& configured) {
   std::string file = std::string("mig_") + name + ".so";
   std::string symbol = std::string("mig_open_") + name;
   std::string tried;
-  for (const auto& dir : module_dirs()) {
+  for (const auto& dir : module_dirs(configured)) {
     std::string path = dir + "/" + file;
     if (::access(path.c_str(), F_OK) != 0) {
       tried += "\n  " + path + ": not found";
@@ -51,7 +68,7 @@ OpenFunction load(const char* name, const char* title) {
   }
   throw OperationError(std::string(title) + " support is not installed: cannot load " + file +
                        " (it belongs beside the mig binary or in ../lib/mig; MIG_MODULE_DIR "
-                       "overrides both)" +
+                       "or the module_dir setting overrides both)" +
                        tried);
 }
 
@@ -59,9 +76,17 @@ OpenFunction load(const char* name, const char* title) {
 
 std::unique_ptr<Database> open_with_module(const char* name, const char* title,
                                            const DatabaseUrl& url, const ConnectOptions& options) {
+  // Loaded once per process and directory; projects on several threads may
+  // connect at once.
+  static std::mutex mutex;
   static std::map<std::string, OpenFunction> loaded;
-  OpenFunction& open = loaded[name];
-  if (!open) open = load(name, title);
+  OpenFunction open;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    OpenFunction& slot = loaded[std::string(name) + "\n" + options.module_dir];
+    if (!slot) slot = load(name, title, options.module_dir);
+    open = slot;
+  }
   return std::unique_ptr<Database>(open(url, options));
 }
 

@@ -15,9 +15,10 @@ namespace mig {
 // mig::DatabaseUrl&, const mig::ConnectOptions&)`; it uses mig's own code
 // from the executable that loads it.
 //
-// Where modules are looked for: $MIG_MODULE_DIR alone when it is set;
-// otherwise the directory of the running executable, then ../lib/mig beside
-// it (the installed layout).
+// Where modules are looked for: options.module_dir alone when it is set
+// (the CLI sets it from $MIG_MODULE_DIR); otherwise the directory of the
+// running executable, then ../lib/mig beside it (the installed layout), then
+// the same two beside the shared mig library when mig is one.
 std::unique_ptr<Database> open_with_module(const char* name, const char* title,
                                            const DatabaseUrl& url, const ConnectOptions& options);
 

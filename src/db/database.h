@@ -44,6 +44,8 @@ struct ConnectOptions {
   // Masks passwords in the errors the connection raises (and so in what
   // the log stores); none given: the URL's own password.
   std::shared_ptr<const Redactor> redactor;
+  // Where the PostgreSQL and MySQL modules are (see db/backend_module.h).
+  std::string module_dir;
 };
 
 class Database {
@@ -133,6 +135,7 @@ class Database {
   // revision on PostgreSQL. If it fails nothing is committed.
   void commit_step(const std::string& last_sql = {}) {
     execute(last_sql.empty() ? commit_statement() : last_sql + ";\n" + commit_statement());
+    step_committed();
   }
   // Returns false if the database also threw away earlier steps of the run.
   virtual bool rollback_step() = 0;
@@ -156,6 +159,7 @@ class Database {
  protected:
   // What ends a step: COMMIT, or RELEASE of SQLite's savepoint.
   virtual std::string commit_statement() const = 0;
+  virtual void step_committed() {}
 
   std::unique_ptr<soci::session> session_;
 

@@ -189,6 +189,9 @@ class MysqlDatabase : public Database {
   void release_lock() override {
     if (!locked_) return;
     locked_ = false;
+    // An error may have left a transaction open on either connection.
+    if (work_conn_) mysql_rollback(work_conn_);
+    mysql_rollback(conn_);
     int released = 0;
     soci::indicator ind;
     session() << "SELECT RELEASE_LOCK(:n)", soci::use(lock_name()), soci::into(released, ind);

@@ -133,6 +133,8 @@ class PostgresqlDatabase : public Database {
   void release_lock() override {
     if (!locked_) return;
     locked_ = false;
+    // An error may have left a step's transaction open: undone first.
+    if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
     int released = 0;
     session() << "SELECT CASE WHEN pg_advisory_unlock(:k) THEN 1 ELSE 0 END", soci::use(lock_key_),
         soci::into(released);

@@ -22,20 +22,6 @@ namespace {
 
 using namespace sqlite_api;
 
-// Before the first connection (SQLite takes its configuration only then).
-// mig uses each connection on one thread at a time, so SQLite's per-call
-// connection mutex and its global memory statistics (a mutex per malloc)
-// only cost time: with the database read on its own thread they were 2% of
-// a `mig status`.
-void configure_sqlite() {
-  static const bool done = [] {
-    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
-    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-    return true;
-  }();
-  (void)done;
-}
-
 // SQLite: the run lock is the database write lock (BEGIN IMMEDIATE) held for
 // the whole run; each revision is a SAVEPOINT inside it.
 class SqliteDatabase : public Database {
@@ -47,7 +33,6 @@ class SqliteDatabase : public Database {
       boost::system::error_code ec;
       if (!parent.empty()) boost::filesystem::create_directories(parent, ec);
     }
-    configure_sqlite();
     try {
       session_ = std::make_unique<soci::session>(soci::sqlite3, "db=\"" + url.path + "\"");
     } catch (const soci::soci_error& e) {
@@ -197,16 +182,27 @@ class SqliteDatabase : public Database {
     run_lock_ = true;
   }
 
+  // A revision still open (an error left it) is undone; what completed
+  // before it is committed.
   void release_lock() override {
     if (!run_lock_) return;
     run_lock_ = false;
-    bool open = locked_ && !sqlite3_get_autocommit(db_);
+    bool open = !sqlite3_get_autocommit(db_);
+    if (open && step_open_) {
+      sqlite3_exec(db_, locked_ ? "ROLLBACK TO mig_step; RELEASE mig_step" : "ROLLBACK", nullptr,
+                   nullptr, nullptr);
+      open = !sqlite3_get_autocommit(db_);
+    }
+    step_open_ = false;
     locked_ = false;
     if (open) execute("COMMIT");
     unlock_file();
   }
 
-  void begin_step() override { execute(locked_ ? "SAVEPOINT mig_step" : "BEGIN IMMEDIATE"); }
+  void begin_step() override {
+    execute(locked_ ? "SAVEPOINT mig_step" : "BEGIN IMMEDIATE");
+    step_open_ = true;
+  }
 
   std::string quote(const std::string& text) override {
     std::unique_ptr<char, decltype(&sqlite3_free)> quoted(sqlite3_mprintf("%Q", text.c_str()),
@@ -216,6 +212,7 @@ class SqliteDatabase : public Database {
   }
 
   bool rollback_step() override {
+    step_open_ = false;
     if (sqlite3_get_autocommit(db_)) {  // SQLite already rolled back everything
       bool lost_run = locked_;
       locked_ = false;
@@ -246,6 +243,7 @@ class SqliteDatabase : public Database {
 
  protected:
   std::string commit_statement() const override { return locked_ ? "RELEASE mig_step" : "COMMIT"; }
+  void step_committed() override { step_open_ = false; }
 
  private:
   void unlock_file() {
@@ -256,12 +254,18 @@ class SqliteDatabase : public Database {
   DatabaseUrl url_;
   int timeout_ms_;
   sqlite3* db_ = nullptr;
-  bool locked_ = false;    // the run's transaction is open
-  bool run_lock_ = false;  // the run lock is held (with or without the transaction)
+  bool locked_ = false;     // the run's transaction is open
+  bool run_lock_ = false;   // the run lock is held (with or without the transaction)
+  bool step_open_ = false;  // begin_step() without its commit or rollback yet
   int lock_fd_ = -1;
 };
 
 }  // namespace
+
+void configure_sqlite_for_this_process() {
+  sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
 
 std::unique_ptr<Database> open_sqlite(const DatabaseUrl& url, const ConnectOptions& options) {
   return std::make_unique<SqliteDatabase>(url, options.lock_timeout);

@@ -45,11 +45,13 @@ void Migrator::run(const Plan& plan) {
     if (skip_data_ && rev.kind == RevisionKind::Data && step.direction == Direction::Up) {
       store_.log({0, "", "upgrade", rev.id, "skipped", 0, "--schema-only", 0});
       reporter_.skipped(rev);
-    } else if (rev.runs_in_transaction(step.direction == Direction::Up) &&
-               db_.transactional_ddl() && !rev.has_batches()) {
-      run_step(step, i);
     } else {
-      run_tracked(step, i);
+      reporter_.step_started(rev, step.direction);
+      if (rev.runs_in_transaction(step.direction == Direction::Up) && db_.transactional_ddl() &&
+          !rev.has_batches())
+        run_step(step, i);
+      else
+        run_tracked(step, i);
     }
   }
 }
@@ -73,14 +75,16 @@ void Migrator::run_step(const Step& step, size_t done) {
     std::string error = error_text(e);
     double ms = ms_since(start);
     bool kept = db_.rollback_work();
-    std::string state = std::string(action(step.direction)) + " of " + rev.id +
-                        " was rolled back; nothing of it was applied";
+    StepError::Details d;
+    d.account = std::string(action(step.direction)) + " of " + rev.id +
+                " was rolled back; nothing of it was applied";
     if (!kept)
-      state += "; the database also rolled back the " + std::to_string(done) +
-               " earlier revision(s) of this run";
+      d.account += "; the database also rolled back the " + std::to_string(done) +
+                   " earlier revision(s) of this run";
     else if (done)
-      state += "; the " + std::to_string(done) + " earlier revision(s) of this run stay applied";
-    fail(step, i < sts.size() ? i + 1 : 0, error, state, ms);
+      d.account +=
+          "; the " + std::to_string(done) + " earlier revision(s) of this run stay applied";
+    fail(step, i < sts.size() ? i + 1 : 0, error, std::move(d), ms);
   }
 }
 
@@ -202,7 +206,7 @@ void Migrator::run_tracked(const Step& step, size_t done) {
                  " ran inside the revision's own transaction, which is rolled back)";
       k = uncommitted;
     }
-    std::string state;
+    StepError::Details d;
     // Batches that committed before the failure are work done: the
     // statement is part way, and that is what the record must say.
     std::string partial;
@@ -218,8 +222,8 @@ void Migrator::run_tracked(const Step& step, size_t done) {
                 "may have taken effect";
     if (k == 1 && partial.empty()) {
       if (recorded) store_.clear_progress(rev.id);
-      state = std::string(action(step.direction)) + " of " + rev.id +
-              " stopped at its first statement; nothing of it was applied";
+      d.account = std::string(action(step.direction)) + " of " + rev.id +
+                  " stopped at its first statement; nothing of it was applied";
     } else {
       p.statement_no = static_cast<long long>(k);
       p.done_checksum = done_checksum(sts, k - 1);
@@ -237,20 +241,17 @@ void Migrator::run_tracked(const Step& step, size_t done) {
         took += partial + "; those batches stay; ";
       else if (!partial.empty())
         took += partial + "; ";
-      state = took + rev.id +
-              " is recorded as half applied and mig will not go on until it is resolved:\n"
-              "    fix the file" +
-              (batched.batches > 0 ? " (or raise --max-batches)" : "") + ", then run `mig " +
-              action(step.direction) + " --resume` to " +
-              (batched.batches > 0 ? "go on with" : "re-run") + " statement " + std::to_string(k) +
-              " and carry on; or\n"
-              "    finish or undo it by hand, then run `mig resolve " +
-              rev.id + " --completed` (or --reverted)";
+      d.account = took + rev.id +
+                  " is recorded as half applied and mig will not go on until it is resolved:";
+      d.half_applied = true;
+      d.resume_at = static_cast<int>(k);
+      d.batches_done = batched.batches > 0;
     }
-    if (done) state += "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
+    if (done)
+      d.earlier = "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
     if (suspend) db_.resume_transaction();
     fail(step, failed <= sts.size() ? failed : 0,
-         partial.empty() ? error : error + " (" + partial + ")", state, ms_since(start));
+         partial.empty() ? error : error + " (" + partial + ")", std::move(d), ms_since(start));
   }
   if (suspend) db_.resume_transaction();
   double ms = ms_since(start);
@@ -288,24 +289,38 @@ void Migrator::run_batches(const Revision& rev, size_t number, const Statement& 
   }
 }
 
+std::string half_applied_advice(const StepError::Details& d) {
+  return "\n    fix the file" + std::string(d.batches_done ? " (or allow more batches)" : "") +
+         " and resume it at statement " + std::to_string(d.resume_at) +
+         "; or finish or undo it by hand and resolve it as completed (or reverted)";
+}
+
 void Migrator::fail(const Step& step, size_t statement, const std::string& error,
-                    const std::string& state, double ms) {
+                    StepError::Details details, double ms) {
   const Revision& rev = graph_.at(step.revision);
   const auto& sts = statements(rev, step.direction);
   store_.log({0, "", action(step.direction), rev.id, "failed", static_cast<long long>(statement),
               error, ms});
-  db_.release_lock();
+  details.revision = rev.id;
+  details.action = action(step.direction);
+  details.path = rev.path;
+  details.statement = static_cast<int>(statement);
+  details.statements = static_cast<int>(sts.size());
+  details.error = error;
   std::string msg = std::string(action(step.direction)) + " " + rev.id + " failed";
   if (statement > 0) {
     const Statement& st = sts[statement - 1];
-    std::string sql = st.sql.size() > 2000 ? st.sql.substr(0, 2000) + " ..." : st.sql;
+    details.line = st.line;
+    details.sql = st.sql.size() > 2000 ? st.sql.substr(0, 2000) + " ..." : st.sql;
     msg += " at statement " + std::to_string(statement) + " of " + std::to_string(sts.size()) +
-           " (" + rev.path + ":" + std::to_string(st.line) + ")\n  statement: " + sql;
+           " (" + rev.path + ":" + std::to_string(st.line) + ")\n  statement: " + details.sql;
   } else {
     msg += " while recording it (" + rev.path + ")";
   }
-  msg += "\n  error: " + error + "\n  " + state;
-  throw StepFailure(msg);
+  details.summary = msg + "\n  error: " + error;
+  std::string text = details.summary + "\n  " + details.account +
+                     (details.half_applied ? half_applied_advice(details) : "") + details.earlier;
+  throw StepError(text, std::move(details));
 }
 
 void Migrator::stamp(const AppliedSet& from, const AppliedSet& to) {

@@ -3,9 +3,9 @@
 #include <string>
 
 #include "db/database.h"
+#include "engine/version_store.h"
 #include "graph/revision_graph.h"
 #include "graph/targets.h"
-#include "engine/version_store.h"
 
 namespace mig {
 
@@ -13,6 +13,9 @@ namespace mig {
 class Reporter {
  public:
   virtual ~Reporter() = default;
+  virtual void step_started(const Revision& rev, Direction direction) {
+    (void)rev, (void)direction;
+  }
   virtual void statement(const Revision& rev, size_t number, const Statement& st) = 0;
   virtual void step_done(const Revision& rev, Direction direction, double ms) = 0;
   // A `-- mig:batch` statement: called after every batch, and once with
@@ -22,12 +25,9 @@ class Reporter {
   virtual void skipped(const Revision& rev) = 0;
 };
 
-// A revision failed. The message says which file, statement and error, and
-// what state the database was left in.
-class StepFailure : public OperationError {
- public:
-  using OperationError::OperationError;
-};
+// What to do about a half-applied revision, in the library's words (the CLI
+// words it in its commands).
+std::string half_applied_advice(const StepError::Details& details);
 
 // Carries out a plan against one database: each revision's statements and
 // its bookkeeping as one unit of work. Does not resolve targets.
@@ -37,7 +37,7 @@ class Migrator {
 
   // Runs every step in order. On the first failure the failing revision is
   // rolled back (or, where that is impossible, recorded as half applied), the
-  // failure is logged, earlier steps are committed, and StepFailure is thrown.
+  // failure is logged, earlier steps are committed, and StepError is thrown.
   void run(const Plan& plan);
 
   // Before run(): continue a half-applied revision at this statement number.
@@ -56,7 +56,7 @@ class Migrator {
   void run_step(const Step& step, size_t done);
   void run_tracked(const Step& step, size_t done);
   [[noreturn]] void fail(const Step& step, size_t statement, const std::string& error,
-                         const std::string& state, double ms);
+                         StepError::Details details, double ms);
 
   Database& db_;
   VersionStore& store_;

@@ -51,16 +51,26 @@ double run_seed(Database& db, VersionStore& store, const SeedFile& seed) {
     db.rollback_work();
     long long number = i < seed.statements.size() ? static_cast<long long>(i + 1) : 0;
     store.log({0, "", "seed", seed.name, "failed", number, error, ms()});
-    db.release_lock();
-    std::string msg = "seed " + seed.name + " failed";
+    StepError::Details d;
+    d.revision = seed.name;
+    d.action = "seed";
+    d.path = seed.path;
+    d.statement = static_cast<int>(number);
+    d.statements = static_cast<int>(seed.statements.size());
+    d.error = error;
+    d.summary = "seed " + seed.name + " failed";
     if (number) {
       const Statement& st = seed.statements[i];
-      msg += " at statement " + std::to_string(number) + " of " +
-             std::to_string(seed.statements.size()) + " (" + seed.path + ":" +
-             std::to_string(st.line) + ")\n  statement: " + st.sql;
+      d.line = st.line;
+      d.sql = st.sql;
+      d.summary += " at statement " + std::to_string(number) + " of " +
+                   std::to_string(seed.statements.size()) + " (" + seed.path + ":" +
+                   std::to_string(st.line) + ")\n  statement: " + st.sql;
     }
-    msg += "\n  error: " + error + "\n  the seed was rolled back; seeds before it stay applied";
-    throw StepFailure(msg);
+    d.summary += "\n  error: " + error;
+    d.account = "the seed was rolled back; seeds before it stay applied";
+    std::string msg = d.summary + "\n  " + d.account;
+    throw StepError(msg, std::move(d));
   }
   return ms();
 }

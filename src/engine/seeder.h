@@ -19,7 +19,7 @@ SeedState seed_state(const SeedFile& seed, const std::map<std::string, std::stri
                      const std::string& environment);
 
 // Runs one seed file and records its checksum, all in one transaction. On
-// failure the seed is rolled back, the failure logged, and StepFailure thrown
+// failure the seed is rolled back, the failure logged, and StepError thrown
 // naming the file, statement and error.
 double run_seed(Database& db, VersionStore& store, const SeedFile& seed);
 

@@ -10,19 +10,17 @@ namespace {
 
 // OpenSSL 3 looks the algorithm up by name on every implicit EVP_sha256()
 // use; fetching it once made checksums several times cheaper per file.
-// The system's openssl.cnf is not read: it can only select providers and
-// policies, and mig's checksums must come out the same everywhere. Reading
-// it was half of the first fetch's 0.9 ms.
 const EVP_MD* sha256() {
-  static EVP_MD* md = [] {
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
-    return EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
-  }();
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA2-256", nullptr);
   if (!md) throw std::runtime_error("OpenSSL has no SHA-256");
   return md;
 }
 
 }  // namespace
+
+void skip_openssl_config_for_this_process() {
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, nullptr);
+}
 
 std::string sha256_hex(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];

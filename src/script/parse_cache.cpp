@@ -183,16 +183,20 @@ bool stamp_file(const std::string& path, FileStamp& out) {
   return stamp_file(AT_FDCWD, path.c_str(), out);
 }
 
-std::string ParseCache::default_path(const std::string& migrations_dir, SqlDialect dialect) {
-  const char* off = std::getenv("MIG_CACHE");
+std::string ParseCache::user_cache_dir(const std::function<const char*(const char*)>& getenv) {
+  const char* off = getenv("MIG_CACHE");
   if (off && std::string(off) == "off") return {};
-  std::string dir;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/')
-    dir = std::string(xdg) + "/mig";
-  else if (const char* home = std::getenv("HOME"); home && *home == '/')
-    dir = std::string(home) + "/.cache/mig";
-  else
-    return {};
+  if (const char* xdg = getenv("XDG_CACHE_HOME"); xdg && *xdg == '/')
+    return std::string(xdg) + "/mig";
+  if (const char* home = getenv("HOME"); home && *home == '/')
+    return std::string(home) + "/.cache/mig";
+  return {};
+}
+
+std::string ParseCache::file_for(const std::string& cache_dir, const std::string& migrations_dir,
+                                 SqlDialect dialect) {
+  if (cache_dir.empty()) return {};
+  const std::string& dir = cache_dir;
   char* real = ::realpath(migrations_dir.c_str(), nullptr);
   if (!real) return {};
   std::string key = std::string(real) + "\n" + std::to_string(static_cast<int>(dialect));

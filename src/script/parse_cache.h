@@ -42,10 +42,14 @@ bool stamp_file(int dir_fd, const char* relative, FileStamp& out);
 // Commands that write (upgrade, downgrade, check, verify, …) never use it.
 class ParseCache {
  public:
-  // The cache file for a migrations directory and dialect:
-  // $XDG_CACHE_HOME/mig (or ~/.cache/mig)/<digest>; empty when MIG_CACHE=off
-  // or there is no home directory.
-  static std::string default_path(const std::string& migrations_dir, SqlDialect dialect);
+  // Where mig keeps its caches for a user: $XDG_CACHE_HOME/mig, else
+  // ~/.cache/mig; empty when MIG_CACHE=off or there is no home directory.
+  // (For the CLI, which reads the environment; the library reads none.)
+  static std::string user_cache_dir(const std::function<const char*(const char*)>& getenv);
+  // The cache file in `cache_dir` for a migrations directory and dialect;
+  // empty when `cache_dir` is.
+  static std::string file_for(const std::string& cache_dir, const std::string& migrations_dir,
+                              SqlDialect dialect);
 
   // Loads `file`; a missing, unreadable or foreign file is an empty cache.
   // `now_ns`: when this run reads the files (0: the clock's time now).

@@ -1,0 +1,144 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mig {
+
+// What the caller asked for is wrong: a bad option, target, URL or
+// configuration value. Nothing has been changed. (The CLI exits 2.)
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The operation could not be carried out: a malformed revision file, a
+// database error, a refused downgrade. (The CLI exits 1.)
+class OperationError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An OperationError that points at a place in an input file.
+class FileError : public OperationError {
+ public:
+  FileError(const std::string& path, int line, const std::string& message)
+      : OperationError(path + ":" + std::to_string(line) + ": " + message),
+        path_(path),
+        line_(line) {}
+  const std::string& path() const { return path_; }
+  int line() const { return line_; }
+
+ private:
+  std::string path_;
+  int line_;
+};
+
+// A revision (or seed file) failed while it ran. what() is the whole
+// account; the parts are here for programs (and for the CLI, which words
+// its advice in its own commands). Where it stopped outside a transaction
+// it is half_applied(): nothing else runs until that is settled (upgrade or
+// downgrade with `resume`, or Project::resolve).
+class StepError : public OperationError {
+ public:
+  struct Details {
+    std::string revision;  // or the seed file's name
+    std::string action;    // upgrade, downgrade, seed
+    std::string path;      // the file
+    int statement = 0;     // the failing one, 1-based; 0: while recording it
+    int statements = 0;    // how many the section has
+    int line = 0;          // the failing statement's line in the file
+    std::string sql;       // the failing statement
+    std::string error;     // the database's own message
+    bool half_applied = false;
+    int resume_at = 0;          // half applied: the statement a resume runs first
+    bool batches_done = false;  // half applied: batches of that statement committed
+    // The message in parts: what failed (with the statement and the error),
+    // the state it left, and what became of the run's earlier revisions.
+    std::string summary, account, earlier;
+  };
+  StepError(const std::string& message, Details details)
+      : OperationError(message), details_(std::move(details)) {}
+  const Details& details() const { return details_; }
+  bool half_applied() const { return details_.half_applied; }
+
+ private:
+  Details details_;
+};
+
+// A half-applied revision is in the way; nothing was changed.
+class HalfAppliedError : public OperationError {
+ public:
+  enum class Reason {
+    NotResumed,      // settle it first: resume, or resolve
+    OtherDirection,  // it can only be resumed in its own direction
+    FileGone,        // its file is gone, so it cannot be resumed
+    FileChanged,     // the statements that ran are no longer in the file
+    Stamping,        // a stamp would paper over it
+  };
+  // `description`: where it stopped, one line; the message adds what to do.
+  HalfAppliedError(const std::string& message, std::string description, std::string revision,
+                   std::string direction, Reason reason)
+      : OperationError(message),
+        description_(std::move(description)),
+        revision_(std::move(revision)),
+        direction_(std::move(direction)),
+        reason_(reason) {}
+  const std::string& description() const { return description_; }
+  const std::string& revision() const { return revision_; }
+  const std::string& direction() const { return direction_; }  // upgrade, downgrade
+  Reason reason() const { return reason_; }
+
+ private:
+  std::string description_, revision_, direction_;
+  Reason reason_;
+};
+
+// Applied revisions whose files changed since: nothing was run on top of
+// them. Restore the files, or accept an edit with Project::rehash.
+class EditedRevisionError : public OperationError {
+ public:
+  // `listing`: a line per revision, id, path and both checksums.
+  EditedRevisionError(std::vector<std::string> revisions, std::string listing)
+      : OperationError("applied revision(s) changed since they were applied:" + listing +
+                       "\n  restore the file(s), or accept the edit by rehashing " +
+                       (revisions.empty() ? std::string() : revisions.front())),
+        revisions_(std::move(revisions)),
+        listing_(std::move(listing)) {}
+  const std::vector<std::string>& revisions() const { return revisions_; }
+  const std::string& listing() const { return listing_; }
+
+ private:
+  std::vector<std::string> revisions_;
+  std::string listing_;
+};
+
+// A seed file's `-- mig:requires` revision is not applied: no seed ran.
+class SeedRequirementError : public OperationError {
+ public:
+  // `revision_text`: "ID (message)" of a known revision, empty for an
+  // unknown id (the message then names the seed file's line).
+  SeedRequirementError(const std::string& message, std::string seed, std::string revision,
+                       std::string revision_text)
+      : OperationError(message),
+        seed_(std::move(seed)),
+        revision_(std::move(revision)),
+        revision_text_(std::move(revision_text)) {}
+  const std::string& seed() const { return seed_; }
+  const std::string& revision() const { return revision_; }
+  const std::string& revision_text() const { return revision_text_; }
+
+ private:
+  std::string seed_, revision_, revision_text_;
+};
+
+// Writing a script from the database's state (no FROM:TO given), the
+// state could not be read.
+class StateUnreadableError : public OperationError {
+ public:
+  using OperationError::OperationError;
+};
+
+}  // namespace mig

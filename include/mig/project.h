@@ -1,0 +1,101 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mig/errors.h"
+#include "mig/observer.h"
+#include "mig/results.h"
+#include "mig/settings.h"
+#include "mig/url.h"
+
+namespace mig {
+
+struct UpgradeOptions {
+  std::string target = "head";     // head, heads, an id or prefix, +N, ID+N, NAME@head, …
+  bool dry_run = false;            // take the lock, say what would run, change nothing
+  bool resume = false;             // continue a half-applied revision at its failed statement
+  bool schema_only = false;        // leave data revisions out (throw-away databases only)
+  long long max_batches = 100000;  // for each `-- mig:batch` statement
+  bool seed = false;               // then run the seed files
+  bool force_seed = false;         // … every one of them, changed or not
+};
+
+struct DowngradeOptions {
+  std::string target;  // required: -1, base, an id, NAME@-1, …
+  bool dry_run = false;
+  bool resume = false;
+  long long max_batches = 100000;
+};
+
+struct SeedOptions {
+  bool force = false;    // run every seed file, changed or not
+  bool dry_run = false;  // say which would run
+};
+
+// A revision file an application carries in its binary instead of a
+// migrations directory: `name` stands for its path in messages.
+struct EmbeddedRevision {
+  std::string name;
+  std::string text;
+};
+
+// A migrations project: its settings, its revision files and its database.
+// Each operation connects, does its work and disconnects; results are
+// values, failures are thrown (UsageError, OperationError and its kinds,
+// see mig/errors.h). One Project is used by one thread at a time; projects
+// on different threads share nothing.
+class Project {
+ public:
+  // DIR/mig.toml if there is one (else the defaults), relative paths taken
+  // from DIR. `env` looks up ${VAR} and DATABASE_URL / MIG_ENV; the default
+  // reads no environment at all.
+  static Project open(const std::string& dir, const EnvLookup& env = {});
+  explicit Project(Settings settings);
+  // Revisions held in memory instead of settings.migrations_dir.
+  Project(Settings settings, std::vector<EmbeddedRevision> revisions);
+  ~Project();
+  Project(Project&&) noexcept;
+  Project& operator=(Project&&) noexcept;
+
+  const Settings& settings() const;
+  // Told about progress while an operation runs; may be null (the default).
+  void set_observer(Observer* observer);
+  // Another URL whose password must never be printed or stored either.
+  void mask(const DatabaseUrl& url);
+
+  StatusResult status();
+  CurrentResult current();
+  std::vector<RevisionInfo> heads();
+  // Heads down to base; `range` "A:B" keeps those between A and B.
+  HistoryResult history(const std::string& range = "");
+  // What an upgrade to `target` would apply, in order (nothing runs).
+  std::vector<StepResult> pending(const std::string& target = "heads");
+  RevisionDetail show(const std::string& target);
+
+  MigrateResult upgrade(const UpgradeOptions& options = {});
+  MigrateResult downgrade(const DowngradeOptions& options);
+  // The SQL script of an upgrade or downgrade to `target`, for a DBA to run
+  // with the database's own client. `target` "FROM:TO" needs no database.
+  std::string script(const std::string& action, const std::string& target);
+  StampResult stamp(const std::string& target);
+  SeedRunResult seed(const SeedOptions& options = {});
+  // Settles a half-applied revision by hand: completed, or reverted.
+  ResolveResult resolve(const std::string& revision, bool completed);
+  // Accepts the edited file of an applied revision.
+  RehashResult rehash(const std::string& revision);
+
+  // The static checks, and with `with_database` the database's too.
+  CheckResult check(bool with_database);
+  // Every revision up, down and up again on an empty scratch database:
+  // `scratch_url`, or a temporary SQLite file when empty.
+  VerifyResult verify(const std::string& scratch_url = "");
+  SchemaResult schema();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace mig

@@ -1,0 +1,64 @@
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mig/url.h"
+
+namespace mig {
+
+// What the command line says about configuration.
+struct Overrides {
+  std::string config_path = "mig.toml";
+  bool config_given = false;  // --config was used: the file must exist
+  std::string url;            // --url
+  bool url_given = false;     // --url was used: an empty value is an error
+  std::string env;            // --env
+};
+
+// Everything a command needs to know, after mig.toml, the selected
+// environment, environment variables and flags have been merged.
+struct Settings {
+  std::string config_path;  // empty if no mig.toml was read
+  std::string base_dir;     // relative paths in mig.toml are relative to this
+  std::string environment;  // selected [environments.NAME], or empty
+  DatabaseUrl url;
+  std::string url_source;  // "--url", "DATABASE_URL", "mig.toml", "default"
+  std::string migrations_dir = "migrations";
+  std::string seed_dir = "seed";
+  std::string templates_dir = "templates";
+  std::string table_prefix = "mig_";
+  std::string schema;     // PostgreSQL schema for the bookkeeping tables
+  int wait_seconds = 0;   // --wait: keep retrying the first connection
+  int max_heads = 1;      // check.max_heads: how many heads `mig check` accepts
+  int lock_timeout = 60;  // seconds
+  std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
+  // Where read-only operations keep parse summaries of revision files
+  // between runs; empty: no cache (the default for a library).
+  std::string cache_dir;
+  // Where the PostgreSQL and MySQL modules are; empty: beside the running
+  // executable or the mig library, then ../lib/mig from there.
+  std::string module_dir;
+  // Worth telling the user, but no reason to stop (printed by the CLI).
+  std::vector<std::string> warnings;
+};
+
+using EnvLookup = std::function<const char*(const char*)>;
+
+// Precedence: --url > DATABASE_URL > selected environment > [database] >
+// built-in default (sqlite:var/mig.db). `${VAR}` / `${VAR:-default}` in any
+// string value expands from the environment. Throws UsageError naming the
+// file, line and key, or the option.
+Settings load_settings(const Overrides& overrides, const EnvLookup& getenv);
+
+// The same from the text of a configuration file (`path` names it in
+// errors); `text` empty and `path` empty: no configuration file.
+Settings parse_settings(const std::string& text, const std::string& path,
+                        const Overrides& overrides, const EnvLookup& getenv);
+
+// Expands ${VAR} and ${VAR:-default}; `where` names the value in errors.
+std::string expand_variables(const std::string& value, const EnvLookup& getenv,
+                             const std::string& where);
+
+}  // namespace mig

@@ -1,0 +1,19 @@
+#include "base/strings.h"
+
+#include <cstdio>
+
+namespace mig {
+
+std::string join(const std::vector<std::string>& items, const std::string& sep) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
+  return out;
+}
+
+std::string format_ms(double ms) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, ms < 10 ? "%.1f ms" : "%.0f ms", ms);
+  return buf;
+}
+
+}  // namespace mig

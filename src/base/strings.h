@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mig {
+
+// "a, b, c" from {"a", "b", "c"} with sep ", ".
+std::string join(const std::vector<std::string>& items, const std::string& sep);
+
+// A duration for people: "0.4 ms", "12 ms".
+std::string format_ms(double ms);
+
+}  // namespace mig

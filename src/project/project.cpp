@@ -1,0 +1,874 @@
+// mig::Project: the library's operations, each composed from the engine's
+// parts (files → graph → plan → migrator → database). The CLI is one client.
+#include "mig/project.h"
+
+#include <boost/filesystem.hpp>
+#include <chrono>
+#include <future>
+#include <set>
+#include <thread>
+
+#include "base/strings.h"
+#include "check/lint.h"
+#include "db/database.h"
+#include "db/run.h"
+#include "db/schema.h"
+#include "engine/drift.h"
+#include "engine/half_applied.h"
+#include "engine/migrator.h"
+#include "engine/offline_script.h"
+#include "engine/seeder.h"
+#include "engine/state.h"
+#include "engine/version_store.h"
+#include "graph/targets.h"
+#include "script/parse_cache.h"
+#include "script/revision_file.h"
+#include "script/script_directory.h"
+#include "script/seed_file.h"
+#include "secrets.h"
+
+namespace fs = boost::filesystem;
+
+namespace mig {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+SqlDialect dialect_of(Backend backend) {
+  switch (backend) {
+    case Backend::PostgreSQL:
+      return SqlDialect::PostgreSQL;
+    case Backend::MySQL:
+      return SqlDialect::MySQL;
+    case Backend::SQLite:
+      break;
+  }
+  return SqlDialect::SQLite;
+}
+
+const char* action_of(Direction d) { return d == Direction::Up ? "upgrade" : "downgrade"; }
+
+StepResult step_of(const Revision& rev, Direction d, double ms = 0) {
+  return StepResult{rev.id, rev.message, rev.path, action_of(d), ms, false};
+}
+
+RevisionInfo info_of(const RevisionGraph& graph, int i, const AppliedSet& applied,
+                     const std::vector<int>& current) {
+  const Revision& r = graph.at(i);
+  const auto& heads = graph.heads();
+  RevisionInfo info;
+  info.id = r.id;
+  info.parents = r.parents;
+  info.depends = r.depends;
+  info.message = r.message;
+  info.kind = to_string(r.kind);
+  info.path = r.path;
+  info.created = r.created;
+  info.branch = r.branch;
+  info.head = std::find(heads.begin(), heads.end(), i) != heads.end();
+  info.current = std::find(current.begin(), current.end(), i) != current.end();
+  info.applied = applied.empty() ? false : static_cast<bool>(applied[i]);
+  info.merge = r.parents.size() > 1;
+  info.branchpoint = graph.children(i).size() > 1;
+  return info;
+}
+
+// Tells an Observer what the migrator does.
+class ObserverReporter : public Reporter {
+ public:
+  explicit ObserverReporter(Observer& observer) : observer_(observer) {}
+  void step_started(const Revision& rev, Direction d) override {
+    observer_.step_started(step_of(rev, d));
+  }
+  void statement(const Revision& rev, size_t number, const Statement& st) override {
+    observer_.statement(step_of(rev, Direction::Up), static_cast<int>(number), st.sql);
+  }
+  void step_done(const Revision& rev, Direction d, double ms) override {
+    StepResult step = step_of(rev, d, ms);
+    done_.push_back(step);
+    observer_.step_finished(step);
+  }
+  void batch_progress(const Revision& rev, size_t number, long long batches, long long rows,
+                      double seconds, bool done) override {
+    observer_.batch_progress(step_of(rev, Direction::Up), static_cast<int>(number), batches, rows,
+                             seconds, done);
+  }
+  void skipped(const Revision& rev) override {
+    StepResult step = step_of(rev, Direction::Up);
+    step.skipped = true;
+    done_.push_back(step);
+    observer_.step_skipped(step);
+  }
+  std::vector<StepResult> take() { return std::move(done_); }
+  int finished() const {
+    int n = 0;
+    for (const auto& s : done_) n += s.skipped ? 0 : 1;
+    return n;
+  }
+
+ private:
+  Observer& observer_;
+  std::vector<StepResult> done_;
+};
+
+}  // namespace
+
+struct Project::Impl {
+  Settings settings;
+  std::vector<EmbeddedRevision> embedded;
+  bool use_embedded = false;
+  std::shared_ptr<Redactor> redactor = std::make_shared<Redactor>();
+  Observer quiet;
+  Observer* observer = &quiet;
+
+  SqlDialect dialect() const { return dialect_of(settings.url.backend); }
+  void say(const std::string& text) { observer->log(Observer::Level::Info, text); }
+  void detail(const std::string& text) { observer->log(Observer::Level::Detail, text); }
+  void warn(const std::string& text) { observer->log(Observer::Level::Warning, text); }
+
+  // Every revision parsed (nothing touches the database before this
+  // succeeded); Summary drops the SQL text and may use the parse cache.
+  RevisionGraph graph(RevisionText text = RevisionText::Full) {
+    if (use_embedded) {
+      std::vector<Revision> revisions;
+      for (const auto& e : embedded) revisions.push_back(parse_revision(e.text, e.name, dialect()));
+      return RevisionGraph(std::move(revisions));
+    }
+    if (text == RevisionText::Full)
+      return RevisionGraph(load_revisions(settings.migrations_dir, dialect(), text));
+    std::string file = ParseCache::file_for(settings.cache_dir, settings.migrations_dir, dialect());
+    if (file.empty())
+      return RevisionGraph(load_revisions(settings.migrations_dir, dialect(), text));
+    ParseCache cache(file, dialect());
+    return RevisionGraph(load_revisions(settings.migrations_dir, dialect(), text, &cache));
+  }
+
+  std::vector<SeedFile> seeds() const { return load_seeds(settings.seed_dir, dialect()); }
+
+  // Connects, retrying for up to settings.wait_seconds while the server is
+  // not accepting connections yet (or the database is not there yet).
+  std::unique_ptr<Database> connect(const Settings& s, bool announce = true) {
+    ConnectOptions options;
+    options.lock_timeout = s.lock_timeout;
+    options.schema = s.schema;
+    options.lock_name = s.table_prefix;
+    options.redactor = redactor;
+    options.module_dir = s.module_dir;
+    auto deadline = Clock::now() + std::chrono::seconds(s.wait_seconds);
+    bool told = false;
+    for (;;) {
+      try {
+        return Database::open(s.url, options);
+      } catch (const ConnectError& e) {
+        if (!e.waitable() || Clock::now() >= deadline) throw;
+        if (announce && !told)
+          observer->waiting("waiting up to " + std::to_string(s.wait_seconds) + " s for " +
+                            s.url.describe() + " to accept connections");
+        told = true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
+  }
+  std::unique_ptr<Database> connect() { return connect(settings); }
+
+  Database::WaitNotice lock_notice() {
+    return [this](const std::string& m) { observer->waiting(m); };
+  }
+
+  // For operations that only read: what is applied, or nothing when the
+  // SQLite file does not exist yet (it is not created). `tolerant`: an
+  // unreachable server is a warning and an empty state (history and heads
+  // still show the files).
+  std::vector<AppliedRevision> applied_if_exists(bool tolerant) {
+    if (!Database::exists(settings.url)) return {};
+    std::unique_ptr<Database> db;
+    try {
+      db = connect(settings, false);
+    } catch (const OperationError& e) {
+      if (!tolerant) throw;
+      warn(std::string(e.what()) + "; showing the revision files only");
+      return {};
+    }
+    VersionStore store(*db, settings.table_prefix);
+    return store.applied();
+  }
+
+  // The graph without SQL text and the state, read at once: the database
+  // on a second thread while the files are parsed (each took about half of
+  // `current` at 1,000 revisions). A malformed file is still the error
+  // reported, whatever the database said.
+  std::pair<RevisionGraph, DatabaseState> graph_and_state(bool tolerant) {
+    auto applied =
+        std::async(std::launch::async, [this, tolerant] { return applied_if_exists(tolerant); });
+    RevisionGraph g = graph(RevisionText::Summary);
+    DatabaseState state = map_state(applied.get(), g);
+    return {std::move(g), std::move(state)};
+  }
+
+  void warn_unknown(const DatabaseState& state) {
+    for (const auto& id : state.unknown)
+      warn("revision " + id + " is recorded as applied but no file in " + settings.migrations_dir +
+           " defines it");
+  }
+
+  SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
+                          const AppliedSet& applied, bool force, bool dry_run);
+  MigrateResult migrate(Direction direction, const std::string& target, bool dry_run, bool resume,
+                        bool schema_only, long long max_batches, bool seed, bool force_seed);
+};
+
+Project Project::open(const std::string& dir, const EnvLookup& env) {
+  Overrides o;
+  o.config_path = (fs::path(dir.empty() ? "." : dir) / "mig.toml").string();
+  EnvLookup lookup = env ? env : [](const char*) -> const char* { return nullptr; };
+  Settings s = load_settings(o, lookup);
+  if (s.config_path.empty()) {  // no mig.toml: the defaults, from DIR
+    for (std::string* path : {&s.migrations_dir, &s.seed_dir, &s.templates_dir})
+      if (!fs::path(*path).is_absolute()) *path = (fs::path(dir) / *path).string();
+    if (s.url.backend == Backend::SQLite && !s.url.is_memory() && s.url_source == "default")
+      s.url.path = (fs::path(dir) / s.url.path).string();
+  }
+  return Project(std::move(s));
+}
+
+Project::Project(Settings settings) : impl_(std::make_unique<Impl>()) {
+  impl_->settings = std::move(settings);
+  impl_->redactor->add_url(impl_->settings.url);
+}
+
+Project::Project(Settings settings, std::vector<EmbeddedRevision> revisions)
+    : Project(std::move(settings)) {
+  impl_->embedded = std::move(revisions);
+  impl_->use_embedded = true;
+}
+
+Project::~Project() = default;
+Project::Project(Project&&) noexcept = default;
+Project& Project::operator=(Project&&) noexcept = default;
+
+const Settings& Project::settings() const { return impl_->settings; }
+
+void Project::set_observer(Observer* observer) {
+  impl_->observer = observer ? observer : &impl_->quiet;
+}
+
+void Project::mask(const DatabaseUrl& url) { impl_->redactor->add_url(url); }
+
+// ---------------------------------------------------------------- reading
+
+CurrentResult Project::current() {
+  auto [graph, state] = impl_->graph_and_state(false);
+  auto current = current_revisions(graph, state.applied);
+  CurrentResult out;
+  for (int i : current) out.current.push_back(info_of(graph, i, state.applied, current));
+  out.unknown = state.unknown;
+  return out;
+}
+
+std::vector<RevisionInfo> Project::heads() {
+  auto [graph, state] = impl_->graph_and_state(true);
+  auto current = current_revisions(graph, state.applied);
+  std::vector<RevisionInfo> out;
+  for (int i : graph.heads()) out.push_back(info_of(graph, i, state.applied, current));
+  return out;
+}
+
+HistoryResult Project::history(const std::string& range) {
+  auto [graph, state] = impl_->graph_and_state(true);
+  auto current = current_revisions(graph, state.applied);
+  std::vector<bool> lower(graph.size(), true), upper(graph.size(), true);
+  if (!range.empty()) {
+    size_t colon = range.find(':');
+    if (colon == std::string::npos || range.find(':', colon + 1) != std::string::npos)
+      throw UsageError("--range expects A:B (either side may be empty), not '" + range + "'");
+    std::string a = range.substr(0, colon), b = range.substr(colon + 1);
+    if (!a.empty() && a != "base")
+      lower = graph.descendants(resolve_target(graph, state.applied, a, Direction::Up), true);
+    if (!b.empty() && b != "heads")
+      upper = graph.ancestors(resolve_target(graph, state.applied, b, Direction::Up), true);
+  }
+  HistoryResult out;
+  const auto& order = graph.order();
+  for (auto it = order.rbegin(); it != order.rend(); ++it)
+    if (lower[*it] && upper[*it])
+      out.revisions.push_back(info_of(graph, *it, state.applied, current));
+  return out;
+}
+
+std::vector<StepResult> Project::pending(const std::string& target) {
+  auto [graph, state] = impl_->graph_and_state(false);
+  std::vector<StepResult> out;
+  for (const Step& s : plan_upgrade(graph, state.applied, target).steps)
+    out.push_back(step_of(graph.at(s.revision), Direction::Up));
+  return out;
+}
+
+namespace {
+
+std::string transaction_text(const Revision& r) {
+  if (!r.transactional) return "off";
+  bool up = r.runs_in_transaction(true), down = r.runs_in_transaction(false);
+  if (up && down) return "on";
+  if (!up && !down) return "off (each section is one statement that cannot run in one)";
+  return std::string("on, but the ") + (up ? "downgrade" : "upgrade") +
+         " runs outside one (a statement that cannot run in a transaction)";
+}
+
+}  // namespace
+
+RevisionDetail Project::show(const std::string& target) {
+  RevisionGraph graph = impl_->graph();
+  AppliedSet none(graph.size(), false);
+  auto revs = resolve_target(graph, none, target, Direction::Up);
+  if (revs.size() != 1)
+    throw UsageError("show needs one revision; '" + target + "' names " +
+                     std::to_string(revs.size()));
+  const Revision& r = graph.at(revs.front());
+  RevisionDetail out;
+  out.info = info_of(graph, revs.front(), {}, {});
+  out.checksum = r.checksum;
+  out.transaction = transaction_text(r);
+  out.transactional = r.transactional;
+  out.has_downgrade = r.has_downgrade;
+  for (const auto& st : r.upgrade) out.upgrade.push_back({st.line, st.sql});
+  for (const auto& st : r.downgrade) out.downgrade.push_back({st.line, st.sql});
+  return out;
+}
+
+namespace {
+
+// What status reads from the database.
+struct StatusRecords {
+  std::vector<AppliedRevision> applied;
+  std::vector<LogEntry> unsettled;
+  std::vector<Progress> half;
+  std::map<std::string, std::string> seeds;
+  std::string drift;
+};
+
+}  // namespace
+
+StatusResult Project::status() {
+  Impl& p = *impl_;
+  const Settings& s = p.settings;
+  bool exists = Database::exists(s.url);
+  // The database is read while the files are parsed.
+  std::future<StatusRecords> reading;
+  if (exists)
+    reading = std::async(std::launch::async, [&p] {
+      StatusRecords r;
+      auto db = p.connect();
+      VersionStore store(*db, p.settings.table_prefix);
+      r.applied = store.applied();
+      r.unsettled = store.unsettled_steps();
+      r.half = store.progress();
+      r.seeds = store.seeds();
+      r.drift = schema_drift(*db, store, p.settings.table_prefix);
+      return r;
+    });
+  RevisionGraph graph = p.graph(RevisionText::Summary);
+  auto seeds = p.seeds();
+  StatusRecords records = exists ? reading.get() : StatusRecords{};
+  DatabaseState state = map_state(std::move(records.applied), graph);
+
+  StatusResult out;
+  out.database = s.url.redacted();
+  out.exists = exists;
+  out.environment = s.environment;
+  out.current = current_ids(graph, state.applied);
+  out.heads = ids(graph, graph.heads());
+  std::set<std::string> skipped;
+  for (const auto& e : records.unsettled) {
+    if (e.outcome == "failed")
+      out.failed.push_back({e.revision, e.action, e.at, e.statement_no, e.error});
+    if (e.outcome == "skipped") skipped.insert(e.revision);
+  }
+  for (const Step& st : plan_upgrade(graph, state.applied, "heads").steps) {
+    const Revision& r = graph.at(st.revision);
+    out.pending.push_back(
+        {r.id, r.message, to_string(r.kind), r.kind == RevisionKind::Data && skipped.count(r.id)});
+  }
+  for (const auto& [i, sum] : edited_revisions(graph, state))
+    out.edited.push_back({graph.at(i).id, graph.at(i).path, sum, graph.at(i).checksum});
+  out.missing = state.unknown;
+  for (const auto& x : records.half) {
+    HalfApplied h{x.revision,
+                  x.direction,
+                  x.state,
+                  x.statement_no,
+                  x.statements,
+                  x.error,
+                  describe_half_applied(graph, x),
+                  ""};
+    int i = graph.find(x.revision);
+    if (i >= 0) {  // the graph was read without SQL text: read this one file again
+      Revision r = load_revision(graph.at(i).path, p.dialect());
+      const auto& sts = x.direction == "upgrade" ? r.upgrade : r.downgrade;
+      if (x.statement_no >= 1 && x.statement_no <= static_cast<long long>(sts.size()))
+        h.sql = sts[x.statement_no - 1].sql;
+    }
+    out.half_applied.push_back(std::move(h));
+  }
+  for (const auto& seed : seeds)
+    out.seeds.push_back({seed.name, to_string(seed_state(seed, records.seeds, s.environment))});
+  out.drift = records.drift;
+  return out;
+}
+
+// ---------------------------------------------------------------- writing
+
+SeedRunResult Project::Impl::run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
+                                       const AppliedSet& applied, bool force, bool dry_run) {
+  auto files = seeds();
+  if (!dry_run) store.ensure();
+  auto recorded = store.seeds();
+  // Every requirement is checked before any seed runs.
+  for (const SeedFile& seed : files) {
+    if (seed.requires_revision.empty() || !seed.runs_in(settings.environment)) continue;
+    int r = g.find(seed.requires_revision);
+    if (r < 0)
+      throw SeedRequirementError(seed.path + ":" + std::to_string(seed.requires_line) +
+                                     ": -- mig:requires names unknown revision " +
+                                     seed.requires_revision + "; no seed was run",
+                                 seed.name, seed.requires_revision, "");
+    std::string text = g.at(r).id + " (" + g.at(r).message + ")";
+    if (!applied[r])
+      throw SeedRequirementError("seed " + seed.name + " requires revision " + text +
+                                     ", which is not applied yet; upgrade first; no seed was run",
+                                 seed.name, g.at(r).id, text);
+  }
+  SeedRunResult out;
+  out.dry_run = dry_run;
+  // A dry run reports every seed in its result; a real one as it goes.
+  for (const SeedFile& seed : files) {
+    SeedState state = seed_state(seed, recorded, settings.environment);
+    SeedResult result{seed.name, to_string(state), false, 0, seed.environments};
+    if (state == SeedState::OtherEnvironment) {
+      if (!dry_run)
+        detail("skip seed " + seed.name + " (only for " + join(seed.environments, ", ") + ")");
+      out.seeds.push_back(result);
+      continue;
+    }
+    if (state == SeedState::Applied && !force) {
+      ++out.unchanged;
+      if (!dry_run) detail("seed " + seed.name + " unchanged");
+      out.seeds.push_back(result);
+      continue;
+    }
+    result.ran = true;
+    if (!dry_run) {
+      StepResult step{seed.name, "", seed.path, "seed", 0, false};
+      observer->step_started(step);
+      result.ms = run_seed(db, store, seed);
+      ++out.ran;
+      step.ms = result.ms;
+      step.message = result.state;
+      observer->step_finished(step);
+    }
+    out.seeds.push_back(result);
+  }
+  return out;
+}
+
+MigrateResult Project::Impl::migrate(Direction direction, const std::string& target, bool dry_run,
+                                     bool resume, bool schema_only, long long max_batches,
+                                     bool seed, bool force_seed) {
+  const char* verb = action_of(direction);
+  if (target.find(':') != std::string::npos) throw UsageError("FROM:TO targets are only for --sql");
+  if (max_batches < 1) throw UsageError("--max-batches must be at least 1");
+  MigrateResult out;
+  out.action = verb;
+  out.dry_run = dry_run;
+  RevisionGraph g = graph();
+  if (seed) seeds();  // parse them first
+  // A new project: there is nothing to do, and nothing (not even an empty
+  // database file) is created.
+  if (g.size() == 0 && direction == Direction::Up && !seed &&
+      (target == "head" || target == "heads")) {
+    out.no_revisions = true;
+    return out;
+  }
+  auto db = connect();
+  VersionStore store(*db, settings.table_prefix);
+  Run run(*db, lock_notice());
+  ObserverReporter reporter(*observer);
+  Migrator migrator(*db, store, g, reporter);
+  migrator.skip_data(schema_only);
+  migrator.max_batches(max_batches);
+  check_half_applied(store, g, direction, resume, migrator,
+                     [this](const std::string& m) { say(m); });
+  DatabaseState state = map_state(store.applied(), g);
+  warn_unknown(state);
+  refuse_edited(g, state);
+  if (direction == Direction::Down && !state.unknown.empty())
+    throw OperationError("cannot downgrade while applied revision(s) " + join(state.unknown, ", ") +
+                         " have no file: mig cannot tell where they sit or how to undo them");
+  Plan plan = direction == Direction::Up ? plan_upgrade(g, state.applied, target)
+                                         : plan_downgrade(g, state.applied, target);
+  AppliedSet after = state.applied;
+  for (const Step& s : plan.steps) {
+    bool skip = schema_only && g.at(s.revision).kind == RevisionKind::Data;
+    if (!skip) after[s.revision] = direction == Direction::Up;
+  }
+  out.before = current_ids(g, state.applied);
+  out.after = current_ids(g, after);
+  if (dry_run) {
+    for (const Step& s : plan.steps) {
+      StepResult step = step_of(g.at(s.revision), direction);
+      step.skipped = schema_only && g.at(s.revision).kind == RevisionKind::Data;
+      out.steps.push_back(step);
+    }
+    if (seed) {
+      out.seeded = true;
+      out.seeds = run_seeds(*db, store, g, after, force_seed, true);
+    }
+    run.finish();
+    return out;
+  }
+  if (plan.steps.empty()) {
+    say(std::string("nothing to ") + verb + "; the database is at " +
+        describe_current(g, state.applied));
+  } else {
+    store.ensure();
+    auto start = Clock::now();
+    try {
+      migrator.run(plan);
+    } catch (const StepError&) {
+      // The earlier revisions of the run did change it.
+      if (std::string w = save_snapshot(*db, store, settings.table_prefix); !w.empty()) warn(w);
+      throw;
+    }
+    if (std::string w = save_snapshot(*db, store, settings.table_prefix); !w.empty()) warn(w);
+    out.ms = ms_since(start);
+    int finished = reporter.finished();
+    out.steps = reporter.take();
+    say(std::string(direction == Direction::Up ? "upgraded " : "downgraded ") +
+        std::to_string(finished) + " revision(s) in " + format_ms(out.ms) +
+        "; the database is at " + describe_current(g, after));
+  }
+  if (seed) {
+    // The revisions are made durable first: nothing a seed does can take
+    // them back.
+    run.commit();
+    out.seeded = true;
+    out.seeds = run_seeds(*db, store, g, after, force_seed, false);
+  }
+  run.finish();
+  return out;
+}
+
+MigrateResult Project::upgrade(const UpgradeOptions& o) {
+  return impl_->migrate(Direction::Up, o.target, o.dry_run, o.resume, o.schema_only, o.max_batches,
+                        o.seed, o.force_seed);
+}
+
+MigrateResult Project::downgrade(const DowngradeOptions& o) {
+  if (o.target.empty()) throw UsageError("downgrade needs a target, e.g. -1, base or an id");
+  return impl_->migrate(Direction::Down, o.target, o.dry_run, o.resume, false, o.max_batches, false,
+                        false);
+}
+
+std::string Project::script(const std::string& action, const std::string& target) {
+  Impl& p = *impl_;
+  if (action != "upgrade" && action != "downgrade")
+    throw UsageError("a script is of an upgrade or a downgrade, not '" + action + "'");
+  Direction direction = action == "upgrade" ? Direction::Up : Direction::Down;
+  RevisionGraph g = p.graph();
+  std::string from, to = target;
+  AppliedSet applied(g.size(), false);
+  size_t colon = target.find(':');
+  if (colon != std::string::npos) {
+    from = target.substr(0, colon);
+    to = target.substr(colon + 1);
+    if (from.empty() || to.empty())
+      throw UsageError("--sql target must be FROM:TO, e.g. base:head");
+    applied = stamp_state(g, applied, from);
+  } else {
+    try {
+      applied = map_state(p.applied_if_exists(false), g).applied;
+    } catch (const OperationError& e) {
+      throw StateUnreadableError(e.what());
+    }
+    from = describe_current(g, applied);
+  }
+  Plan plan =
+      direction == Direction::Up ? plan_upgrade(g, applied, to) : plan_downgrade(g, applied, to);
+  ScriptOptions o;
+  o.backend = p.settings.url.backend;
+  o.prefix = p.settings.table_prefix;
+  o.schema = p.settings.schema;
+  o.generated_at = utc_now();
+  o.description = action + " " + from + ":" + to;
+  std::string text = render_script(g, plan, o);
+  text.pop_back();
+  // Masked, the script would run with "***" in place of what a revision
+  // says (ALTER ROLE … PASSWORD): refused rather than given either way.
+  if (p.redactor->apply(text) != text)
+    throw OperationError(
+        "the script would hold the password of a database URL mig was given "
+        "(a revision quotes it); mig prints no password, so take it out of the "
+        "revision, or run this " +
+        action + " with mig itself");
+  return text;
+}
+
+StampResult Project::stamp(const std::string& target) {
+  Impl& p = *impl_;
+  RevisionGraph g = p.graph(RevisionText::Summary);
+  auto db = p.connect();
+  VersionStore store(*db, p.settings.table_prefix);
+  Run run(*db, p.lock_notice());
+  if (auto half = store.progress(); !half.empty()) {
+    std::string text = describe_half_applied(g, half.front());
+    throw HalfAppliedError(text + "\n  settle it (resolve) before stamping", text,
+                           half.front().revision, half.front().direction,
+                           HalfAppliedError::Reason::Stamping);
+  }
+  DatabaseState state = map_state(store.applied(), g);
+  p.warn_unknown(state);
+  AppliedSet to = stamp_state(g, state.applied, target);
+  StampResult out;
+  out.after = current_ids(g, to);
+  if (to == state.applied) {
+    run.finish();
+    p.say("nothing to stamp; the database is at " + describe_current(g, state.applied));
+    return out;
+  }
+  store.ensure();
+  ObserverReporter reporter(*p.observer);
+  Migrator(*db, store, g, reporter).stamp(state.applied, to);
+  if (std::string w = save_snapshot(*db, store, p.settings.table_prefix); !w.empty()) p.warn(w);
+  run.finish();
+  for (size_t i = 0; i < g.size(); ++i)
+    if (to[i] != state.applied[i]) out.changes.push_back({g.at(i).id, g.at(i).message, to[i]});
+  return out;
+}
+
+SeedRunResult Project::seed(const SeedOptions& o) {
+  Impl& p = *impl_;
+  RevisionGraph g = p.graph(RevisionText::Summary);
+  p.seeds();  // parse first
+  auto db = p.connect();
+  VersionStore store(*db, p.settings.table_prefix);
+  Run run(*db, p.lock_notice());
+  DatabaseState state = map_state(store.applied(), g);
+  SeedRunResult out = p.run_seeds(*db, store, g, state.applied, o.force, o.dry_run);
+  run.finish();
+  return out;
+}
+
+ResolveResult Project::resolve(const std::string& revision, bool completed) {
+  Impl& p = *impl_;
+  // An empty prefix would match, and settle, every half-applied revision.
+  if (revision.empty()) throw UsageError("resolve: REVISION must not be empty");
+  RevisionGraph g = p.graph(RevisionText::Summary);
+  auto db = p.connect();
+  VersionStore store(*db, p.settings.table_prefix);
+  Run run(*db, p.lock_notice());
+  std::vector<Progress> matches;
+  for (const Progress& x : store.progress())
+    if (x.revision.compare(0, revision.size(), revision) == 0) matches.push_back(x);
+  if (matches.empty())
+    throw UsageError("revision '" + revision + "' is not half applied; nothing to resolve");
+  if (matches.size() > 1) {
+    std::string list;
+    for (const auto& m : matches) list += " " + m.revision;
+    throw UsageError("revision prefix '" + revision + "' is ambiguous; half applied are:" + list);
+  }
+  const Progress x = matches.front();
+  int i = g.find(x.revision);
+  if (completed && x.direction == "upgrade" && i < 0)
+    throw OperationError("cannot record " + x.revision + " as applied: no file defines it");
+  db->begin_step();
+  if (completed && x.direction == "upgrade")
+    store.add(g.at(i), 0);
+  else if (completed)
+    store.remove(x.revision);
+  store.clear_progress(x.revision);
+  store.log(
+      {0, "", "resolve", x.revision, completed ? "completed" : "reverted", x.statement_no, "", 0});
+  db->commit_step();
+  run.finish();
+  return {x.revision, (x.direction == "upgrade") == completed};
+}
+
+RehashResult Project::rehash(const std::string& revision) {
+  Impl& p = *impl_;
+  RevisionGraph g = p.graph(RevisionText::Summary);
+  int i = g.resolve_id(revision);
+  const Revision& rev = g.at(i);
+  auto db = p.connect();
+  VersionStore store(*db, p.settings.table_prefix);
+  Run run(*db, p.lock_notice());
+  DatabaseState state = map_state(store.applied(), g);
+  if (!state.applied[i]) throw OperationError("revision " + rev.id + " is not applied");
+  auto row = std::find_if(state.rows.begin(), state.rows.end(),
+                          [&](const AppliedRevision& r) { return r.id == rev.id; });
+  RehashResult out{rev.id, rev.path, false, row->checksum, rev.checksum};
+  if (row->checksum == rev.checksum) {
+    run.finish();
+    return out;
+  }
+  db->begin_step();
+  store.update_checksum(rev.id, rev.checksum);
+  store.log(
+      {0, "", "rehash", rev.id, "ok", 0, "checksum " + row->checksum + " -> " + rev.checksum, 0});
+  db->commit_step();
+  run.finish();
+  out.changed = true;
+  return out;
+}
+
+// ---------------------------------------------------------------- checking
+
+CheckResult Project::check(bool with_database) {
+  Impl& p = *impl_;
+  CheckResult out;
+  std::unique_ptr<RevisionGraph> g;
+  try {
+    g = std::make_unique<RevisionGraph>(p.graph());
+  } catch (const FileError& e) {
+    out.findings.push_back({"parse", e.path(), e.line(), "", e.what()});
+  } catch (const OperationError& e) {
+    out.findings.push_back({"graph", "", 0, "", e.what()});
+  }
+  if (g) {
+    LintOptions options;
+    options.max_heads = p.settings.max_heads;
+    for (auto& f : lint(*g, options)) out.findings.push_back(f);
+  }
+  out.revisions = g ? g->size() : 0;
+  out.database_checked = with_database && g != nullptr;
+  if (!out.database_checked) return out;
+  try {
+    DatabaseState state = map_state(p.applied_if_exists(false), *g);
+    for (const auto& [i, sum] : edited_revisions(*g, state))
+      out.findings.push_back({"edited", g->at(i).path, g->at(i).revision_line, g->at(i).id,
+                              "applied revision " + g->at(i).id + " changed since (recorded " +
+                                  sum.substr(0, 12) + ", file now " +
+                                  g->at(i).checksum.substr(0, 12) + ")"});
+    for (const auto& id : state.unknown)
+      out.findings.push_back(
+          {"missing", "", 0, id, "revision " + id + " is applied but no file defines it"});
+    if (Database::exists(p.settings.url)) {
+      auto db = p.connect(p.settings, false);
+      VersionStore store(*db, p.settings.table_prefix);
+      std::string drift = schema_drift(*db, store, p.settings.table_prefix);
+      if (!drift.empty())
+        out.findings.push_back(
+            {"drift", "", 0, "", "the schema changed outside mig since its last run:\n" + drift});
+    }
+  } catch (const OperationError& e) {
+    out.findings.push_back({"database", "", 0, "", e.what()});
+  }
+  return out;
+}
+
+namespace {
+
+// Verify reports revisions, not every step's progress.
+class SilentReporter : public Reporter {
+ public:
+  void statement(const Revision&, size_t, const Statement&) override {}
+  void step_done(const Revision&, Direction, double) override {}
+  void batch_progress(const Revision&, size_t, long long, long long, double, bool) override {}
+  void skipped(const Revision&) override {}
+};
+
+}  // namespace
+
+VerifyResult Project::verify(const std::string& scratch_url) {
+  Impl& p = *impl_;
+  RevisionGraph g = p.graph();
+  DatabaseUrl url;
+  fs::path temp;
+  if (!scratch_url.empty()) {
+    url = parse_url(scratch_url, "--url");
+  } else {
+    temp = fs::temp_directory_path() / fs::unique_path("mig-verify-%%%%-%%%%");
+    fs::create_directories(temp);
+    url = parse_url("sqlite://" + (temp / "scratch.db").string(), "verify");
+  }
+  struct Cleanup {
+    fs::path dir;
+    ~Cleanup() {
+      boost::system::error_code ec;
+      if (!dir.empty()) fs::remove_all(dir, ec);
+    }
+  } cleanup{temp};
+  Settings scratch = p.settings;
+  scratch.url = url;
+  p.redactor->add_url(url);
+  auto db = p.connect(scratch);
+  const std::string& prefix = p.settings.table_prefix;
+  VersionStore store(*db, prefix);
+  if (!inspect_schema(*db, prefix).objects.empty() || store.exists())
+    throw UsageError("--url: verify needs an empty scratch database, and " + url.describe() +
+                     " is not empty");
+  store.ensure();
+  VerifyResult out;
+  out.database = url.describe();
+  p.say("verifying " + std::to_string(g.size()) + " revision(s) on " + url.describe());
+  SilentReporter reporter;
+  Migrator migrator(*db, store, g, reporter);
+  auto start = Clock::now();
+  auto step = [&](int r, Direction d) { migrator.run(Plan{{Step{r, d}}}); };
+  auto snapshot = [&] { return inspect_schema(*db, prefix).text(); };
+  for (int r : g.order()) {
+    const Revision& rev = g.at(r);
+    VerifiedRevision v{rev.id, rev.message, rev.path, to_string(rev.kind), "ok", "", ""};
+    auto failed = [&](const std::string& what, const std::string& a, const std::string& b) {
+      v.outcome = "failed";
+      v.problem = what;
+      v.diff = diff_schemas(a, b);
+      ++out.failed;
+      out.revisions.push_back(v);
+      p.observer->verified(v);
+    };
+    std::string s0 = snapshot();
+    step(r, Direction::Up);
+    std::string s1 = snapshot();
+    if (!rev.has_downgrade) {
+      ++out.skipped;
+      v.outcome = "skipped";
+      out.revisions.push_back(v);
+      p.observer->verified(v);
+      continue;
+    }
+    step(r, Direction::Down);
+    std::string s2 = snapshot();
+    if (s2 != s0) {
+      failed("its downgrade does not restore the schema", s0, s2);
+      break;
+    }
+    step(r, Direction::Up);
+    std::string s3 = snapshot();
+    if (s3 != s1) {
+      failed("upgrading again after the downgrade differs", s1, s3);
+      break;
+    }
+    ++out.verified;
+    out.revisions.push_back(v);
+    p.observer->verified(v);
+  }
+  out.ms = ms_since(start);
+  return out;
+}
+
+SchemaResult Project::schema() {
+  Impl& p = *impl_;
+  if (!Database::exists(p.settings.url))
+    throw OperationError(p.settings.url.describe() + " does not exist yet");
+  auto db = p.connect();
+  Schema schema = inspect_schema(*db, p.settings.table_prefix);
+  SchemaResult out;
+  for (const auto& o : schema.objects) out.objects.push_back({o.kind, o.name, o.lines});
+  out.text = schema.text();
+  return out;
+}
+
+}  // namespace mig
