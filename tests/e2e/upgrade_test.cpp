@@ -155,6 +155,24 @@ TEST(Files, NulByteInARevisionOrSeedIsRefusedBeforeAnythingRuns) {
   EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"2"});
 }
 
+// A seed that makes SQLite roll back its whole transaction (INSERT OR
+// ROLLBACK) once took the upgrade it followed with it, after "upgraded 1
+// revision(s)" was printed. The revisions are committed before seeds run.
+TEST(Seeds, FailingSeedAfterAnUpgradeKeepsTheUpgrade) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER PRIMARY KEY);", "DROP TABLE t;");
+  p.write("seed/010.sql",
+          "INSERT OR ROLLBACK INTO t VALUES (1);\nINSERT OR ROLLBACK INTO t VALUES (1);");
+  Result r = p.mig({"upgrade", "--seed"});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.out.find("upgraded 1 revision(s)"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("seed 010.sql failed at statement 2 of 2"), std::string::npos) << r.err;
+  EXPECT_EQ(applied(p), V{"a001"});
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"0"});
+  EXPECT_EQ(query(p.db(), "SELECT action, outcome FROM mig_log ORDER BY id"),
+            (V{"upgrade|ok", "seed|failed"}));
+}
+
 TEST(Triggers, TriggerBodiesAreSentWhole) {
   Project p;
   p.revision("a001", "",
