@@ -149,6 +149,14 @@ struct Project::Impl {
 
   std::vector<SeedFile> seeds() const { return load_seeds(settings.seed_dir, dialect()); }
 
+  // One revision with its SQL, read again (for a graph read without it).
+  Revision full_revision(const std::string& path) const {
+    if (use_embedded)
+      for (const auto& e : embedded)
+        if (e.name == path) return parse_revision(e.text, e.name, dialect());
+    return load_revision(path, dialect());
+  }
+
   // Connects, retrying for up to settings.wait_seconds while the server is
   // not accepting connections yet (or the database is not there yet).
   std::unique_ptr<Database> connect(const Settings& s, bool announce = true) {
@@ -406,7 +414,7 @@ StatusResult Project::status() {
                   ""};
     int i = graph.find(x.revision);
     if (i >= 0) {  // the graph was read without SQL text: read this one file again
-      Revision r = load_revision(graph.at(i).path, p.dialect());
+      Revision r = p.full_revision(graph.at(i).path);
       const auto& sts = x.direction == "upgrade" ? r.upgrade : r.downgrade;
       if (x.statement_no >= 1 && x.statement_no <= static_cast<long long>(sts.size()))
         h.sql = sts[x.statement_no - 1].sql;

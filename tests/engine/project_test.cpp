@@ -1,0 +1,190 @@
+// The library in-process (no binary spawned): a Project on each backend,
+// from a directory, from settings built in code, and from revisions held in
+// memory; results, observer events and typed errors.
+#include "mig/project.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "../e2e/database_support.h"
+#include "../test_support.h"
+
+namespace mig {
+namespace {
+
+using e2e::Kind;
+using e2e::TestDatabase;
+using V = std::vector<std::string>;
+
+std::string revision(const std::string& id, const std::string& parent, const std::string& up,
+                     const std::string& down, const std::string& header = "") {
+  return "-- mig:revision " + id + "\n" + (parent.empty() ? "" : "-- mig:parent " + parent + "\n") +
+         "-- mig:message " + id + " message\n" + header + "-- mig:upgrade\n" + up +
+         "\n-- mig:downgrade\n" + down + "\n";
+}
+
+std::vector<EmbeddedRevision> chain() {
+  return {{"embedded/a001.sql",
+           revision("a001", "", "CREATE TABLE one (v INTEGER);", "DROP TABLE one;")},
+          {"embedded/a002.sql",
+           revision("a002", "a001", "CREATE TABLE two (v INTEGER);\nINSERT INTO two VALUES (2);",
+                    "DROP TABLE two;")}};
+}
+
+Settings settings_for(const TestDatabase& db) {
+  Settings s;
+  s.url = parse_url(db.url(), "test");
+  return s;
+}
+
+// Records what the project says while it works.
+struct Recorder : Observer {
+  V events;
+  void step_started(const StepResult& s) override { events.push_back("start " + s.revision); }
+  void step_finished(const StepResult& s) override {
+    events.push_back(s.action + " " + s.revision);
+  }
+  void statement(const StepResult&, int number, const std::string&) override {
+    events.push_back("statement " + std::to_string(number));
+  }
+  void log(Level, const std::string& text) override { events.push_back("log " + text); }
+};
+
+class Library : public ::testing::TestWithParam<Kind> {
+ protected:
+  testing::TempDir dir;
+  TestDatabase db{GetParam(), dir / "app.db"};
+};
+
+TEST_P(Library, EmbeddedRevisionsUpgradeReportAndDowngrade) {
+  Project project(settings_for(db), chain());
+  Recorder recorder;
+  project.set_observer(&recorder);
+  StatusResult before = project.status();
+  EXPECT_EQ(before.pending.size(), 2u);
+  EXPECT_FALSE(before.up_to_date());
+  EXPECT_EQ(project.pending().size(), 2u);
+
+  MigrateResult up = project.upgrade();
+  ASSERT_EQ(up.steps.size(), 2u);
+  EXPECT_EQ(up.steps[0].revision, "a001");
+  EXPECT_EQ(up.steps[1].path, "embedded/a002.sql");
+  EXPECT_EQ(up.before, V{});
+  EXPECT_EQ(up.after, V{"a002"});
+  EXPECT_EQ(db.query("SELECT v FROM two"), V{"2"});
+  EXPECT_NE(std::find(recorder.events.begin(), recorder.events.end(), "upgrade a002"),
+            recorder.events.end());
+  EXPECT_NE(std::find(recorder.events.begin(), recorder.events.end(), "start a001"),
+            recorder.events.end());
+
+  StatusResult after = project.status();
+  EXPECT_TRUE(after.up_to_date());
+  EXPECT_EQ(after.current, V{"a002"});
+  CurrentResult current = project.current();
+  ASSERT_EQ(current.current.size(), 1u);
+  EXPECT_TRUE(current.current[0].head);
+  EXPECT_EQ(project.history().revisions.size(), 2u);
+
+  DowngradeOptions down;
+  down.target = "base";
+  MigrateResult undone = project.downgrade(down);
+  EXPECT_EQ(undone.steps.size(), 2u);
+  EXPECT_EQ(undone.after, V{});
+  EXPECT_FALSE(db.has_table("two"));
+}
+
+TEST_P(Library, FailuresAreTypedAndCarryTheirData) {
+  auto revisions = chain();
+  revisions.push_back(
+      {"embedded/a003.sql",
+       revision("a003", "a002", "CREATE TABLE three (v INTEGER);\nINSERT INTO nowhere VALUES (1);",
+                "DROP TABLE three;", "-- mig:transaction off\n")});
+  Project project(settings_for(db), revisions);
+  try {
+    project.upgrade();
+    FAIL() << "the upgrade did not fail";
+  } catch (const StepError& e) {
+    const auto& d = e.details();
+    EXPECT_EQ(d.revision, "a003");
+    EXPECT_EQ(d.action, "upgrade");
+    EXPECT_EQ(d.statement, 2);
+    EXPECT_EQ(d.statements, 2);
+    EXPECT_EQ(d.sql, "INSERT INTO nowhere VALUES (1)");
+    EXPECT_FALSE(d.error.empty());
+    EXPECT_TRUE(e.half_applied());
+    EXPECT_EQ(d.resume_at, 2);
+    EXPECT_EQ(d.earlier, "\n  the 2 earlier revision(s) of this run stay");
+    // The library's own words, not the CLI's commands.
+    EXPECT_EQ(std::string(e.what()).find("`mig"), std::string::npos) << e.what();
+  }
+  try {
+    project.upgrade();
+    FAIL() << "ran past a half-applied revision";
+  } catch (const HalfAppliedError& e) {
+    EXPECT_EQ(e.revision(), "a003");
+    EXPECT_EQ(e.reason(), HalfAppliedError::Reason::NotResumed);
+  }
+  StatusResult status = project.status();
+  ASSERT_EQ(status.half_applied.size(), 1u);
+  EXPECT_EQ(status.half_applied[0].state, "failed");
+  ResolveResult resolved = project.resolve("a003", false);
+  EXPECT_FALSE(resolved.applied);
+  EXPECT_TRUE(project.status().half_applied.empty());
+  EXPECT_THROW(project.upgrade(UpgradeOptions{"nosuch"}), UsageError);
+}
+
+TEST_P(Library, DryRunChangesNothingAndCheckAndSchemaReport) {
+  Project project(settings_for(db), chain());
+  UpgradeOptions o;
+  o.dry_run = true;
+  MigrateResult plan = project.upgrade(o);
+  EXPECT_TRUE(plan.dry_run);
+  EXPECT_EQ(plan.steps.size(), 2u);
+  EXPECT_FALSE(db.has_table("one"));
+  project.upgrade();
+  SchemaResult schema = project.schema();
+  ASSERT_EQ(schema.objects.size(), 2u);
+  EXPECT_EQ(schema.objects[0].name, "one");
+  CheckResult check = project.check(true);
+  EXPECT_TRUE(check.database_checked);
+  EXPECT_EQ(check.revisions, 2u);
+  StampResult stamp = project.stamp("a001");
+  ASSERT_EQ(stamp.changes.size(), 1u);
+  EXPECT_EQ(stamp.changes[0].revision, "a002");
+  EXPECT_FALSE(stamp.changes[0].applied);
+}
+
+INSTANTIATE_TEST_SUITE_P(All, Library,
+                         ::testing::Values(Kind::SQLite, Kind::PostgreSQL, Kind::MySQL),
+                         [](const auto& info) { return std::string(e2e::kind_name(info.param)); });
+
+// A project opened from a directory reads its mig.toml, relative to it, and
+// no environment unless asked: DATABASE_URL in the host's environment is
+// not the library's business.
+TEST(LibraryDirectory, OpensAProjectDirectoryAndReadsNoEnvironment) {
+  testing::TempDir dir;
+  dir.write("mig.toml", "[database]\nurl = \"sqlite:data/app.db\"\n");
+  dir.write("migrations/a001.sql",
+            revision("a001", "", "CREATE TABLE one (v INTEGER);", "DROP TABLE one;"));
+  ::setenv("DATABASE_URL", "sqlite::memory:", 1);
+  Project project = Project::open(dir.path());
+  ::unsetenv("DATABASE_URL");
+  EXPECT_EQ(project.settings().url.path, dir / "data/app.db");
+  EXPECT_EQ(project.upgrade().steps.size(), 1u);
+  EXPECT_TRUE(boost::filesystem::exists(dir / "data/app.db"));
+  // With a lookup, ${VAR} and DATABASE_URL are the host's to give.
+  Project other = Project::open(dir.path(), [&](const char* name) -> const char* {
+    return std::string(name) == "DATABASE_URL" ? "sqlite::memory:" : nullptr;
+  });
+  EXPECT_TRUE(other.settings().url.is_memory());
+  // Without mig.toml the defaults are taken from the directory too.
+  testing::TempDir bare;
+  bare.write("migrations/a001.sql", revision("a001", "", "SELECT 1;", "SELECT 1;"));
+  Project defaults = Project::open(bare.path());
+  EXPECT_EQ(defaults.settings().url.path, bare / "var/mig.db");
+  EXPECT_EQ(defaults.settings().migrations_dir, bare / "migrations");
+}
+
+}  // namespace
+}  // namespace mig
