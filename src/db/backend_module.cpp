@@ -34,14 +34,24 @@ std::string library_dir() {
   return slash == std::string::npos ? std::string() : path.substr(0, slash);
 }
 
+// Beside the executable and beside libmig (a build directory), then where
+// `cmake --install` put them from there, then where this build installs
+// them.
 std::vector<std::string> module_dirs(const std::string& configured) {
   if (!configured.empty()) return {configured};
   std::vector<std::string> out;
+  auto add = [&out](const std::string& dir) {
+    if (std::find(out.begin(), out.end(), dir) == out.end()) out.push_back(dir);
+  };
   for (const std::string& dir : {executable_dir(), library_dir()}) {
     if (dir.empty()) continue;
-    for (const std::string& candidate : {dir, dir + "/../lib/mig", dir + "/mig"})
-      if (std::find(out.begin(), out.end(), candidate) == out.end()) out.push_back(candidate);
+    add(dir);
+    add(dir + "/../lib/mig");
+    add(dir + "/mig");
   }
+#ifdef MIG_INSTALLED_MODULE_DIR
+  add(MIG_INSTALLED_MODULE_DIR);
+#endif
   return out;
 }
 
