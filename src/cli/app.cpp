@@ -132,6 +132,8 @@ int run_cli(int argc, char** argv) {
   upgrade->add_option("--max-batches", up.max_batches,
                       "most batches one -- mig:batch statement may take (default 100000)");
   upgrade->add_flag("--seed", up.seed, "run the seed files after the upgrade");
+  upgrade->add_flag("--force-seed", up.force_seed,
+                    "with --seed: run every seed file, changed or not");
   upgrade->callback([&] { action = [&] { return cmd_upgrade(ctx, up); }; });
 
   MigrateOptions down{"", false};

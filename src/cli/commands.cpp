@@ -43,6 +43,8 @@ int migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
     o.schema_only = opts.schema_only;
     o.max_batches = opts.max_batches;
     o.seed = opts.seed;
+    o.force_seed = opts.force_seed;
+    if (opts.force_seed && !opts.seed) throw UsageError("--force-seed goes with --seed");
     result = ctx.project->upgrade(o);
   } else {
     DowngradeOptions o;

@@ -28,6 +28,7 @@ struct MigrateOptions {
   bool schema_only = false;        // upgrade: skip data revisions
   long long max_batches = 100000;  // limit for each `-- mig:batch` statement
   bool seed = false;               // upgrade: run the seed files afterwards
+  bool force_seed = false;         // … every one of them (--force-seed)
 };
 
 int cmd_init(Context& ctx, const std::string& dir);

@@ -23,3 +23,9 @@ std::unique_ptr<Database> open_with_module(const char* name, const char* title,
                                            const DatabaseUrl& url, const ConnectOptions& options);
 
 }  // namespace mig
+
+// The modules' entry points, looked up by name with dlsym().
+extern "C" mig::Database* mig_open_postgresql(const mig::DatabaseUrl& url,
+                                              const mig::ConnectOptions& options);
+extern "C" mig::Database* mig_open_mysql(const mig::DatabaseUrl& url,
+                                         const mig::ConnectOptions& options);

@@ -61,7 +61,6 @@ class Database {
   // treat the database as empty instead of creating the file).
   static bool exists(const DatabaseUrl& url);
 
-  virtual SqlDialect dialect() const = 0;
   virtual Backend backend() const = 0;
   // The configured bookkeeping schema (PostgreSQL), or empty.
   virtual std::string schema() const { return {}; }

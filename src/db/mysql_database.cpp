@@ -4,6 +4,7 @@
 #include <cctype>
 #include <map>
 
+#include "db/backend_module.h"
 #include "db/database.h"
 
 namespace mig {
@@ -82,7 +83,6 @@ class MysqlDatabase : public Database {
     mysql_rollback(conn_);
   }
 
-  SqlDialect dialect() const override { return SqlDialect::MySQL; }
   Backend backend() const override { return Backend::MySQL; }
   bool transactional_ddl() const override { return false; }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <thread>
 
+#include "db/backend_module.h"
 #include "db/database.h"
 #include "script/checksum.h"
 
@@ -58,7 +59,6 @@ class PostgresqlDatabase : public Database {
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
   }
 
-  SqlDialect dialect() const override { return SqlDialect::PostgreSQL; }
   Backend backend() const override { return Backend::PostgreSQL; }
   std::string schema() const override { return options_.schema; }
   bool transactional_ddl() const override { return true; }

@@ -47,7 +47,6 @@ class SqliteDatabase : public Database {
     unlock_file();
   }
 
-  SqlDialect dialect() const override { return SqlDialect::SQLite; }
   Backend backend() const override { return Backend::SQLite; }
   bool transactional_ddl() const override { return true; }
 

@@ -51,7 +51,6 @@ class VersionStore {
  public:
   VersionStore(Database& db, std::string prefix);
 
-  const std::string& prefix() const { return prefix_; }
   bool exists();
   void ensure();
 

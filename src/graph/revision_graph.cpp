@@ -95,8 +95,6 @@ void RevisionGraph::sort_topologically() {
   };
   for (int h : heads_) visit(h);
   for (const auto& entry : sorted_ids_) visit(entry.second);
-  position_.assign(n, 0);
-  for (int p = 0; p < static_cast<int>(order_.size()); ++p) position_[order_[p]] = p;
 }
 
 int RevisionGraph::find(const std::string& id) const {

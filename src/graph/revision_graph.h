@@ -19,7 +19,6 @@ class RevisionGraph {
 
   size_t size() const { return revisions_.size(); }
   const Revision& at(int index) const { return revisions_[index]; }
-  const std::vector<Revision>& revisions() const { return revisions_; }
 
   // -1 if no revision has exactly this id.
   int find(const std::string& id) const;
@@ -28,8 +27,6 @@ class RevisionGraph {
 
   const std::vector<int>& parents(int i) const { return parents_[i]; }
   const std::vector<int>& children(int i) const { return children_[i]; }
-  // Parents followed by depends: everything that must be applied first.
-  const std::vector<int>& requirements(int i) const { return requires_[i]; }
   const std::vector<int>& dependents(int i) const { return required_by_[i]; }
 
   // Revisions nothing names as parent, ordered by id.
@@ -47,7 +44,6 @@ class RevisionGraph {
   // visited in id order, each revision's parents in declared order, then its
   // depends, so one branch is finished before the next begins.
   const std::vector<int>& order() const { return order_; }
-  int position(int i) const { return position_[i]; }
 
   // Closure over requirements / dependents of `from`, as a membership mask.
   std::vector<bool> ancestors(const std::vector<int>& from, bool include_self) const;
@@ -61,7 +57,7 @@ class RevisionGraph {
   std::unordered_map<std::string, int> index_;
   std::vector<std::pair<std::string, int>> sorted_ids_;
   std::vector<std::vector<int>> parents_, children_, requires_, required_by_;
-  std::vector<int> heads_, bases_, order_, position_;
+  std::vector<int> heads_, bases_, order_;
   std::unordered_map<std::string, int> branches_;
 };
 

@@ -173,6 +173,24 @@ TEST(Seeds, FailingSeedAfterAnUpgradeKeepsTheUpgrade) {
             (V{"upgrade|ok", "seed|failed"}));
 }
 
+// --force-seed runs every seed file after the upgrade, changed or not (the
+// option existed inside mig, but nothing could set it).
+TEST(Seeds, ForceSeedRunsUnchangedSeedsAfterAnUpgrade) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.write("seed/010.sql", "INSERT INTO t VALUES (1);");
+  ASSERT_EQ(p.mig({"upgrade", "--seed"}).code, 0);
+  p.revision("a002", "a001", "CREATE TABLE u (v INTEGER);", "DROP TABLE u;");
+  Result plain = p.mig({"upgrade", "--seed"});
+  EXPECT_NE(plain.out.find("seeded 0 file(s); 1 unchanged"), std::string::npos) << plain.out;
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"1"});
+  ASSERT_EQ(p.mig({"downgrade", "-1"}).code, 0);
+  Result forced = p.mig({"upgrade", "--seed", "--force-seed"});
+  EXPECT_NE(forced.out.find("seeded 1 file(s)"), std::string::npos) << forced.out;
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"2"});
+  EXPECT_EQ(p.mig({"upgrade", "--force-seed"}).code, 2);
+}
+
 TEST(Triggers, TriggerBodiesAreSentWhole) {
   Project p;
   p.revision("a001", "",
