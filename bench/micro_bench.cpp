@@ -29,7 +29,7 @@ std::string large_sql(size_t target_bytes) {
 void BM_SplitStatements(benchmark::State& state) {
   std::string sql = large_sql(4 << 20);
   for (auto _ : state)
-    benchmark::DoNotOptimize(mig::split_statements(sql, mig::SqlDialect::PostgreSQL, "big.sql"));
+    benchmark::DoNotOptimize(mig::split_statements(sql, mig::Dialect::PostgreSQL, "big.sql"));
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * sql.size());
 }
 BENCHMARK(BM_SplitStatements)->Unit(benchmark::kMillisecond);
@@ -41,7 +41,7 @@ void BM_ParseRevisionFile(benchmark::State& state) {
       "CREATE TABLE t000123 (id INTEGER PRIMARY KEY, v VARCHAR(20));\n"
       "INSERT INTO t000123 (id, v) VALUES (1, 'x');\n\n-- mig:downgrade\nDROP TABLE t000123;\n";
   for (auto _ : state)
-    benchmark::DoNotOptimize(mig::parse_revision(text, "r.sql", mig::SqlDialect::SQLite));
+    benchmark::DoNotOptimize(mig::parse_revision(text, "r.sql", mig::Dialect::SQLite));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ParseRevisionFile);

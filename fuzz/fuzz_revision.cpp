@@ -10,8 +10,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
-  for (auto dialect :
-       {mig::SqlDialect::SQLite, mig::SqlDialect::PostgreSQL, mig::SqlDialect::MySQL}) {
+  for (auto dialect : {mig::Dialect::SQLite, mig::Dialect::PostgreSQL, mig::Dialect::MySQL}) {
     try {
       mig::Revision rev = mig::parse_revision(text, "fuzz.sql", dialect);
       for (const auto& st : rev.upgrade)

@@ -9,7 +9,7 @@
 namespace mig {
 namespace {
 
-std::string kind(const std::string& sql, SqlDialect d = SqlDialect::PostgreSQL) {
+std::string kind(const std::string& sql, Dialect d = Dialect::PostgreSQL) {
   auto sts = split_statements(sql, d, "t.sql");
   return sts.empty() ? "?" : destructive_kind(sts[0]);
 }
@@ -18,13 +18,13 @@ TEST(Lint, DestructiveStatements) {
   EXPECT_EQ(kind("DROP TABLE account"), "DROP TABLE");
   EXPECT_EQ(kind("drop  table IF EXISTS account"), "DROP TABLE");
   EXPECT_EQ(kind("ALTER TABLE account DROP COLUMN email"), "DROP COLUMN");
-  EXPECT_EQ(kind("ALTER TABLE account DROP email", SqlDialect::MySQL), "DROP COLUMN");
+  EXPECT_EQ(kind("ALTER TABLE account DROP email", Dialect::MySQL), "DROP COLUMN");
   EXPECT_EQ(kind("TRUNCATE account"), "TRUNCATE");
   EXPECT_EQ(kind("DELETE FROM account"), "DELETE without WHERE");
   EXPECT_EQ(kind("UPDATE account SET email = NULL"), "UPDATE without WHERE");
   EXPECT_EQ(kind("ALTER TABLE account ALTER COLUMN id TYPE bigint"), "ALTER ... TYPE");
   EXPECT_EQ(kind("ALTER TABLE account ALTER id SET DATA TYPE bigint"), "ALTER ... TYPE");
-  EXPECT_EQ(kind("ALTER TABLE account MODIFY id BIGINT", SqlDialect::MySQL), "ALTER ... MODIFY");
+  EXPECT_EQ(kind("ALTER TABLE account MODIFY id BIGINT", Dialect::MySQL), "ALTER ... MODIFY");
 }
 
 TEST(Lint, SafeStatementsAreNotFooledByCommentsOrStrings) {
@@ -41,9 +41,7 @@ TEST(Lint, SafeStatementsAreNotFooledByCommentsOrStrings) {
   EXPECT_EQ(kind("DROP INDEX account_email_idx"), "");
 }
 
-Revision parse(const std::string& text) {
-  return parse_revision(text, "r.sql", SqlDialect::SQLite);
-}
+Revision parse(const std::string& text) { return parse_revision(text, "r.sql", Dialect::SQLite); }
 
 TEST(Lint, RulesAndTheirAllowances) {
   std::vector<Revision> revs = {

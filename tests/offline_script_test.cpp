@@ -17,23 +17,23 @@ RevisionGraph sample() {
   return RevisionGraph(revs);
 }
 
-ScriptOptions options(Backend b) {
+ScriptOptions options(Dialect b) {
   ScriptOptions o;
-  o.backend = b;
+  o.dialect = b;
   o.generated_at = "2026-11-24T00:00:00.000Z";
   o.description = "upgrade base:head";
   return o;
 }
 
 TEST(OfflineScript, Literals) {
-  EXPECT_EQ(sql_literal(Backend::PostgreSQL, "it's \\ ok"), "'it''s \\ ok'");
-  EXPECT_EQ(sql_literal(Backend::MySQL, "it's \\ ok"), "'it''s \\\\ ok'");
+  EXPECT_EQ(sql_literal(Dialect::PostgreSQL, "it's \\ ok"), "'it''s \\ ok'");
+  EXPECT_EQ(sql_literal(Dialect::MySQL, "it's \\ ok"), "'it''s \\\\ ok'");
 }
 
 TEST(OfflineScript, WrapsTransactionalRevisionsAndRecordsThem) {
   auto g = sample();
   Plan plan{{{0, Direction::Up}}};
-  std::string s = render_script(g, plan, options(Backend::SQLite));
+  std::string s = render_script(g, plan, options(Dialect::SQLite));
   EXPECT_NE(s.find("CREATE TABLE IF NOT EXISTS mig_revisions"), std::string::npos);
   EXPECT_NE(s.find("BEGIN;\nCREATE TABLE t (v INT);\nINSERT INTO mig_revisions"), std::string::npos)
       << s;
@@ -45,7 +45,7 @@ TEST(OfflineScript, WrapsTransactionalRevisionsAndRecordsThem) {
 TEST(OfflineScript, MysqlGetsDelimitersAndNoDdlTransaction) {
   auto g = sample();
   Plan plan{{{0, Direction::Up}, {1, Direction::Up}}};
-  std::string s = render_script(g, plan, options(Backend::MySQL));
+  std::string s = render_script(g, plan, options(Dialect::MySQL));
   EXPECT_EQ(s.find("BEGIN;"), std::string::npos) << s;
   EXPECT_NE(s.find("DELIMITER $$\nCREATE PROCEDURE p() BEGIN SELECT 1; END$$\nDELIMITER ;"),
             std::string::npos)
@@ -55,7 +55,7 @@ TEST(OfflineScript, MysqlGetsDelimitersAndNoDdlTransaction) {
 
 TEST(OfflineScript, DowngradeDeletesAndSchemaQualifies) {
   auto g = sample();
-  ScriptOptions o = options(Backend::PostgreSQL);
+  ScriptOptions o = options(Dialect::PostgreSQL);
   o.schema = "ops";
   Plan plan{{{0, Direction::Down}}};
   std::string s = render_script(g, plan, o);

@@ -2,12 +2,11 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
-
-#include <map>
 #include <sys/stat.h>
 
 #include <chrono>
 #include <ctime>
+#include <map>
 #include <thread>
 
 #include "errors.h"
@@ -30,8 +29,8 @@ std::vector<Revision> load(const TempDir& dir, int ahead = 10) {
   struct timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
   int64_t later = (static_cast<int64_t>(now.tv_sec) + ahead) * 1000000000 + now.tv_nsec;
-  ParseCache cache(dir / "cache", SqlDialect::SQLite, later);
-  return load_revisions(dir / "m", SqlDialect::SQLite, RevisionText::Summary, &cache);
+  ParseCache cache(dir / "cache", Dialect::SQLite, later);
+  return load_revisions(dir / "m", Dialect::SQLite, RevisionText::Summary, &cache);
 }
 
 TEST(ParseCache, SecondLoadComesFromTheCacheAndMatchesAFreshParse) {
@@ -40,7 +39,7 @@ TEST(ParseCache, SecondLoadComesFromTheCacheAndMatchesAFreshParse) {
   dir.write("m/b.sql", kTwo);
   auto first = load(dir);
   ASSERT_TRUE(boost::filesystem::exists(dir / "cache"));
-  ParseCache cache(dir / "cache", SqlDialect::SQLite);
+  ParseCache cache(dir / "cache", Dialect::SQLite);
   FileStamp stamp;
   ASSERT_TRUE(stamp_file(dir / "m/b.sql", stamp));
   Revision hit;
@@ -72,7 +71,7 @@ TEST(ParseCache, ARewriteKeepsFoundEntriesAddsNewOnesAndDropsGoneFiles) {
   dir.write("m/c.sql", "-- mig:revision cccc\n-- mig:parent bbbb\n-- mig:upgrade\nSELECT 4;\n");
   ASSERT_TRUE(stamp_file(dir / "m/c.sql", c));
   EXPECT_EQ(load(dir).size(), 2u);
-  ParseCache cache(dir / "cache", SqlDialect::SQLite);
+  ParseCache cache(dir / "cache", Dialect::SQLite);
   Revision hit;
   EXPECT_FALSE(cache.find(dir / "m/a.sql", a, hit));
   ASSERT_TRUE(cache.find(dir / "m/b.sql", b, hit));
@@ -97,14 +96,14 @@ TEST(ParseCache, AnEditedFileIsParsedAgainEvenWithTheSameSizeAndTime) {
   ASSERT_EQ(::utimensat(AT_FDCWD, (dir / "m/a.sql").c_str(), times, 0), 0);  // old mtime back
   auto again = load(dir);
   EXPECT_NE(again[0].checksum, first[0].checksum);
-  EXPECT_EQ(again[0].checksum, load_revisions(dir / "m", SqlDialect::SQLite)[0].checksum);
+  EXPECT_EQ(again[0].checksum, load_revisions(dir / "m", Dialect::SQLite)[0].checksum);
 }
 
 TEST(ParseCache, FilesChangedJustNowAreNotStored) {
   TempDir dir;
   dir.write("m/a.sql", kOne);
   load(dir, 0);  // the cache's clock is now: the file is too young to trust
-  ParseCache cache(dir / "cache", SqlDialect::SQLite);
+  ParseCache cache(dir / "cache", Dialect::SQLite);
   FileStamp stamp;
   ASSERT_TRUE(stamp_file(dir / "m/a.sql", stamp));
   Revision hit;
@@ -118,11 +117,11 @@ TEST(ParseCache, OtherDialectOrDamagedFileIsAnEmptyCache) {
   FileStamp stamp;
   ASSERT_TRUE(stamp_file(dir / "m/a.sql", stamp));
   Revision hit;
-  EXPECT_TRUE(ParseCache(dir / "cache", SqlDialect::SQLite).find(dir / "m/a.sql", stamp, hit));
-  EXPECT_FALSE(ParseCache(dir / "cache", SqlDialect::PostgreSQL).find(dir / "m/a.sql", stamp, hit));
+  EXPECT_TRUE(ParseCache(dir / "cache", Dialect::SQLite).find(dir / "m/a.sql", stamp, hit));
+  EXPECT_FALSE(ParseCache(dir / "cache", Dialect::PostgreSQL).find(dir / "m/a.sql", stamp, hit));
   std::string text = read_file(dir / "cache");
   dir.write("cache", text.substr(0, text.size() - 5));
-  EXPECT_FALSE(ParseCache(dir / "cache", SqlDialect::SQLite).find(dir / "m/a.sql", stamp, hit));
+  EXPECT_FALSE(ParseCache(dir / "cache", Dialect::SQLite).find(dir / "m/a.sql", stamp, hit));
 }
 
 TEST(ParseCache, MalformedFilesAreNeverCachedAndStillFail) {
@@ -149,10 +148,10 @@ TEST(ParseCache, OffWhenAskedOrWithoutAHome) {
   EXPECT_EQ(cache, dir / "xdg/mig");
   env.clear();
   EXPECT_EQ(ParseCache::user_cache_dir(lookup), "");
-  std::string path = ParseCache::file_for(cache, dir / "m", SqlDialect::SQLite);
+  std::string path = ParseCache::file_for(cache, dir / "m", Dialect::SQLite);
   EXPECT_EQ(path.rfind(dir / "xdg/mig/", 0), 0u) << path;
-  EXPECT_NE(path, ParseCache::file_for(cache, dir / "m", SqlDialect::MySQL));
-  EXPECT_EQ(ParseCache::file_for("", dir / "m", SqlDialect::SQLite), "");
+  EXPECT_NE(path, ParseCache::file_for(cache, dir / "m", Dialect::MySQL));
+  EXPECT_EQ(ParseCache::file_for("", dir / "m", Dialect::SQLite), "");
 }
 
 }  // namespace

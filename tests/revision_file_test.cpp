@@ -7,9 +7,7 @@
 namespace mig {
 namespace {
 
-Revision parse(const std::string& text) {
-  return parse_revision(text, "r.sql", SqlDialect::SQLite);
-}
+Revision parse(const std::string& text) { return parse_revision(text, "r.sql", Dialect::SQLite); }
 
 TEST(RevisionFile, ParsesTheSpecExample) {
   Revision r = parse(
@@ -116,7 +114,7 @@ TEST(RevisionFile, NulByteIsAnErrorNamingItsLine) {
 }
 
 Revision parse_pg(const std::string& text) {
-  return parse_revision(text, "r.sql", SqlDialect::PostgreSQL);
+  return parse_revision(text, "r.sql", Dialect::PostgreSQL);
 }
 
 TEST(RevisionFile, StatementsThatRefuseATransactionRunOutsideOneWhenAlone) {
@@ -150,11 +148,11 @@ TEST(RevisionFile, StatementsThatRefuseATransactionRunOutsideOneWhenAlone) {
   EXPECT_NO_THROW(
       parse_revision("-- mig:revision abcd\n-- mig:upgrade\nCREATE DATABASE x;\n"
                      "SELECT 1;\n",
-                     "r.sql", SqlDialect::MySQL));
+                     "r.sql", Dialect::MySQL));
 }
 
 TEST(RevisionFile, WhatCannotRunInsideATransaction) {
-  auto kind = [](const char* sql, SqlDialect d = SqlDialect::PostgreSQL) {
+  auto kind = [](const char* sql, Dialect d = Dialect::PostgreSQL) {
     Statement st;
     st.sql = sql;
     return outside_transaction_only(st, d);
@@ -166,11 +164,11 @@ TEST(RevisionFile, WhatCannotRunInsideATransaction) {
   EXPECT_EQ(kind("VACUUM (ANALYZE) t"), "VACUUM");
   EXPECT_EQ(kind("CREATE DATABASE shop"), "CREATE DATABASE");
   EXPECT_EQ(kind("ALTER SYSTEM SET work_mem = '8MB'"), "ALTER SYSTEM");
-  EXPECT_EQ(kind("VACUUM", SqlDialect::SQLite), "VACUUM");
+  EXPECT_EQ(kind("VACUUM", Dialect::SQLite), "VACUUM");
   EXPECT_EQ(kind("CREATE INDEX i ON t (x)"), "");
   EXPECT_EQ(kind("REINDEX TABLE t"), "");
   EXPECT_EQ(kind("CREATE TABLE \"concurrently\" (x INT)"), "");
-  EXPECT_EQ(kind("CREATE DATABASE shop", SqlDialect::SQLite), "");
+  EXPECT_EQ(kind("CREATE DATABASE shop", Dialect::SQLite), "");
 }
 
 struct BadCase {

@@ -18,7 +18,7 @@ TEST(ScriptDirectory, FindsSqlFilesRecursivelyInPathOrder) {
   dir.write("m/notes.txt", "not sql");
   dir.write("m/.hidden/x.sql", "garbage");
   dir.write("m/.y.sql", "garbage");
-  auto revs = load_revisions(dir / "m", SqlDialect::SQLite);
+  auto revs = load_revisions(dir / "m", Dialect::SQLite);
   ASSERT_EQ(revs.size(), 2u);
   EXPECT_EQ(revs[0].id, "bbbb");
   EXPECT_EQ(revs[0].path, dir / "m/b.sql");
@@ -27,7 +27,7 @@ TEST(ScriptDirectory, FindsSqlFilesRecursivelyInPathOrder) {
 
 TEST(ScriptDirectory, MissingDirectoryIsAUsageError) {
   TempDir dir;
-  EXPECT_THROW(load_revisions(dir / "nope", SqlDialect::SQLite), UsageError);
+  EXPECT_THROW(load_revisions(dir / "nope", Dialect::SQLite), UsageError);
 }
 
 TEST(ScriptDirectory, MalformedFileNamesItself) {
@@ -35,7 +35,7 @@ TEST(ScriptDirectory, MalformedFileNamesItself) {
   dir.write("m/ok.sql", "-- mig:revision aaaa\n-- mig:upgrade\n");
   dir.write("m/zz.sql", "-- mig:revision bbbb\n-- mig:parent aaaa\n-- mig:wat\n");
   try {
-    load_revisions(dir / "m", SqlDialect::SQLite);
+    load_revisions(dir / "m", Dialect::SQLite);
     FAIL();
   } catch (const FileError& e) {
     EXPECT_EQ(e.path(), dir / "m/zz.sql");

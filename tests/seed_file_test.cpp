@@ -9,7 +9,7 @@ namespace mig {
 namespace {
 
 SeedFile parse(const std::string& text) {
-  return parse_seed(text, "s.sql", "seed/s.sql", SqlDialect::SQLite);
+  return parse_seed(text, "s.sql", "seed/s.sql", Dialect::SQLite);
 }
 
 TEST(SeedFile, DirectivesAndStatements) {
@@ -51,11 +51,11 @@ TEST(SeedFile, LoadsInNameOrderAndToleratesNoDirectory) {
   testing::TempDir dir;
   dir.write("seed/b/1.sql", "SELECT 1;");
   dir.write("seed/a.sql", "SELECT 2;");
-  auto seeds = load_seeds(dir / "seed", SqlDialect::SQLite);
+  auto seeds = load_seeds(dir / "seed", Dialect::SQLite);
   ASSERT_EQ(seeds.size(), 2u);
   EXPECT_EQ(seeds[0].name, "a.sql");
   EXPECT_EQ(seeds[1].name, "b/1.sql");
-  EXPECT_TRUE(load_seeds(dir / "none", SqlDialect::SQLite).empty());
+  EXPECT_TRUE(load_seeds(dir / "none", Dialect::SQLite).empty());
 }
 
 }  // namespace

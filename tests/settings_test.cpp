@@ -32,7 +32,7 @@ TEST(Settings, DefaultsWithoutConfigFile) {
   Env env;
   Settings s = load_settings(at(dir), env.lookup());
   EXPECT_TRUE(s.config_path.empty());
-  EXPECT_EQ(s.url.backend, Backend::SQLite);
+  EXPECT_EQ(s.url.dialect, Dialect::SQLite);
   EXPECT_EQ(s.url.path, "var/mig.db");
   EXPECT_EQ(s.url_source, "default");
   EXPECT_EQ(s.table_prefix, "mig_");

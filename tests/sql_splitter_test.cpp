@@ -7,7 +7,7 @@
 namespace mig {
 namespace {
 
-std::vector<std::string> split(const std::string& sql, SqlDialect d = SqlDialect::SQLite) {
+std::vector<std::string> split(const std::string& sql, Dialect d = Dialect::SQLite) {
   std::vector<std::string> out;
   for (const auto& st : split_statements(sql, d, "t.sql")) out.push_back(st.sql);
   return out;
@@ -40,12 +40,12 @@ TEST(SqlSplitter, DoubledQuotesAreEscapes) {
 
 TEST(SqlSplitter, BackslashIsLiteralInSqliteButEscapesInMysql) {
   EXPECT_EQ(split("SELECT 'C:\\'; SELECT 2"), (V{"SELECT 'C:\\'", "SELECT 2"}));
-  EXPECT_EQ(split("SELECT 'it\\'s;'; SELECT 2", SqlDialect::MySQL),
+  EXPECT_EQ(split("SELECT 'it\\'s;'; SELECT 2", Dialect::MySQL),
             (V{"SELECT 'it\\'s;'", "SELECT 2"}));
 }
 
 TEST(SqlSplitter, PostgresEStringsHonourBackslash) {
-  EXPECT_EQ(split("SELECT E'a\\';b'; SELECT 'c:\\'; SELECT 3", SqlDialect::PostgreSQL),
+  EXPECT_EQ(split("SELECT E'a\\';b'; SELECT 'c:\\'; SELECT 3", Dialect::PostgreSQL),
             (V{"SELECT E'a\\';b'", "SELECT 'c:\\'", "SELECT 3"}));
 }
 
@@ -55,18 +55,18 @@ TEST(SqlSplitter, CommentsHideSemicolonsAndQuotes) {
 }
 
 TEST(SqlSplitter, HashCommentsOnlyInMysql) {
-  EXPECT_EQ(split("SELECT 1 # a;b\n; SELECT 2", SqlDialect::MySQL), (V{"SELECT 1", "SELECT 2"}));
+  EXPECT_EQ(split("SELECT 1 # a;b\n; SELECT 2", Dialect::MySQL), (V{"SELECT 1", "SELECT 2"}));
 }
 
 TEST(SqlSplitter, NestedBlockCommentsInPostgres) {
-  EXPECT_EQ(split("SELECT 1 /* a /* b; */ c; */; SELECT 2", SqlDialect::PostgreSQL),
+  EXPECT_EQ(split("SELECT 1 /* a /* b; */ c; */; SELECT 2", Dialect::PostgreSQL),
             (V{"SELECT 1", "SELECT 2"}));
 }
 
 TEST(SqlSplitter, DollarQuotesInPostgres) {
   std::string fn = "CREATE FUNCTION f() RETURNS int AS $$ BEGIN RETURN 1; END; $$ LANGUAGE plpgsql";
   std::string tagged = "DO $body$ BEGIN PERFORM 'x;'; $inner$ ; $inner$; END $body$";
-  EXPECT_EQ(split(fn + ";\n" + tagged + ";\nSELECT $1", SqlDialect::PostgreSQL),
+  EXPECT_EQ(split(fn + ";\n" + tagged + ";\nSELECT $1", Dialect::PostgreSQL),
             (V{fn, tagged, "SELECT $1"}));
 }
 
@@ -82,7 +82,7 @@ TEST(SqlSplitter, MysqlProcedureWithNestedBlocks) {
       "CREATE DEFINER=`root`@`localhost` PROCEDURE p()\nBEGIN\n  IF 1 THEN SELECT 1; END IF;\n"
       "  lbl: LOOP LEAVE lbl; END LOOP;\n  CASE 1 WHEN 1 THEN SELECT 2; END CASE;\n"
       "  BEGIN SELECT 3; END;\nEND";
-  EXPECT_EQ(split(proc + ";\nSELECT 4;", SqlDialect::MySQL), (V{proc, "SELECT 4"}));
+  EXPECT_EQ(split(proc + ";\nSELECT 4;", Dialect::MySQL), (V{proc, "SELECT 4"}));
 }
 
 TEST(SqlSplitter, BeginTransactionIsNotABlock) {
@@ -97,7 +97,7 @@ TEST(SqlSplitter, TableNamedLikeTriggerIsPlain) {
 
 TEST(SqlSplitter, DelimiterLines) {
   std::string body = "CREATE PROCEDURE p() BEGIN SELECT 1; SELECT 2; END";
-  EXPECT_EQ(split("DELIMITER //\n" + body + " //\nDELIMITER ;\nSELECT 3;", SqlDialect::MySQL),
+  EXPECT_EQ(split("DELIMITER //\n" + body + " //\nDELIMITER ;\nSELECT 3;", Dialect::MySQL),
             (V{body, "SELECT 3"}));
 }
 
@@ -109,28 +109,28 @@ TEST(SqlSplitter, StatementBlockIsSentWhole) {
 }
 
 TEST(SqlSplitter, ReportsLineOfEachStatement) {
-  auto sts = split_statements("\n\nSELECT 1;\n/* c\n */ SELECT\n 2;", SqlDialect::SQLite, "t.sql");
+  auto sts = split_statements("\n\nSELECT 1;\n/* c\n */ SELECT\n 2;", Dialect::SQLite, "t.sql");
   ASSERT_EQ(sts.size(), 2u);
   EXPECT_EQ(sts[0].line, 3);
   EXPECT_EQ(sts[1].line, 5);
 }
 
 TEST(SqlSplitter, NormalizedDropsCommentsAndCollapsesSpace) {
-  auto a = split_statements("SELECT  1,\n\t'a  b' -- note\n", SqlDialect::SQLite, "t.sql");
-  auto b = split_statements("SELECT 1, /* other */ 'a  b'", SqlDialect::SQLite, "t.sql");
+  auto a = split_statements("SELECT  1,\n\t'a  b' -- note\n", Dialect::SQLite, "t.sql");
+  auto b = split_statements("SELECT 1, /* other */ 'a  b'", Dialect::SQLite, "t.sql");
   ASSERT_EQ(a.size(), 1u);
   EXPECT_EQ(a[0].normalized, "SELECT 1,'a  b'");
   EXPECT_EQ(a[0].normalized, b[0].normalized);
-  auto c = split_statements("CREATE TABLE t (\n  id INT ,\n  v  TEXT\n)", SqlDialect::SQLite, "t");
-  auto d = split_statements("CREATE TABLE t(id INT, v TEXT)", SqlDialect::SQLite, "t");
+  auto c = split_statements("CREATE TABLE t (\n  id INT ,\n  v  TEXT\n)", Dialect::SQLite, "t");
+  auto d = split_statements("CREATE TABLE t(id INT, v TEXT)", Dialect::SQLite, "t");
   EXPECT_EQ(c[0].normalized, d[0].normalized);
   EXPECT_EQ(c[0].normalized, "CREATE TABLE t(id INT,v TEXT)");
-  auto e = split_statements("CREATE TABLE t(idINT, v TEXT)", SqlDialect::SQLite, "t");
+  auto e = split_statements("CREATE TABLE t(idINT, v TEXT)", Dialect::SQLite, "t");
   EXPECT_NE(e[0].normalized, d[0].normalized);
 }
 
 TEST(SqlSplitter, DirectivesEndStatementsAndAreReturned) {
-  auto chunks = scan_sql("SELECT 1\n-- mig:downgrade\nSELECT 2", SqlDialect::SQLite, "t.sql");
+  auto chunks = scan_sql("SELECT 1\n-- mig:downgrade\nSELECT 2", Dialect::SQLite, "t.sql");
   ASSERT_EQ(chunks.size(), 3u);
   EXPECT_EQ(std::get<Statement>(chunks[0]).sql, "SELECT 1");
   EXPECT_EQ(std::get<Directive>(chunks[1]).name, "downgrade");
@@ -138,13 +138,13 @@ TEST(SqlSplitter, DirectivesEndStatementsAndAreReturned) {
 }
 
 TEST(SqlSplitter, DirectiveTextInsideStringIsNotADirective) {
-  auto chunks = scan_sql("SELECT '\n-- mig:downgrade\n'", SqlDialect::SQLite, "t.sql");
+  auto chunks = scan_sql("SELECT '\n-- mig:downgrade\n'", Dialect::SQLite, "t.sql");
   ASSERT_EQ(chunks.size(), 1u);
   EXPECT_TRUE(std::holds_alternative<Statement>(chunks[0]));
 }
 
 void expect_error(const std::string& sql, int line, const std::string& words,
-                  SqlDialect d = SqlDialect::SQLite) {
+                  Dialect d = Dialect::SQLite) {
   try {
     split_statements(sql, d, "bad.sql");
     FAIL() << "no error for: " << sql;
@@ -160,11 +160,11 @@ TEST(SqlSplitter, UnterminatedConstructsAreErrorsWithLine) {
   expect_error("SELECT \"abc", 1, "unterminated quoted identifier");
   expect_error("\n\nSELECT `abc", 3, "unterminated backtick");
   expect_error("SELECT 1 /* open", 1, "unterminated /* comment");
-  expect_error("\nSELECT $x$ abc", 2, "unterminated dollar-quoted", SqlDialect::PostgreSQL);
+  expect_error("\nSELECT $x$ abc", 2, "unterminated dollar-quoted", Dialect::PostgreSQL);
   expect_error("CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\nSELECT 1;", 2, "BEGIN ... END");
   expect_error("-- mig:statement begin\nSELECT 1", 1, "no matching end");
   expect_error("-- mig:statement end", 1, "without a matching begin");
-  expect_error("SELECT 'it\\'s", 1, "unterminated string", SqlDialect::MySQL);
+  expect_error("SELECT 'it\\'s", 1, "unterminated string", Dialect::MySQL);
 }
 
 TEST(SqlSplitter, AnythingSpelledLikeADirectiveIsOneOrAnError) {
@@ -179,7 +179,7 @@ TEST(SqlSplitter, AnythingSpelledLikeADirectiveIsOneOrAnError) {
   for (const char* good :
        {"-- mig:downgrade", "--mig:downgrade", "--   mig:downgrade", "  -- mig:downgrade  "}) {
     auto chunks =
-        scan_sql(std::string("SELECT 1;\n") + good + "\nSELECT 2;", SqlDialect::SQLite, "t.sql");
+        scan_sql(std::string("SELECT 1;\n") + good + "\nSELECT 2;", Dialect::SQLite, "t.sql");
     ASSERT_EQ(chunks.size(), 3u) << good;
     EXPECT_EQ(std::get<Directive>(chunks[1]).name, "downgrade") << good;
   }
@@ -190,21 +190,21 @@ TEST(SqlSplitter, AnythingSpelledLikeADirectiveIsOneOrAnError) {
 TEST(SqlSplitter, MariaDbAndMysqlExecutableCommentsAreStatements) {
   EXPECT_EQ(split("/*!40101 SET NAMES utf8mb4 */;\n/*M!100616 SET NOTE_VERBOSITY=0 */;\n"
                   "/* a plain comment */ SELECT 1;",
-                  SqlDialect::MySQL),
+                  Dialect::MySQL),
             (V{"/*!40101 SET NAMES utf8mb4 */", "/*M!100616 SET NOTE_VERBOSITY=0 */", "SELECT 1"}));
   // Elsewhere they are comments like any other.
-  EXPECT_EQ(split("/*M!100616 SET x=0 */ SELECT 1;", SqlDialect::SQLite), V{"SELECT 1"});
+  EXPECT_EQ(split("/*M!100616 SET x=0 */ SELECT 1;", Dialect::SQLite), V{"SELECT 1"});
 }
 
 TEST(SqlSplitter, PgDumpRestrictLinesAreDroppedOtherMetaCommandsRefused) {
-  EXPECT_EQ(split("\\restrict AbC123\nSET x = 1;\nSELECT 2;\n\\unrestrict AbC123\n",
-                  SqlDialect::PostgreSQL),
-            (V{"SET x = 1", "SELECT 2"}));
+  EXPECT_EQ(
+      split("\\restrict AbC123\nSET x = 1;\nSELECT 2;\n\\unrestrict AbC123\n", Dialect::PostgreSQL),
+      (V{"SET x = 1", "SELECT 2"}));
   expect_error("SELECT 1;\n\\connect other\n", 2, "psql meta-command \\connect",
-               SqlDialect::PostgreSQL);
+               Dialect::PostgreSQL);
   expect_error("COPY public.t (a, b) FROM stdin;\n1\t2\n\\.\n", 1, "pg_dump --inserts",
-               SqlDialect::PostgreSQL);
-  EXPECT_EQ(split("COPY t TO STDOUT;\nCOPY t (stdin_col) FROM '/tmp/x';", SqlDialect::PostgreSQL),
+               Dialect::PostgreSQL);
+  EXPECT_EQ(split("COPY t TO STDOUT;\nCOPY t (stdin_col) FROM '/tmp/x';", Dialect::PostgreSQL),
             (V{"COPY t TO STDOUT", "COPY t (stdin_col) FROM '/tmp/x'"}));
 }
 

@@ -22,7 +22,7 @@ NewRevision sample() {
 
 TEST(Templates, BuiltinSchemaTemplateRendersAValidRevision) {
   std::string text = render_template(builtin_template("schema"), sample(), "schema");
-  Revision r = parse_revision(text, "new.sql", SqlDialect::SQLite);
+  Revision r = parse_revision(text, "new.sql", Dialect::SQLite);
   EXPECT_EQ(r.id, "0123456789ab");
   EXPECT_EQ(r.parents, std::vector<std::string>{"aaaa1111"});
   EXPECT_EQ(r.message, "Add e-mail <to> Account!");  // not HTML-escaped
@@ -35,7 +35,7 @@ TEST(Templates, DataTemplateWritesKindDataAndBaseHasNoParent) {
   n.parents.clear();
   n.kind = "data";
   Revision r = parse_revision(render_template(builtin_template("data"), n, "data"), "new.sql",
-                              SqlDialect::SQLite);
+                              Dialect::SQLite);
   EXPECT_EQ(r.kind, RevisionKind::Data);
   EXPECT_TRUE(r.parents.empty());
 }

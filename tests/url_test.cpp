@@ -12,14 +12,14 @@ TEST(Url, SqliteForms) {
   EXPECT_EQ(parse_url("sqlite:///abs/app.db", "x").path, "/abs/app.db");
   auto mem = parse_url("sqlite::memory:", "x");
   EXPECT_TRUE(mem.is_memory());
-  EXPECT_EQ(mem.backend, Backend::SQLite);
+  EXPECT_EQ(mem.dialect, Dialect::SQLite);
   EXPECT_THROW(parse_url("sqlite:", "x"), UsageError);
   EXPECT_THROW(parse_url("sqlite://host/x.db", "x"), UsageError);
 }
 
 TEST(Url, PostgresWithEverything) {
   auto u = parse_url("postgresql://app:s%40cret@db.example.com:6543/shop?sslmode=require", "x");
-  EXPECT_EQ(u.backend, Backend::PostgreSQL);
+  EXPECT_EQ(u.dialect, Dialect::PostgreSQL);
   EXPECT_EQ(u.user, "app");
   EXPECT_EQ(u.password, "s@cret");
   EXPECT_EQ(u.host, "db.example.com");
@@ -28,12 +28,12 @@ TEST(Url, PostgresWithEverything) {
   ASSERT_EQ(u.params.size(), 1u);
   EXPECT_EQ(u.params[0].first, "sslmode");
   EXPECT_EQ(u.params[0].second, "require");
-  EXPECT_EQ(parse_url("postgres://h/db", "x").backend, Backend::PostgreSQL);
+  EXPECT_EQ(parse_url("postgres://h/db", "x").dialect, Dialect::PostgreSQL);
 }
 
 TEST(Url, MysqlIpv6AndSocketHosts) {
   auto u = parse_url("mariadb://root@[::1]:3307/app", "x");
-  EXPECT_EQ(u.backend, Backend::MySQL);
+  EXPECT_EQ(u.dialect, Dialect::MySQL);
   EXPECT_EQ(u.host, "::1");
   EXPECT_EQ(u.port, 3307);
   EXPECT_EQ(parse_url("mysql://u@%2Ftmp%2Fmy.sock/app", "x").host, "/tmp/my.sock");

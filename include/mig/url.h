@@ -4,16 +4,14 @@
 #include <utility>
 #include <vector>
 
+#include "mig/dialect.h"
+
 namespace mig {
-
-enum class Backend { SQLite, PostgreSQL, MySQL };
-
-const char* to_string(Backend backend);
 
 // A parsed database URL. The password is kept for connecting and never
 // printed: use redacted() in every message.
 struct DatabaseUrl {
-  Backend backend = Backend::SQLite;
+  Dialect dialect = Dialect::SQLite;
   std::string scheme;
   std::string path;  // SQLite: file path or ":memory:"
   std::string user;
@@ -23,7 +21,7 @@ struct DatabaseUrl {
   std::string database;
   std::vector<std::pair<std::string, std::string>> params;
 
-  bool is_memory() const { return backend == Backend::SQLite && path == ":memory:"; }
+  bool is_memory() const { return dialect == Dialect::SQLite && path == ":memory:"; }
   std::string redacted() const;
   // "database 'app' on host 'db:5432'" or "SQLite file 'var/mig.db'".
   std::string describe() const;

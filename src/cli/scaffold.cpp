@@ -25,15 +25,9 @@ void no_json(Context& ctx, const char* command) {
     throw UsageError(std::string("--json: '") + command + "' has no JSON output");
 }
 
-SqlDialect dialect_of(Backend backend) {
-  return backend == Backend::PostgreSQL ? SqlDialect::PostgreSQL
-         : backend == Backend::MySQL    ? SqlDialect::MySQL
-                                        : SqlDialect::SQLite;
-}
-
 // The revisions as they are now, for choosing a new one's parents.
 RevisionGraph load_graph(const Settings& s) {
-  SqlDialect dialect = dialect_of(s.url.backend);
+  Dialect dialect = s.url.dialect;
   std::string file = ParseCache::file_for(s.cache_dir, s.migrations_dir, dialect);
   if (file.empty())
     return RevisionGraph(load_revisions(s.migrations_dir, dialect, RevisionText::Summary));
@@ -84,7 +78,7 @@ int new_seed(Context& ctx, const RevisionOptions& opts) {
   std::string origin = s.templates_dir + "/" + name + ".sql.mustache";
   std::string text = render_template(load_template(s.templates_dir, name), nr, origin);
   try {
-    parse_seed(text, "new", origin + " (rendered)", dialect_of(s.url.backend));
+    parse_seed(text, "new", origin + " (rendered)", s.url.dialect);
   } catch (const FileError& e) {
     throw OperationError(std::string("template does not render a valid seed file: ") + e.what());
   }
@@ -184,7 +178,7 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
   std::string text = render_template(load_template(s.templates_dir, name), nr, origin);
   Revision rendered;
   try {
-    rendered = parse_revision(text, origin + " (rendered)", dialect_of(s.url.backend));
+    rendered = parse_revision(text, origin + " (rendered)", s.url.dialect);
   } catch (const FileError& e) {
     throw OperationError(std::string("template does not render a valid revision file: ") +
                          e.what());

@@ -323,7 +323,7 @@ Settings parse_settings(const std::string& text, const std::string& path, const 
           env + "] (" + env_origin + " " + env + "); unset DATABASE_URL, or pass --url, to choose");
   }
   s.url = parse_url(url_text, s.url_source);
-  if (file_relative && s.url.backend == Backend::SQLite && !s.url.is_memory())
+  if (file_relative && s.url.dialect == Dialect::SQLite && !s.url.is_memory())
     s.url.path = relative_to(s.base_dir, s.url.path);
 
   check_prefix(s.table_prefix);
@@ -331,9 +331,9 @@ Settings parse_settings(const std::string& text, const std::string& path, const 
     bool ok = s.schema.size() <= 63;
     for (char c : s.schema) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!ok) throw UsageError("database.schema must be 1-63 characters of [A-Za-z0-9_]");
-    if (s.url.backend != Backend::PostgreSQL)
+    if (s.url.dialect != Dialect::PostgreSQL)
       throw UsageError("database.schema is only for PostgreSQL; " +
-                       std::string(to_string(s.url.backend)) + " has no schemas");
+                       std::string(to_string(s.url.dialect)) + " has no schemas");
   }
   s.migrations_dir = relative_to(s.base_dir, s.migrations_dir);
   s.seed_dir = relative_to(s.base_dir, s.seed_dir);

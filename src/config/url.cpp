@@ -6,13 +6,13 @@
 
 namespace mig {
 
-const char* to_string(Backend backend) {
-  switch (backend) {
-    case Backend::SQLite:
+const char* to_string(Dialect dialect) {
+  switch (dialect) {
+    case Dialect::SQLite:
       return "sqlite";
-    case Backend::PostgreSQL:
+    case Dialect::PostgreSQL:
       return "postgresql";
-    case Backend::MySQL:
+    case Dialect::MySQL:
       return "mysql";
   }
   return "?";
@@ -38,7 +38,7 @@ namespace {
 
 DatabaseUrl parse_sqlite(const std::string& rest, const std::string& origin) {
   DatabaseUrl url;
-  url.backend = Backend::SQLite;
+  url.dialect = Dialect::SQLite;
   url.scheme = "sqlite";
   if (rest == ":memory:") {
     url.path = ":memory:";
@@ -54,10 +54,10 @@ DatabaseUrl parse_sqlite(const std::string& rest, const std::string& origin) {
   return url;
 }
 
-DatabaseUrl parse_server(Backend backend, const std::string& scheme, const std::string& rest,
+DatabaseUrl parse_server(Dialect dialect, const std::string& scheme, const std::string& rest,
                          const std::string& origin) {
   DatabaseUrl url;
-  url.backend = backend;
+  url.dialect = dialect;
   url.scheme = scheme;
   if (rest.compare(0, 2, "//") != 0)
     throw UsageError(origin + ": expected " + scheme + "://user:password@host:port/database");
@@ -149,9 +149,9 @@ DatabaseUrl parse_url(const std::string& text, const std::string& origin) {
   std::string rest = text.substr(colon + 1);
   if (scheme == "sqlite" || scheme == "sqlite3") return parse_sqlite(rest, origin);
   if (scheme == "postgresql" || scheme == "postgres")
-    return parse_server(Backend::PostgreSQL, scheme, rest, origin);
+    return parse_server(Dialect::PostgreSQL, scheme, rest, origin);
   if (scheme == "mysql" || scheme == "mariadb")
-    return parse_server(Backend::MySQL, scheme, rest, origin);
+    return parse_server(Dialect::MySQL, scheme, rest, origin);
   bool printable = scheme.size() <= 20;
   for (char c : scheme) printable = printable && std::isalnum(static_cast<unsigned char>(c));
   throw UsageError(origin + ": unknown database URL scheme '" +
@@ -160,7 +160,7 @@ DatabaseUrl parse_url(const std::string& text, const std::string& origin) {
 }
 
 std::string DatabaseUrl::redacted() const {
-  if (backend == Backend::SQLite) return "sqlite:" + (path.front() == '/' ? "//" + path : path);
+  if (dialect == Dialect::SQLite) return "sqlite:" + (path.front() == '/' ? "//" + path : path);
   std::string out = scheme + "://";
   if (!user.empty()) out += user + (password.empty() ? "" : ":***") + "@";
   bool v6 = host.find(':') != std::string::npos;
@@ -179,11 +179,11 @@ std::string DatabaseUrl::redacted() const {
 }
 
 std::string DatabaseUrl::describe() const {
-  if (backend == Backend::SQLite)
+  if (dialect == Dialect::SQLite)
     return is_memory() ? "in-memory SQLite database" : "SQLite file '" + path + "'";
   std::string where = host.empty() ? "localhost" : host;
   if (port) where += ":" + std::to_string(port);
-  return std::string(to_string(backend)) + " database '" + database + "' on host '" + where + "'";
+  return std::string(to_string(dialect)) + " database '" + database + "' on host '" + where + "'";
 }
 
 }  // namespace mig

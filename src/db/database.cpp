@@ -14,14 +14,14 @@ Database::~Database() = default;
 
 std::unique_ptr<Database> Database::open(const DatabaseUrl& url, const ConnectOptions& options) {
   std::unique_ptr<Database> db;
-  switch (url.backend) {
-    case Backend::SQLite:
+  switch (url.dialect) {
+    case Dialect::SQLite:
       db = open_sqlite(url, options);
       break;
-    case Backend::PostgreSQL:
+    case Dialect::PostgreSQL:
       db = open_with_module("postgresql", "PostgreSQL", url, options);
       break;
-    case Backend::MySQL:
+    case Dialect::MySQL:
       db = open_with_module("mysql", "MySQL/MariaDB", url, options);
       break;
   }
@@ -141,16 +141,16 @@ std::vector<std::vector<std::string>> query_rows(Database& db, const std::string
   return out;
 }
 
-std::string qualified_prefix(Backend backend, const std::string& schema,
+std::string qualified_prefix(Dialect dialect, const std::string& schema,
                              const std::string& prefix) {
-  if (backend != Backend::PostgreSQL || schema.empty()) return prefix;
+  if (dialect != Dialect::PostgreSQL || schema.empty()) return prefix;
   std::string quoted;
   for (char c : schema) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return "\"" + quoted + "\"." + prefix;
 }
 
-std::string session_reset_sql(Backend backend) {
-  if (backend != Backend::PostgreSQL) return {};
+std::string session_reset_sql(Dialect dialect) {
+  if (dialect != Dialect::PostgreSQL) return {};
   // RESET ALL leaves the role and session user alone, and DISCARD ALL would
   // also drop the run's advisory lock; so each part on its own. mig's own
   // setting comes back last.
@@ -158,18 +158,18 @@ std::string session_reset_sql(Backend backend) {
          "SET client_min_messages = warning";
 }
 
-std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,
+std::vector<std::string> bookkeeping_ddl(Dialect dialect, const std::string& p,
                                          const std::string& schema) {
-  std::string real = backend == Backend::PostgreSQL ? "DOUBLE PRECISION"
-                     : backend == Backend::MySQL    ? "DOUBLE"
+  std::string real = dialect == Dialect::PostgreSQL ? "DOUBLE PRECISION"
+                     : dialect == Dialect::MySQL    ? "DOUBLE"
                                                     : "REAL";
-  std::string big = backend == Backend::SQLite ? "INTEGER" : "BIGINT";
-  std::string log_id = backend == Backend::PostgreSQL ? "id BIGSERIAL PRIMARY KEY"
-                       : backend == Backend::MySQL    ? "id BIGINT AUTO_INCREMENT PRIMARY KEY"
+  std::string big = dialect == Dialect::SQLite ? "INTEGER" : "BIGINT";
+  std::string log_id = dialect == Dialect::PostgreSQL ? "id BIGSERIAL PRIMARY KEY"
+                       : dialect == Dialect::MySQL    ? "id BIGINT AUTO_INCREMENT PRIMARY KEY"
                                                       : "id INTEGER PRIMARY KEY AUTOINCREMENT";
-  std::string engine = backend == Backend::MySQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "";
+  std::string engine = dialect == Dialect::MySQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "";
   std::vector<std::string> ddl;
-  if (backend == Backend::PostgreSQL && !schema.empty())
+  if (dialect == Dialect::PostgreSQL && !schema.empty())
     ddl.push_back("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
                 "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
@@ -190,7 +190,7 @@ std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,
                 "state VARCHAR(10) NOT NULL, error TEXT, done_checksum CHAR(64) NOT NULL, "
                 "updated_at VARCHAR(32) NOT NULL)" +
                 engine);
-  std::string text = backend == Backend::MySQL ? "MEDIUMTEXT" : "TEXT";
+  std::string text = dialect == Dialect::MySQL ? "MEDIUMTEXT" : "TEXT";
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "schema (id INTEGER PRIMARY KEY, snapshot " +
                 text +
                 " NOT NULL, checksum CHAR(64) NOT NULL, fingerprint VARCHAR(64) NOT NULL, "
@@ -200,7 +200,7 @@ std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& p,
 }
 
 bool Database::exists(const DatabaseUrl& url) {
-  if (url.backend != Backend::SQLite || url.is_memory()) return true;
+  if (url.dialect != Dialect::SQLite || url.is_memory()) return true;
   return boost::filesystem::exists(url.path);
 }
 

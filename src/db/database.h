@@ -61,7 +61,7 @@ class Database {
   // treat the database as empty instead of creating the file).
   static bool exists(const DatabaseUrl& url);
 
-  virtual Backend backend() const = 0;
+  virtual Dialect dialect() const = 0;
   // The configured bookkeeping schema (PostgreSQL), or empty.
   virtual std::string schema() const { return {}; }
   // False where DDL commits implicitly (MySQL/MariaDB): revisions then run
@@ -194,14 +194,14 @@ std::vector<std::vector<std::string>> query_rows(Database& db, const std::string
 
 // The CREATE statements of the bookkeeping tables in one dialect.
 // `prefix` is already schema-qualified where a schema is used.
-std::vector<std::string> bookkeeping_ddl(Backend backend, const std::string& prefix,
+std::vector<std::string> bookkeeping_ddl(Dialect dialect, const std::string& prefix,
                                          const std::string& schema);
 
 // How the bookkeeping table prefix is written in SQL for this schema.
-std::string qualified_prefix(Backend backend, const std::string& schema, const std::string& prefix);
+std::string qualified_prefix(Dialect dialect, const std::string& schema, const std::string& prefix);
 
 // The statements that undo what a revision did to its session (PostgreSQL:
 // settings, role, temporary tables), or empty; for live runs and scripts.
-std::string session_reset_sql(Backend backend);
+std::string session_reset_sql(Dialect dialect);
 
 }  // namespace mig

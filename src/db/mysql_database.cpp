@@ -83,7 +83,7 @@ class MysqlDatabase : public Database {
     mysql_rollback(conn_);
   }
 
-  Backend backend() const override { return Backend::MySQL; }
+  Dialect dialect() const override { return Dialect::MySQL; }
   bool transactional_ddl() const override { return false; }
 
   long long execute(const std::string& sql) override { return send(conn_, sql); }

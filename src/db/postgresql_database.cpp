@@ -59,7 +59,7 @@ class PostgresqlDatabase : public Database {
     if (PQtransactionStatus(conn_) != PQTRANS_IDLE) PQclear(PQexec(conn_, "ROLLBACK"));
   }
 
-  Backend backend() const override { return Backend::PostgreSQL; }
+  Dialect dialect() const override { return Dialect::PostgreSQL; }
   std::string schema() const override { return options_.schema; }
   bool transactional_ddl() const override { return true; }
 
@@ -95,11 +95,11 @@ class PostgresqlDatabase : public Database {
   }
 
   std::string qualified(const std::string& name) const override {
-    return qualified_prefix(Backend::PostgreSQL, schema_, name);
+    return qualified_prefix(Dialect::PostgreSQL, schema_, name);
   }
 
   std::string end_of_revision_sql() const override {
-    return session_reset_sql(Backend::PostgreSQL);
+    return session_reset_sql(Dialect::PostgreSQL);
   }
 
   // A `transaction off` revision that says BEGIN itself (known from libpq,

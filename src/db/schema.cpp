@@ -250,12 +250,12 @@ std::string Schema::text() const {
 
 Schema inspect_schema(Database& db, const std::string& prefix) {
   Builder b(prefix);
-  switch (db.backend()) {
-    case Backend::SQLite:
+  switch (db.dialect()) {
+    case Dialect::SQLite:
       return inspect_sqlite(db, b);
-    case Backend::PostgreSQL:
+    case Dialect::PostgreSQL:
       return inspect_postgresql(db, b);
-    case Backend::MySQL:
+    case Dialect::MySQL:
       return inspect_mysql(db, b);
   }
   return {};

@@ -47,7 +47,7 @@ class SqliteDatabase : public Database {
     unlock_file();
   }
 
-  Backend backend() const override { return Backend::SQLite; }
+  Dialect dialect() const override { return Dialect::SQLite; }
   bool transactional_ddl() const override { return true; }
 
   // Sent with its length, statement by statement (a `-- mig:statement`

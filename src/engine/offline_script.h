@@ -9,7 +9,7 @@
 namespace mig {
 
 struct ScriptOptions {
-  Backend backend = Backend::SQLite;
+  Dialect dialect = Dialect::SQLite;
   std::string prefix = "mig_";  // bookkeeping table prefix
   std::string schema;           // PostgreSQL bookkeeping schema
   std::string generated_at;     // written into the bookkeeping rows
@@ -22,6 +22,6 @@ struct ScriptOptions {
 std::string render_script(const RevisionGraph& graph, const Plan& plan, const ScriptOptions& o);
 
 // A string literal in the dialect ('' doubled; backslashes doubled on MySQL).
-std::string sql_literal(Backend backend, const std::string& value);
+std::string sql_literal(Dialect dialect, const std::string& value);
 
 }  // namespace mig

@@ -68,7 +68,7 @@ void VersionStore::ensure() {
   bool all = true;
   for (const char* name : kTables) all = all && db_.table_exists(prefix_ + name);
   if (all) return;
-  for (const auto& ddl : bookkeeping_ddl(db_.backend(), db_.qualified(prefix_), db_.schema())) {
+  for (const auto& ddl : bookkeeping_ddl(db_.dialect(), db_.qualified(prefix_), db_.schema())) {
     try {
       db_.execute(ddl);
     } catch (const DatabaseError& e) {

@@ -38,18 +38,6 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-SqlDialect dialect_of(Backend backend) {
-  switch (backend) {
-    case Backend::PostgreSQL:
-      return SqlDialect::PostgreSQL;
-    case Backend::MySQL:
-      return SqlDialect::MySQL;
-    case Backend::SQLite:
-      break;
-  }
-  return SqlDialect::SQLite;
-}
-
 const char* action_of(Direction d) { return d == Direction::Up ? "upgrade" : "downgrade"; }
 
 StepResult step_of(const Revision& rev, Direction d, double ms = 0) {
@@ -125,7 +113,7 @@ struct Project::Impl {
   Observer quiet;
   Observer* observer = &quiet;
 
-  SqlDialect dialect() const { return dialect_of(settings.url.backend); }
+  Dialect dialect() const { return settings.url.dialect; }
   void say(const std::string& text) { observer->log(Observer::Level::Info, text); }
   void detail(const std::string& text) { observer->log(Observer::Level::Detail, text); }
   void warn(const std::string& text) { observer->log(Observer::Level::Warning, text); }
@@ -237,7 +225,7 @@ Project Project::open(const std::string& dir, const EnvLookup& env) {
   if (s.config_path.empty()) {  // no mig.toml: the defaults, from DIR
     for (std::string* path : {&s.migrations_dir, &s.seed_dir, &s.templates_dir})
       if (!fs::path(*path).is_absolute()) *path = (fs::path(dir) / *path).string();
-    if (s.url.backend == Backend::SQLite && !s.url.is_memory() && s.url_source == "default")
+    if (s.url.dialect == Dialect::SQLite && !s.url.is_memory() && s.url_source == "default")
       s.url.path = (fs::path(dir) / s.url.path).string();
   }
   return Project(std::move(s));
@@ -606,7 +594,7 @@ std::string Project::script(const std::string& action, const std::string& target
   Plan plan =
       direction == Direction::Up ? plan_upgrade(g, applied, to) : plan_downgrade(g, applied, to);
   ScriptOptions o;
-  o.backend = p.settings.url.backend;
+  o.dialect = p.settings.url.dialect;
   o.prefix = p.settings.table_prefix;
   o.schema = p.settings.schema;
   o.generated_at = utc_now();

@@ -194,7 +194,7 @@ std::string ParseCache::user_cache_dir(const std::function<const char*(const cha
 }
 
 std::string ParseCache::file_for(const std::string& cache_dir, const std::string& migrations_dir,
-                                 SqlDialect dialect) {
+                                 Dialect dialect) {
   if (cache_dir.empty()) return {};
   const std::string& dir = cache_dir;
   char* real = ::realpath(migrations_dir.c_str(), nullptr);
@@ -210,7 +210,7 @@ std::string ParseCache::file_for(const std::string& cache_dir, const std::string
   return dir + "/" + name;
 }
 
-ParseCache::ParseCache(std::string file, SqlDialect dialect, int64_t now_ns)
+ParseCache::ParseCache(std::string file, Dialect dialect, int64_t now_ns)
     : file_(std::move(file)), dialect_(dialect), now_ns_(now_ns) {
   if (now_ns_ == 0) {
     timespec now{};

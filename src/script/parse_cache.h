@@ -49,11 +49,11 @@ class ParseCache {
   // The cache file in `cache_dir` for a migrations directory and dialect;
   // empty when `cache_dir` is.
   static std::string file_for(const std::string& cache_dir, const std::string& migrations_dir,
-                              SqlDialect dialect);
+                              Dialect dialect);
 
   // Loads `file`; a missing, unreadable or foreign file is an empty cache.
   // `now_ns`: when this run reads the files (0: the clock's time now).
-  ParseCache(std::string file, SqlDialect dialect, int64_t now_ns = 0);
+  ParseCache(std::string file, Dialect dialect, int64_t now_ns = 0);
   ParseCache(const ParseCache&) = delete;
   ParseCache& operator=(const ParseCache&) = delete;
 
@@ -86,7 +86,7 @@ class ParseCache {
   void load();
 
   std::string file_;
-  SqlDialect dialect_;
+  Dialect dialect_;
   // The cache file, mapped read-only: the kernel maps pages of it already in
   // memory, where reading would copy every byte into pages of our own.
   std::unique_ptr<void, std::function<void(void*)>> map_;

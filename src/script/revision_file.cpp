@@ -117,12 +117,12 @@ bool contains(const std::vector<std::string>& words, const char* word) {
 
 }  // namespace
 
-std::string outside_transaction_only(const Statement& st, SqlDialect dialect) {
+std::string outside_transaction_only(const Statement& st, Dialect dialect) {
   const std::string& sql = st.normalized.empty() ? st.sql : st.normalized;
   auto w = leading_tokens(sql, 8);
   if (w.empty()) return {};
-  if (w[0] == "VACUUM" && dialect != SqlDialect::MySQL) return "VACUUM";
-  if (dialect != SqlDialect::PostgreSQL) return {};
+  if (w[0] == "VACUUM" && dialect != Dialect::MySQL) return "VACUUM";
+  if (dialect != Dialect::PostgreSQL) return {};
   auto at = [&](size_t i) { return i < w.size() ? w[i] : std::string(); };
   if (w[0] == "CREATE" && (at(1) == "INDEX" || (at(1) == "UNIQUE" && at(2) == "INDEX")) &&
       contains(w, "CONCURRENTLY"))
@@ -158,7 +158,7 @@ int header_directive_index(const std::string& name) {
 
 class RevisionParser {
  public:
-  RevisionParser(const std::string& path, SqlDialect dialect) : path_(path), dialect_(dialect) {
+  RevisionParser(const std::string& path, Dialect dialect) : path_(path), dialect_(dialect) {
     rev_.path = path;
   }
 
@@ -332,7 +332,7 @@ class RevisionParser {
   }
 
   std::string path_;
-  SqlDialect dialect_;
+  Dialect dialect_;
   Revision rev_;
   Section section_ = Section::Header;
   unsigned seen_ = 0;  // bit i: kHeaderDirectives[i] was given
@@ -345,7 +345,7 @@ class RevisionParser {
 
 }  // namespace
 
-Revision parse_revision(std::string_view text, const std::string& path, SqlDialect dialect) {
+Revision parse_revision(std::string_view text, const std::string& path, Dialect dialect) {
   Revision rev = RevisionParser(path, dialect).parse(text);
   for (const auto& p : rev.parents)
     if (p == rev.id) throw FileError(path, rev.parent_line, "revision " + p + " is its own parent");

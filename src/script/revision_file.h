@@ -17,10 +17,10 @@ std::string_view checked_file_text(std::string_view text, const std::string& pat
 
 // What makes the statement one that the database refuses to run inside a
 // transaction ("CREATE INDEX CONCURRENTLY", "VACUUM", …), or empty.
-std::string outside_transaction_only(const Statement& statement, SqlDialect dialect);
+std::string outside_transaction_only(const Statement& statement, Dialect dialect);
 
 // Parses one revision file's text. `path` is only used in error messages and
 // stored in the result. Throws FileError (file:line) for any malformed input.
-Revision parse_revision(std::string_view text, const std::string& path, SqlDialect dialect);
+Revision parse_revision(std::string_view text, const std::string& path, Dialect dialect);
 
 }  // namespace mig

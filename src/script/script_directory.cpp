@@ -125,7 +125,7 @@ std::vector<std::string> find_sql_files(const std::string& dir) {
   return files;
 }
 
-Revision load_revision(const std::string& path, SqlDialect dialect) {
+Revision load_revision(const std::string& path, Dialect dialect) {
   return parse_revision(read_file(path), path, dialect);
 }
 
@@ -160,7 +160,7 @@ void drop_sql(std::vector<Statement>& statements) {
 // and read() calls alone took longer than the whole command may. Each file
 // lands in its own slot, so the result is in path order however the work was
 // shared, and the error reported is that of the first bad file in that order.
-std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect, RevisionText text,
+std::vector<Revision> load_revisions(const std::string& dir, Dialect dialect, RevisionText text,
                                      ParseCache* cache) {
   if (text == RevisionText::Full) cache = nullptr;  // the cache holds summaries only
   const auto files = find_sql_files(dir);

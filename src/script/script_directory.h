@@ -19,14 +19,14 @@ enum class RevisionText { Full, Summary };
 // sorted by path, and parses each. Throws UsageError if `dir` is missing and
 // FileError for the first malformed file.
 // `cache` (Summary only) supplies unchanged files and learns the others.
-std::vector<Revision> load_revisions(const std::string& dir, SqlDialect dialect,
+std::vector<Revision> load_revisions(const std::string& dir, Dialect dialect,
                                      RevisionText text = RevisionText::Full,
                                      ParseCache* cache = nullptr);
 
 std::vector<std::string> find_sql_files(const std::string& dir);
 
 // Reads and parses one revision file, SQL included.
-Revision load_revision(const std::string& path, SqlDialect dialect);
+Revision load_revision(const std::string& path, Dialect dialect);
 
 std::string read_file(const std::string& path);
 

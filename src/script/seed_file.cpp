@@ -17,7 +17,7 @@ bool SeedFile::runs_in(const std::string& environment) const {
 }
 
 SeedFile parse_seed(std::string_view text, const std::string& name, const std::string& path,
-                    SqlDialect dialect) {
+                    Dialect dialect) {
   SeedFile seed;
   seed.name = name;
   seed.path = path;
@@ -54,7 +54,7 @@ SeedFile parse_seed(std::string_view text, const std::string& name, const std::s
   return seed;
 }
 
-std::vector<SeedFile> load_seeds(const std::string& dir, SqlDialect dialect) {
+std::vector<SeedFile> load_seeds(const std::string& dir, Dialect dialect) {
   std::vector<SeedFile> seeds;
   if (!boost::filesystem::is_directory(dir)) return seeds;
   for (const auto& file : find_sql_files(dir)) {

@@ -24,9 +24,9 @@ struct SeedFile {
 // Parses a seed file. Directives may appear anywhere between statements.
 // Throws FileError (file:line) for anything malformed.
 SeedFile parse_seed(std::string_view text, const std::string& name, const std::string& path,
-                    SqlDialect dialect);
+                    Dialect dialect);
 
 // Every *.sql under `dir`, sorted by name; empty if `dir` does not exist.
-std::vector<SeedFile> load_seeds(const std::string& dir, SqlDialect dialect);
+std::vector<SeedFile> load_seeds(const std::string& dir, Dialect dialect);
 
 }  // namespace mig

@@ -78,7 +78,7 @@ LineKind parse_directive_line(std::string_view line, Directive& out) {
 
 class Scanner {
  public:
-  Scanner(std::string_view text, SqlDialect dialect, const std::string& origin)
+  Scanner(std::string_view text, Dialect dialect, const std::string& origin)
       : s_(text), dialect_(dialect), origin_(origin) {}
 
   std::vector<SqlChunk> run() {
@@ -104,7 +104,7 @@ class Scanner {
         end_statement();
       } else if (c == '-' && peek(1) == '-') {
         skip_line_comment();
-      } else if (c == '#' && dialect_ == SqlDialect::MySQL) {
+      } else if (c == '#' && dialect_ == Dialect::MySQL) {
         skip_line_comment();
       } else if (c == '/' && peek(1) == '*' && !executable_comment()) {
         skip_block_comment();
@@ -114,10 +114,10 @@ class Scanner {
       } else if (c == '\'') {
         scan_quoted('\'', backslash_escapes_single());
       } else if (c == '"') {
-        scan_quoted('"', dialect_ == SqlDialect::MySQL);
+        scan_quoted('"', dialect_ == Dialect::MySQL);
       } else if (c == '`') {
         scan_quoted('`', false);
-      } else if (c == '$' && dialect_ == SqlDialect::PostgreSQL && dollar_quote()) {
+      } else if (c == '$' && dialect_ == Dialect::PostgreSQL && dollar_quote()) {
         // consumed
       } else if (is_word_char(c)) {
         scan_word();
@@ -142,7 +142,7 @@ class Scanner {
   // At "/*": MySQL's /*! … */ and MariaDB's /*M! … */ run as SQL on the
   // servers that understand them, and /*+ … */ holds optimizer hints.
   bool executable_comment() const {
-    if (dialect_ != SqlDialect::MySQL) return false;
+    if (dialect_ != Dialect::MySQL) return false;
     return peek(2) == '!' || peek(2) == '+' || (peek(2) == 'M' && peek(3) == '!');
   }
 
@@ -152,8 +152,8 @@ class Scanner {
   }
 
   bool backslash_escapes_single() const {
-    if (dialect_ == SqlDialect::MySQL) return true;
-    if (dialect_ != SqlDialect::PostgreSQL || pos_ == 0) return false;
+    if (dialect_ == Dialect::MySQL) return true;
+    if (dialect_ != Dialect::PostgreSQL || pos_ == 0) return false;
     char prev = s_[pos_ - 1];
     if (prev != 'E' && prev != 'e') return false;
     return pos_ < 2 || !is_word_char(s_[pos_ - 2]);
@@ -184,7 +184,7 @@ class Scanner {
         out_.push_back(d);
       return true;
     }
-    if (dialect_ == SqlDialect::PostgreSQL && !trim(line).empty() && trim(line).front() == '\\')
+    if (dialect_ == Dialect::PostgreSQL && !trim(line).empty() && trim(line).front() == '\\')
       return psql_meta_command(trim(line));
     if (!in_stmt_ && line.size() > 9 && Keyword(line.substr(0, 9)) == "DELIMITER" &&
         is_space(line[9])) {
@@ -296,7 +296,7 @@ class Scanner {
       if (s_[pos_] == '/' && peek(1) == '*') {
         ++nesting;
         pos_ += 2;
-        if (nesting > 1 && dialect_ != SqlDialect::PostgreSQL) nesting = 1;
+        if (nesting > 1 && dialect_ != Dialect::PostgreSQL) nesting = 1;
         continue;
       }
       if (s_[pos_] == '*' && peek(1) == '/') {
@@ -441,7 +441,7 @@ class Scanner {
 
   void end_statement() {
     if (in_stmt_) {
-      if (dialect_ == SqlDialect::PostgreSQL) refuse_copy_from_stdin();
+      if (dialect_ == Dialect::PostgreSQL) refuse_copy_from_stdin();
       Statement st;
       st.sql = std::string(s_.substr(stmt_begin_, stmt_end_ - stmt_begin_));
       st.normalized = std::move(norm_);
@@ -479,7 +479,7 @@ class Scanner {
   enum class Compound { Unknown, Yes, No };
 
   std::string_view s_;
-  SqlDialect dialect_;
+  Dialect dialect_;
   const std::string& origin_;
   size_t pos_ = 0;
   int line_ = 1;
@@ -503,8 +503,7 @@ class Scanner {
 
 }  // namespace
 
-std::vector<SqlChunk> scan_sql(std::string_view text, SqlDialect dialect,
-                               const std::string& origin) {
+std::vector<SqlChunk> scan_sql(std::string_view text, Dialect dialect, const std::string& origin) {
   return Scanner(text, dialect, origin).run();
 }
 
@@ -539,7 +538,7 @@ std::vector<std::string> leading_tokens(std::string_view sql, size_t count) {
   return out;
 }
 
-std::vector<Statement> split_statements(std::string_view text, SqlDialect dialect,
+std::vector<Statement> split_statements(std::string_view text, Dialect dialect,
                                         const std::string& origin) {
   std::vector<Statement> out;
   for (auto& chunk : scan_sql(text, dialect, origin)) {

@@ -5,11 +5,13 @@
 #include <variant>
 #include <vector>
 
+#include "mig/dialect.h"
+
 namespace mig {
 
-// Lexical rules differ per database: backslash escapes (MySQL, PostgreSQL E''),
-// dollar quoting and nested comments (PostgreSQL), '#' comments (MySQL).
-enum class SqlDialect { SQLite, PostgreSQL, MySQL };
+// Lexical rules differ per database (Dialect, in mig/dialect.h): backslash
+// escapes (MySQL, PostgreSQL E''), dollar quoting and nested comments
+// (PostgreSQL), '#' comments (MySQL).
 
 struct Statement {
   std::string sql;         // as written, trimmed, without its terminator
@@ -34,8 +36,7 @@ using SqlChunk = std::variant<Statement, Directive>;
 // bodies of triggers and routines, DELIMITER lines and
 // `-- mig:statement begin/end` blocks (those directives are consumed here).
 // Throws FileError naming `origin` and the line on unterminated constructs.
-std::vector<SqlChunk> scan_sql(std::string_view text, SqlDialect dialect,
-                               const std::string& origin);
+std::vector<SqlChunk> scan_sql(std::string_view text, Dialect dialect, const std::string& origin);
 
 // The first `count` tokens of one statement, for telling what kind of
 // statement it is: words upper-cased (CREATE, INDEX, NAME_1), a quoted name
@@ -44,7 +45,7 @@ std::vector<SqlChunk> scan_sql(std::string_view text, SqlDialect dialect,
 std::vector<std::string> leading_tokens(std::string_view sql, size_t count);
 
 // Only the statements; any other directive is an error.
-std::vector<Statement> split_statements(std::string_view text, SqlDialect dialect,
+std::vector<Statement> split_statements(std::string_view text, Dialect dialect,
                                         const std::string& origin);
 
 }  // namespace mig

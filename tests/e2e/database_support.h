@@ -5,9 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "mig/dialect.h"
+
 namespace mig::e2e {
 
-enum class Kind { SQLite, PostgreSQL, MySQL };
+// The database a test runs on: mig's own Dialect.
+using Kind = Dialect;
 
 const char* kind_name(Kind kind);
 inline void PrintTo(Kind kind, std::ostream* os) { *os << kind_name(kind); }
