@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "db/dialect_traits.h"
 #include "errors.h"
 
 namespace fs = boost::filesystem;
@@ -331,7 +332,7 @@ Settings parse_settings(const std::string& text, const std::string& path, const 
     bool ok = s.schema.size() <= 63;
     for (char c : s.schema) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
     if (!ok) throw UsageError("database.schema must be 1-63 characters of [A-Za-z0-9_]");
-    if (s.url.dialect != Dialect::PostgreSQL)
+    if (!traits(s.url.dialect).schemas)
       throw UsageError("database.schema is only for PostgreSQL; " +
                        std::string(to_string(s.url.dialect)) + " has no schemas");
   }

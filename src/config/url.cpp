@@ -6,18 +6,6 @@
 
 namespace mig {
 
-const char* to_string(Dialect dialect) {
-  switch (dialect) {
-    case Dialect::SQLite:
-      return "sqlite";
-    case Dialect::PostgreSQL:
-      return "postgresql";
-    case Dialect::MySQL:
-      return "mysql";
-  }
-  return "?";
-}
-
 std::string percent_decode(const std::string& s, const std::string& origin) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {

@@ -6,7 +6,8 @@
 #include <cstdio>
 
 #include "db/backend_module.h"
-#include "db/sqlite_database.h"
+#include "db/dialect_traits.h"
+#include "db/sqlite/sqlite_database.h"
 
 namespace mig {
 
@@ -59,40 +60,6 @@ std::string connection_string(const std::vector<std::pair<std::string, std::stri
   return out;
 }
 
-std::string postgresql_conninfo(const DatabaseUrl& url) {
-  return connection_string({{"host", url.host},
-                            {"port", url.port ? std::to_string(url.port) : ""},
-                            {"dbname", url.database},
-                            {"user", url.user},
-                            {"password", url.password}},
-                           url);
-}
-
-std::string mysql_connect_string(const DatabaseUrl& url) {
-  // SOCI's MySQL backend refuses any other key with "Malformed connection
-  // string.", which does not say which one.
-  static const char* const known[] = {"charset",      "sslca",           "sslcert",
-                                      "sslkey",       "local_infile",    "reconnect",
-                                      "read_timeout", "connect_timeout", "write_timeout"};
-  for (const auto& param : url.params) {
-    bool ok = false;
-    for (const char* k : known) ok = ok || param.first == k;
-    if (!ok)
-      throw UsageError("database URL option '" + param.first +
-                       "' is not one MySQL/MariaDB connections take (charset, sslca, sslcert, "
-                       "sslkey, local_infile, reconnect, connect_timeout, read_timeout, "
-                       "write_timeout)");
-  }
-  bool socket = !url.host.empty() && url.host.front() == '/';
-  return connection_string(
-      {{socket ? "unix_socket" : "host", socket || !url.host.empty() ? url.host : "localhost"},
-       {"port", url.port ? std::to_string(url.port) : ""},
-       {"dbname", url.database},
-       {"user", url.user},
-       {"password", url.password}},
-      url);
-}
-
 std::string lock_wait_notice(int seconds, const DatabaseUrl& url) {
   return "waiting up to " + std::to_string(seconds) +
          " s for another mig run to release its lock on " + url.describe();
@@ -143,40 +110,26 @@ std::vector<std::vector<std::string>> query_rows(Database& db, const std::string
 
 std::string qualified_prefix(Dialect dialect, const std::string& schema,
                              const std::string& prefix) {
-  if (dialect != Dialect::PostgreSQL || schema.empty()) return prefix;
+  if (!traits(dialect).schemas || schema.empty()) return prefix;
   std::string quoted;
   for (char c : schema) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return "\"" + quoted + "\"." + prefix;
 }
 
-std::string session_reset_sql(Dialect dialect) {
-  if (dialect != Dialect::PostgreSQL) return {};
-  // RESET ALL leaves the role and session user alone, and DISCARD ALL would
-  // also drop the run's advisory lock; so each part on its own. mig's own
-  // setting comes back last.
-  return "RESET SESSION AUTHORIZATION;\nRESET ROLE;\nRESET ALL;\nDISCARD TEMP;\n"
-         "SET client_min_messages = warning";
-}
+std::string session_reset_sql(Dialect dialect) { return traits(dialect).session_reset; }
 
 std::vector<std::string> bookkeeping_ddl(Dialect dialect, const std::string& p,
                                          const std::string& schema) {
-  std::string real = dialect == Dialect::PostgreSQL ? "DOUBLE PRECISION"
-                     : dialect == Dialect::MySQL    ? "DOUBLE"
-                                                    : "REAL";
-  std::string big = dialect == Dialect::SQLite ? "INTEGER" : "BIGINT";
-  std::string log_id = dialect == Dialect::PostgreSQL ? "id BIGSERIAL PRIMARY KEY"
-                       : dialect == Dialect::MySQL    ? "id BIGINT AUTO_INCREMENT PRIMARY KEY"
-                                                      : "id INTEGER PRIMARY KEY AUTOINCREMENT";
-  std::string engine = dialect == Dialect::MySQL ? " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4" : "";
+  const DialectTraits& t = traits(dialect);
+  std::string real = t.double_type, big = t.bigint_type, engine = t.table_options;
   std::vector<std::string> ddl;
-  if (dialect == Dialect::PostgreSQL && !schema.empty())
-    ddl.push_back("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
+  if (t.schemas && !schema.empty()) ddl.push_back("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + p +
                 "revisions (revision VARCHAR(40) PRIMARY KEY, parents VARCHAR(1000) NOT NULL, "
                 "message TEXT NOT NULL, kind VARCHAR(10) NOT NULL, checksum CHAR(64) NOT NULL, "
                 "applied_at VARCHAR(32) NOT NULL, duration_ms " +
                 real + " NOT NULL, seq " + big + " NOT NULL)" + engine);
-  ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "log (" + log_id +
+  ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "log (" + t.log_id_column +
                 ", at VARCHAR(32) NOT NULL, action VARCHAR(16) NOT NULL, revision VARCHAR(255), "
                 "outcome VARCHAR(10) NOT NULL, statement_no INTEGER, error TEXT, duration_ms " +
                 real + ")" + engine);
@@ -190,9 +143,8 @@ std::vector<std::string> bookkeeping_ddl(Dialect dialect, const std::string& p,
                 "state VARCHAR(10) NOT NULL, error TEXT, done_checksum CHAR(64) NOT NULL, "
                 "updated_at VARCHAR(32) NOT NULL)" +
                 engine);
-  std::string text = dialect == Dialect::MySQL ? "MEDIUMTEXT" : "TEXT";
   ddl.push_back("CREATE TABLE IF NOT EXISTS " + p + "schema (id INTEGER PRIMARY KEY, snapshot " +
-                text +
+                t.long_text_type +
                 " NOT NULL, checksum CHAR(64) NOT NULL, fingerprint VARCHAR(64) NOT NULL, "
                 "taken_at VARCHAR(32) NOT NULL)" +
                 engine);

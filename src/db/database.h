@@ -178,9 +178,10 @@ std::string quote_conn_value(const std::string& value);
 std::string connection_string(const std::vector<std::pair<std::string, std::string>>& fields,
                               const DatabaseUrl& url);
 
-// The libpq connection string for a URL.
+// The libpq connection string for a URL (db/postgresql/conninfo.cpp).
 std::string postgresql_conninfo(const DatabaseUrl& url);
-// The SOCI MySQL connection string for a URL.
+// The SOCI MySQL connection string for a URL (db/mysql/connect_string.cpp);
+// UsageError naming an option that MySQL connections do not take.
 std::string mysql_connect_string(const DatabaseUrl& url);
 
 // What the run lock says while it waits, and when it gives up: one wording

@@ -1,6 +1,6 @@
 #include "engine/process.h"
 
-#include "db/sqlite_database.h"
+#include "db/sqlite/sqlite_database.h"
 #include "script/checksum.h"
 
 namespace mig {

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iterator>
 
+#include "db/dialect_traits.h"
 #include "errors.h"
 #include "script/checksum.h"
 
@@ -111,36 +112,11 @@ std::vector<std::string> split_words(std::string_view s) {
   return out;
 }
 
-bool contains(const std::vector<std::string>& words, const char* word) {
-  return std::find(words.begin(), words.end(), word) != words.end();
-}
-
 }  // namespace
 
 std::string outside_transaction_only(const Statement& st, Dialect dialect) {
   const std::string& sql = st.normalized.empty() ? st.sql : st.normalized;
-  auto w = leading_tokens(sql, 8);
-  if (w.empty()) return {};
-  if (w[0] == "VACUUM" && dialect != Dialect::MySQL) return "VACUUM";
-  if (dialect != Dialect::PostgreSQL) return {};
-  auto at = [&](size_t i) { return i < w.size() ? w[i] : std::string(); };
-  if (w[0] == "CREATE" && (at(1) == "INDEX" || (at(1) == "UNIQUE" && at(2) == "INDEX")) &&
-      contains(w, "CONCURRENTLY"))
-    return "CREATE INDEX CONCURRENTLY";
-  if (w[0] == "DROP" && at(1) == "INDEX" && at(2) == "CONCURRENTLY")
-    return "DROP INDEX CONCURRENTLY";
-  if (w[0] == "REINDEX") {
-    if (contains(w, "CONCURRENTLY")) return "REINDEX CONCURRENTLY";
-    for (const char* what : {"SCHEMA", "DATABASE", "SYSTEM"})
-      if (contains(w, what)) return std::string("REINDEX ") + what;
-  }
-  for (const char* what : {"DATABASE", "TABLESPACE"})
-    if ((w[0] == "CREATE" || w[0] == "DROP") && at(1) == what) return w[0] + " " + what;
-  if (w[0] == "ALTER" && at(1) == "SYSTEM") return "ALTER SYSTEM";
-  if (w[0] == "ALTER" && at(1) == "DATABASE" && contains(w, "TABLESPACE"))
-    return "ALTER DATABASE ... SET TABLESPACE";
-  if (w[0] == "DISCARD" && at(1) == "ALL") return "DISCARD ALL";
-  return {};
+  return traits(dialect).outside_transaction_only(leading_tokens(sql, 8));
 }
 
 namespace {

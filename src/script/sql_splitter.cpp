@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "db/dialect_traits.h"
 #include "errors.h"
 
 namespace mig {
@@ -79,7 +80,7 @@ LineKind parse_directive_line(std::string_view line, Directive& out) {
 class Scanner {
  public:
   Scanner(std::string_view text, Dialect dialect, const std::string& origin)
-      : s_(text), dialect_(dialect), origin_(origin) {}
+      : s_(text), rules_(traits(dialect)), origin_(origin) {}
 
   std::vector<SqlChunk> run() {
     bool line_start = true;
@@ -104,7 +105,7 @@ class Scanner {
         end_statement();
       } else if (c == '-' && peek(1) == '-') {
         skip_line_comment();
-      } else if (c == '#' && dialect_ == Dialect::MySQL) {
+      } else if (c == '#' && rules_.hash_comments) {
         skip_line_comment();
       } else if (c == '/' && peek(1) == '*' && !executable_comment()) {
         skip_block_comment();
@@ -114,10 +115,10 @@ class Scanner {
       } else if (c == '\'') {
         scan_quoted('\'', backslash_escapes_single());
       } else if (c == '"') {
-        scan_quoted('"', dialect_ == Dialect::MySQL);
+        scan_quoted('"', rules_.backslash_escapes);
       } else if (c == '`') {
         scan_quoted('`', false);
-      } else if (c == '$' && dialect_ == Dialect::PostgreSQL && dollar_quote()) {
+      } else if (c == '$' && rules_.dollar_quotes && dollar_quote()) {
         // consumed
       } else if (is_word_char(c)) {
         scan_word();
@@ -142,7 +143,7 @@ class Scanner {
   // At "/*": MySQL's /*! … */ and MariaDB's /*M! … */ run as SQL on the
   // servers that understand them, and /*+ … */ holds optimizer hints.
   bool executable_comment() const {
-    if (dialect_ != Dialect::MySQL) return false;
+    if (!rules_.executable_comments) return false;
     return peek(2) == '!' || peek(2) == '+' || (peek(2) == 'M' && peek(3) == '!');
   }
 
@@ -152,8 +153,8 @@ class Scanner {
   }
 
   bool backslash_escapes_single() const {
-    if (dialect_ == Dialect::MySQL) return true;
-    if (dialect_ != Dialect::PostgreSQL || pos_ == 0) return false;
+    if (rules_.backslash_escapes) return true;
+    if (!rules_.escape_string_prefix || pos_ == 0) return false;
     char prev = s_[pos_ - 1];
     if (prev != 'E' && prev != 'e') return false;
     return pos_ < 2 || !is_word_char(s_[pos_ - 2]);
@@ -184,7 +185,7 @@ class Scanner {
         out_.push_back(d);
       return true;
     }
-    if (dialect_ == Dialect::PostgreSQL && !trim(line).empty() && trim(line).front() == '\\')
+    if (rules_.psql_dump_lines && !trim(line).empty() && trim(line).front() == '\\')
       return psql_meta_command(trim(line));
     if (!in_stmt_ && line.size() > 9 && Keyword(line.substr(0, 9)) == "DELIMITER" &&
         is_space(line[9])) {
@@ -296,7 +297,7 @@ class Scanner {
       if (s_[pos_] == '/' && peek(1) == '*') {
         ++nesting;
         pos_ += 2;
-        if (nesting > 1 && dialect_ != Dialect::PostgreSQL) nesting = 1;
+        if (nesting > 1 && !rules_.nested_block_comments) nesting = 1;
         continue;
       }
       if (s_[pos_] == '*' && peek(1) == '/') {
@@ -441,7 +442,7 @@ class Scanner {
 
   void end_statement() {
     if (in_stmt_) {
-      if (dialect_ == Dialect::PostgreSQL) refuse_copy_from_stdin();
+      if (rules_.psql_dump_lines) refuse_copy_from_stdin();
       Statement st;
       st.sql = std::string(s_.substr(stmt_begin_, stmt_end_ - stmt_begin_));
       st.normalized = std::move(norm_);
@@ -479,7 +480,7 @@ class Scanner {
   enum class Compound { Unknown, Yes, No };
 
   std::string_view s_;
-  Dialect dialect_;
+  const DialectTraits& rules_;
   const std::string& origin_;
   size_t pos_ = 0;
   int line_ = 1;

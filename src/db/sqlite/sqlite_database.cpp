@@ -1,4 +1,4 @@
-#include "db/sqlite_database.h"
+#include "db/sqlite/sqlite_database.h"
 
 #include <fcntl.h>
 #include <soci/soci.h>

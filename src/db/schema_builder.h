@@ -1,0 +1,57 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "db/database.h"
+#include "db/schema.h"
+
+namespace mig {
+
+// What each database's inspection (db/<database>/inspect.cpp) builds a
+// Schema with.
+
+// The rows of a query, every cell as text.
+std::vector<std::vector<std::string>> schema_rows(Database& db, const std::string& sql);
+
+// White space collapsed, so formatting of a definition does not matter.
+std::string squash(const std::string& s);
+std::string lower(std::string s);
+
+// "column NAME TYPE [not null] [default X]" in mig's normal form.
+std::string column_line(const std::string& name, const std::string& type, bool not_null,
+                        const std::string& def);
+
+// Collects objects by kind and name, then sorts everything.
+class SchemaBuilder {
+ public:
+  explicit SchemaBuilder(std::string prefix) : prefix_(std::move(prefix)) {}
+  // Whether `table` is one of mig's own (left out of every schema).
+  bool ours(const std::string& table) const {
+    return table.compare(0, prefix_.size(), prefix_) == 0;
+  }
+  // `ordered` lines keep the order they come in (columns); the others are sorted.
+  void add(const std::string& kind, const std::string& name, const std::string& line,
+           bool ordered = false);
+  Schema build();
+
+ private:
+  struct Pending {
+    std::string kind, name;
+    std::vector<std::string> ordered, lines;
+  };
+  static int kind_rank(const std::string& kind) {
+    return kind == "table" ? 0 : kind == "view" ? 1 : 2;
+  }
+  std::string prefix_;
+  std::map<std::pair<int, std::string>, Pending> objects_;
+};
+
+// Each database's inspection, from its own catalog.
+Schema inspect_sqlite(Database& db, SchemaBuilder& b);
+Schema inspect_postgresql(Database& db, SchemaBuilder& b);
+Schema inspect_mysql(Database& db, SchemaBuilder& b);
+
+}  // namespace mig
