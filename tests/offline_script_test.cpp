@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "db/script_connection.h"
 #include "graph_support.h"
 
 namespace mig {

@@ -11,6 +11,7 @@
 
 namespace mig {
 
+Database::Database() = default;
 Database::~Database() = default;
 
 std::unique_ptr<Database> Database::open(const DatabaseUrl& url, const ConnectOptions& options) {

@@ -52,6 +52,7 @@ class Database {
  public:
   using WaitNotice = std::function<void(const std::string&)>;
 
+  Database();  // (out of line: soci::session is complete only there)
   virtual ~Database();
 
   // Connects. Throws OperationError naming host and database (never the
@@ -92,6 +93,10 @@ class Database {
     (void)sql;
     return false;
   }
+  // True for a connection that writes a script instead of running SQL
+  // (db/script_connection.h): it answers no query.
+  virtual bool offline() const { return false; }
+
   // After each revision or seed file: what end_of_revision_sql() cannot do
   // in SQL (MySQL: the session of run() is reset).
   virtual void end_revision() {}

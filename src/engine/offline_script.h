@@ -21,7 +21,6 @@ struct ScriptOptions {
 // bookkeeping rows, in a transaction where the dialect has transactional DDL.
 std::string render_script(const RevisionGraph& graph, const Plan& plan, const ScriptOptions& o);
 
-// A string literal in the dialect ('' doubled; backslashes doubled on MySQL).
-std::string sql_literal(Dialect dialect, const std::string& value);
+// (String literals: sql_literal, in db/script_connection.h.)
 
 }  // namespace mig

@@ -157,9 +157,18 @@ std::string number(double value) {
 
 }  // namespace
 
-std::string VersionStore::add_sql(const Revision& rev, double duration_ms) {
+std::string VersionStore::add_sql(const Revision& rev, double duration_ms, const std::string& at) {
   std::string parents;
   for (const auto& p : rev.parents) parents += (parents.empty() ? "" : " ") + p;
+  std::string columns =
+      "INSERT INTO " + table("revisions") +
+      " (revision, parents, message, kind, checksum, applied_at, duration_ms, seq) ";
+  std::string values = db_.quote(rev.id) + ", " + db_.quote(parents) + ", " +
+                       db_.quote(rev.message) + ", " + db_.quote(to_string(rev.kind)) + ", " +
+                       db_.quote(rev.checksum) + ", " + db_.quote(at.empty() ? utc_now() : at) +
+                       ", " + number(duration_ms) + ", ";
+  if (db_.offline())
+    return columns + "SELECT " + values + "COALESCE(MAX(seq), 0) + 1 FROM " + table("revisions");
   // One query per run, not per revision: a scan per revision made long runs
   // quadratic (found by the 100,000-revision benchmark).
   if (next_seq_ == 0) {
@@ -169,11 +178,7 @@ std::string VersionStore::add_sql(const Revision& rev, double duration_ms) {
     next_seq_ = ind == soci::i_ok ? max_seq + 1 : 1;
   }
   long long seq = next_seq_++;
-  return "INSERT INTO " + table("revisions") +
-         " (revision, parents, message, kind, checksum, applied_at, duration_ms, seq) VALUES (" +
-         db_.quote(rev.id) + ", " + db_.quote(parents) + ", " + db_.quote(rev.message) + ", " +
-         db_.quote(to_string(rev.kind)) + ", " + db_.quote(rev.checksum) + ", " +
-         db_.quote(utc_now()) + ", " + number(duration_ms) + ", " + std::to_string(seq) + ")";
+  return columns + "VALUES (" + values + std::to_string(seq) + ")";
 }
 
 std::string VersionStore::remove_sql(const std::string& id) {

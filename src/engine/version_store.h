@@ -66,7 +66,9 @@ class VersionStore {
   void add(const Revision& rev, double duration_ms) { db_.execute(add_sql(rev, duration_ms)); }
   void remove(const std::string& id) { db_.execute(remove_sql(id)); }
   void log(const LogEntry& entry) { db_.execute(log_sql(entry)); }
-  std::string add_sql(const Revision& rev, double duration_ms);
+  // `at` empty: now. Offline (a script), the order number is the
+  // database's to work out when the script runs.
+  std::string add_sql(const Revision& rev, double duration_ms, const std::string& at = {});
   std::string remove_sql(const std::string& id);
   std::string log_sql(const LogEntry& entry);
   void update_checksum(const std::string& id, const std::string& checksum);
