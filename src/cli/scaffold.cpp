@@ -136,20 +136,12 @@ int cmd_init(Context& ctx, const std::string& dir) {
   return 0;
 }
 
-int cmd_revision(Context& ctx, const RevisionOptions& opts) {
-  no_json(ctx, "revision");
-  std::string message = opts.message;
-  if (message.find_first_of("\r\n") != std::string::npos)
-    throw UsageError("MESSAGE must be one line");
-  if (message.find_first_not_of(" \t") == std::string::npos)
-    throw UsageError("MESSAGE must not be empty");
-  const Settings& s = ctx.settings;
-  if (opts.seed) return new_seed(ctx, opts);
-  fs::create_directories(s.migrations_dir);
-  RevisionGraph graph = load_graph(s);
+namespace {
 
-  NewRevision nr;
-  nr.branch = opts.branch;
+// The parents of a new revision: --parent targets, none for a new --branch,
+// else the single head.
+std::vector<std::string> new_parents(const RevisionGraph& graph, const RevisionOptions& opts) {
+  std::vector<std::string> parents;
   AppliedSet none(graph.size(), false);
   if (!opts.branch.empty()) {
     if (!opts.parents.empty())
@@ -157,22 +149,20 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
     graph_branch_is_new(graph, opts.branch);
   } else if (!opts.parents.empty()) {
     for (const auto& p : opts.parents)
-      for (int r : resolve_target(graph, none, p, Direction::Up))
-        nr.parents.push_back(graph.at(r).id);
-    if (nr.parents.empty()) throw UsageError("--parent names no revision");
+      for (int r : resolve_target(graph, none, p, Direction::Up)) parents.push_back(graph.at(r).id);
+    if (parents.empty()) throw UsageError("--parent names no revision");
   } else if (graph.heads().size() > 1) {
     throw UsageError("there are several heads (" + join(ids(graph, graph.heads()), ", ") +
                      "); pass --parent ID to choose one");
   } else if (!graph.heads().empty()) {
-    nr.parents.push_back(graph.at(graph.heads().front()).id);
+    parents.push_back(graph.at(graph.heads().front()).id);
   }
-  do nr.id = random_revision_id();
-  while (graph.find(nr.id) >= 0);
-  nr.message = message;
-  nr.kind = opts.kind;
-  nr.created = now_utc("%Y-%m-%dT%H:%M:%SZ");
-  nr.timestamp = now_utc("%Y%m%d%H%M%S");
+  return parents;
+}
 
+// The template's text for `nr`, checked to be the revision asked for.
+std::string render_revision(const Settings& s, const RevisionOptions& opts,
+                            const NewRevision& nr) {
   std::string name = opts.template_name.empty() ? opts.kind : opts.template_name;
   std::string origin = s.templates_dir + "/" + name + ".sql.mustache";
   std::string text = render_template(load_template(s.templates_dir, name), nr, origin);
@@ -190,7 +180,31 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
   if (std::string(to_string(rendered.kind)) != opts.kind)
     throw OperationError(origin + ": --kind " + opts.kind + " asked for, but the template writes " +
                          "a " + to_string(rendered.kind) + " revision");
+  return text;
+}
 
+}  // namespace
+
+int cmd_revision(Context& ctx, const RevisionOptions& opts) {
+  no_json(ctx, "revision");
+  if (opts.message.find_first_of("\r\n") != std::string::npos)
+    throw UsageError("MESSAGE must be one line");
+  if (opts.message.find_first_not_of(" \t") == std::string::npos)
+    throw UsageError("MESSAGE must not be empty");
+  const Settings& s = ctx.settings;
+  if (opts.seed) return new_seed(ctx, opts);
+  fs::create_directories(s.migrations_dir);
+  RevisionGraph graph = load_graph(s);
+  NewRevision nr;
+  nr.branch = opts.branch;
+  nr.parents = new_parents(graph, opts);
+  do nr.id = random_revision_id();
+  while (graph.find(nr.id) >= 0);
+  nr.message = opts.message;
+  nr.kind = opts.kind;
+  nr.created = now_utc("%Y-%m-%dT%H:%M:%SZ");
+  nr.timestamp = now_utc("%Y%m%d%H%M%S");
+  std::string text = render_revision(s, opts, nr);
   fs::path file = fs::path(s.migrations_dir) / render_file_name(s.file_template, nr);
   if (file.has_parent_path()) fs::create_directories(file.parent_path());
   if (!write_new_file(file, text)) throw OperationError(file.string() + " already exists");
