@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include "cli/advice.h"
@@ -68,10 +69,29 @@ void report(Context& ctx, const std::string& line) {
     std::cerr << "mig: " << ctx.redactor->apply(line) << "\n";
 }
 
-}  // namespace
-
-int run_cli(int argc, char** argv) {
+// What the command line fills in: CLI11 binds each option to one of these,
+// and the chosen command's callback sets `action`.
+struct CommandLine {
   CLI::App app{"mig: versioned database migrations from plain SQL revision files", "mig"};
+  Context ctx;
+  std::function<int()> action;
+  CLI::Option* config = nullptr;
+  CLI::Option* url = nullptr;
+  std::string init_dir = ".";
+  RevisionOptions rev;
+  MigrateOptions up{"head", false};
+  MigrateOptions down{"", false};
+  bool status_exit_code = false;
+  std::string range, format = "text";
+  std::vector<std::string> merge_revs;
+  std::string merge_message, show_target, stamp_target, rehash_rev, resolve_rev;
+  bool seed_force = false, seed_dry = false, completed = false, reverted = false;
+  std::string help_topic, main_help;
+};
+
+void add_global_options(CommandLine& cl) {
+  CLI::App& app = cl.app;
+  GlobalOptions& g = cl.ctx.global;
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", "mig 0.1.0");
@@ -80,30 +100,24 @@ int run_cli(int argc, char** argv) {
       "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error.\n"
       "Environment: DATABASE_URL, MIG_ENV; MIG_CACHE=off disables the parse cache of\n"
       "read-only commands; MIG_MODULE_DIR is where mig_postgresql.so and mig_mysql.so are.");
-
-  Context ctx;
-  auto* config =
-      app.add_option("--config", ctx.global.config, "configuration file")->default_str("mig.toml");
-  auto* url =
-      app.add_option("--url", ctx.global.url, "database URL (overrides DATABASE_URL and mig.toml)");
-  app.add_option("--env", ctx.global.env, "environment from [environments.NAME] (or MIG_ENV)");
-  auto* verbose = app.add_flag("-v,--verbose", ctx.global.verbose, "show each statement");
-  app.add_flag("-q,--quiet", ctx.global.quiet, "print only errors and requested data")
-      ->excludes(verbose);
-  app.add_option("--wait", ctx.global.wait, "keep retrying the first connection for up to SECONDS");
-  app.add_flag("--json", ctx.global.json,
+  cl.config = app.add_option("--config", g.config, "configuration file")->default_str("mig.toml");
+  cl.url = app.add_option("--url", g.url, "database URL (overrides DATABASE_URL and mig.toml)");
+  app.add_option("--env", g.env, "environment from [environments.NAME] (or MIG_ENV)");
+  auto* verbose = app.add_flag("-v,--verbose", g.verbose, "show each statement");
+  app.add_flag("-q,--quiet", g.quiet, "print only errors and requested data")->excludes(verbose);
+  app.add_option("--wait", g.wait, "keep retrying the first connection for up to SECONDS");
+  app.add_flag("--json", g.json,
                "machine-readable output (current, heads, history, "
                "status, show, check, schema)");
+}
 
-  std::function<int()> action;
+void add_authoring_commands(CommandLine& cl) {
+  auto* init = cl.app.add_subcommand("init", "create mig.toml, migrations/, seed/, templates/");
+  init->add_option("DIR", cl.init_dir, "project directory")->default_str(".");
+  init->callback([&cl] { cl.action = [&cl] { return cmd_init(cl.ctx, cl.init_dir); }; });
 
-  std::string init_dir = ".";
-  auto* init = app.add_subcommand("init", "create mig.toml, migrations/, seed/, templates/");
-  init->add_option("DIR", init_dir, "project directory")->default_str(".");
-  init->callback([&] { action = [&] { return cmd_init(ctx, init_dir); }; });
-
-  RevisionOptions rev;
-  auto* revision = app.add_subcommand("revision", "write a new revision file from a template");
+  RevisionOptions& rev = cl.rev;
+  auto* revision = cl.app.add_subcommand("revision", "write a new revision file from a template");
   auto* msg_pos = revision->add_option("MESSAGE", rev.message, "what the revision does");
   revision->add_option("-m,--message", rev.message, "same as MESSAGE")->excludes(msg_pos);
   revision->add_option("--kind", rev.kind, "schema (default) or data")
@@ -114,19 +128,25 @@ int run_cli(int argc, char** argv) {
   revision->add_flag("--seed", rev.seed, "write a new seed file in seed/ instead");
   revision->add_option("--branch", rev.branch,
                        "start a new base revision labelled NAME (targets NAME@head, NAME@+1)");
-  revision->callback([&] {
-    if (rev.message.empty()) throw CLI::RequiredError("MESSAGE");
-    action = [&] { return cmd_revision(ctx, rev); };
+  revision->callback([&cl] {
+    if (cl.rev.message.empty()) throw CLI::RequiredError("MESSAGE");
+    cl.action = [&cl] { return cmd_revision(cl.ctx, cl.rev); };
   });
+}
 
-  MigrateOptions up{"head", false};
-  auto* upgrade = app.add_subcommand("upgrade", "apply revisions up to TARGET (default head)");
+void add_migrate_flags(CLI::App* cmd, MigrateOptions& opts) {
+  cmd->add_flag("--dry-run", opts.dry_run, "list what would run; change nothing");
+  cmd->add_flag("--sql", opts.sql,
+                "print the SQL script instead of running it (TARGET may be FROM:TO)");
+  cmd->add_flag("--resume", opts.resume,
+                "continue a half-applied revision at its failed statement");
+}
+
+void add_migrate_commands(CommandLine& cl) {
+  MigrateOptions& up = cl.up;
+  auto* upgrade = cl.app.add_subcommand("upgrade", "apply revisions up to TARGET (default head)");
   upgrade->add_option("TARGET", up.target, "target revision")->default_str("head");
-  upgrade->add_flag("--dry-run", up.dry_run, "list what would run; change nothing");
-  upgrade->add_flag("--sql", up.sql,
-                    "print the SQL script instead of running it (TARGET may be FROM:TO)");
-  upgrade->add_flag("--resume", up.resume,
-                    "continue a half-applied revision at its failed statement");
+  add_migrate_flags(upgrade, up);
   upgrade->add_flag("--schema-only", up.schema_only,
                     "skip data revisions (for throw-away databases; see README)");
   upgrade->add_option("--max-batches", up.max_batches,
@@ -134,158 +154,182 @@ int run_cli(int argc, char** argv) {
   upgrade->add_flag("--seed", up.seed, "run the seed files after the upgrade");
   upgrade->add_flag("--force-seed", up.force_seed,
                     "with --seed: run every seed file, changed or not");
-  upgrade->callback([&] { action = [&] { return cmd_upgrade(ctx, up); }; });
+  upgrade->callback([&cl] { cl.action = [&cl] { return cmd_upgrade(cl.ctx, cl.up); }; });
 
-  MigrateOptions down{"", false};
-  auto* downgrade = app.add_subcommand("downgrade", "undo revisions down to TARGET");
+  MigrateOptions& down = cl.down;
+  auto* downgrade = cl.app.add_subcommand("downgrade", "undo revisions down to TARGET");
   downgrade->add_option("TARGET", down.target, "e.g. -1, base, an id")->required();
-  downgrade->add_flag("--dry-run", down.dry_run, "list what would run; change nothing");
-  downgrade->add_flag("--sql", down.sql,
-                      "print the SQL script instead of running it (TARGET may be FROM:TO)");
-  downgrade->add_flag("--resume", down.resume,
-                      "continue a half-applied revision at its failed statement");
+  add_migrate_flags(downgrade, down);
   downgrade->add_option("--max-batches", down.max_batches,
                         "most batches one -- mig:batch statement may take (default 100000)");
-  downgrade->callback([&] { action = [&] { return cmd_downgrade(ctx, down); }; });
+  downgrade->callback([&cl] { cl.action = [&cl] { return cmd_downgrade(cl.ctx, cl.down); }; });
+}
 
-  app.add_subcommand("current", "show the revision(s) the database is at")->callback([&] {
-    action = [&] { return cmd_current(ctx); };
+void add_inspection_commands(CommandLine& cl) {
+  cl.app.add_subcommand("current", "show the revision(s) the database is at")->callback([&cl] {
+    cl.action = [&cl] { return cmd_current(cl.ctx); };
   });
 
-  bool status_exit_code = false;
   auto* status =
-      app.add_subcommand("status", "current vs heads, pending, edited, missing and failed");
-  status->add_flag("--exit-code", status_exit_code,
+      cl.app.add_subcommand("status", "current vs heads, pending, edited, missing and failed");
+  status->add_flag("--exit-code", cl.status_exit_code,
                    "exit 1 unless up to date: nothing pending, half applied, edited, missing or "
                    "drifted");
-  status->callback([&] { action = [&] { return cmd_status(ctx, status_exit_code); }; });
+  status->callback(
+      [&cl] { cl.action = [&cl] { return cmd_status(cl.ctx, cl.status_exit_code); }; });
 
-  std::string range, format = "text";
-  auto* history = app.add_subcommand("history", "list revisions from heads to base");
-  history->add_option("--range", range, "only revisions between A and B, as A:B");
-  history->add_option("--format", format,
+  auto* history = cl.app.add_subcommand("history", "list revisions from heads to base");
+  history->add_option("--range", cl.range, "only revisions between A and B, as A:B");
+  history->add_option("--format", cl.format,
                       "text (default), graph (branch and merge lines) or dot (Graphviz)");
   history->add_flag_callback(
-      "--graph", [&] { format = "graph"; }, "same as --format graph");
-  history->callback([&] { action = [&] { return cmd_history(ctx, range, format); }; });
+      "--graph", [&cl] { cl.format = "graph"; }, "same as --format graph");
+  history->callback(
+      [&cl] { cl.action = [&cl] { return cmd_history(cl.ctx, cl.range, cl.format); }; });
+}
 
-  std::vector<std::string> merge_revs;
-  std::string merge_message;
-  auto* merge = app.add_subcommand("merge", "write a merge revision joining heads");
-  merge->add_option("REVISION", merge_revs, "revisions to join (default: every head)");
-  merge->add_option("-m,--message", merge_message, "what the merge is for")->required();
-  merge->callback([&] { action = [&] { return cmd_merge(ctx, merge_revs, merge_message); }; });
+// (Split so that `mig --help` lists the commands in their old order.)
+void add_graph_commands(CommandLine& cl) {
+  auto* merge = cl.app.add_subcommand("merge", "write a merge revision joining heads");
+  merge->add_option("REVISION", cl.merge_revs, "revisions to join (default: every head)");
+  merge->add_option("-m,--message", cl.merge_message, "what the merge is for")->required();
+  merge->callback(
+      [&cl] { cl.action = [&cl] { return cmd_merge(cl.ctx, cl.merge_revs, cl.merge_message); }; });
 
-  app.add_subcommand("heads", "list the heads of the revision graph")->callback([&] {
-    action = [&] { return cmd_heads(ctx); };
+  cl.app.add_subcommand("heads", "list the heads of the revision graph")->callback([&cl] {
+    cl.action = [&cl] { return cmd_heads(cl.ctx); };
   });
 
-  std::string show_target;
-  auto* show = app.add_subcommand("show", "show one revision in full");
-  show->add_option("REVISION", show_target, "id, prefix or target")->required();
-  show->callback([&] { action = [&] { return cmd_show(ctx, show_target); }; });
+  auto* show = cl.app.add_subcommand("show", "show one revision in full");
+  show->add_option("REVISION", cl.show_target, "id, prefix or target")->required();
+  show->callback([&cl] { cl.action = [&cl] { return cmd_show(cl.ctx, cl.show_target); }; });
 
-  std::string stamp_target;
-  auto* stamp = app.add_subcommand("stamp", "record TARGET as applied without running SQL");
-  stamp->add_option("TARGET", stamp_target, "target revision")->required();
-  stamp->callback([&] { action = [&] { return cmd_stamp(ctx, stamp_target); }; });
+  auto* stamp = cl.app.add_subcommand("stamp", "record TARGET as applied without running SQL");
+  stamp->add_option("TARGET", cl.stamp_target, "target revision")->required();
+  stamp->callback([&cl] { cl.action = [&cl] { return cmd_stamp(cl.ctx, cl.stamp_target); }; });
+}
 
-  app.add_subcommand("check", "static checks for CI; with --url also the database")->callback([&] {
-    action = [&] { return cmd_check(ctx); };
-  });
+void add_checking_commands(CommandLine& cl) {
+  cl.app.add_subcommand("check", "static checks for CI; with --url also the database")
+      ->callback([&cl] { cl.action = [&cl] { return cmd_check(cl.ctx); }; });
 
-  app.add_subcommand("schema", "print the live schema in normalised form (mig's tables left out)")
-      ->callback([&] { action = [&] { return cmd_schema(ctx); }; });
+  cl.app
+      .add_subcommand("schema", "print the live schema in normalised form (mig's tables left out)")
+      ->callback([&cl] { cl.action = [&cl] { return cmd_schema(cl.ctx); }; });
 
-  app.add_subcommand("verify",
-                     "prove every revision round-trips on a scratch database (temporary SQLite "
-                     "file, or an empty --url)")
-      ->callback([&] { action = [&] { return cmd_verify(ctx); }; });
+  cl.app
+      .add_subcommand("verify",
+                      "prove every revision round-trips on a scratch database (temporary SQLite "
+                      "file, or an empty --url)")
+      ->callback([&cl] { cl.action = [&cl] { return cmd_verify(cl.ctx); }; });
+}
 
-  std::string rehash_rev;
+void add_repair_commands(CommandLine& cl) {
   auto* rehash =
-      app.add_subcommand("rehash", "accept the edited file of an applied revision (logged)");
-  rehash->add_option("REVISION", rehash_rev, "the applied revision whose file changed")->required();
-  rehash->callback([&] { action = [&] { return cmd_rehash(ctx, rehash_rev); }; });
+      cl.app.add_subcommand("rehash", "accept the edited file of an applied revision (logged)");
+  rehash->add_option("REVISION", cl.rehash_rev, "the applied revision whose file changed")
+      ->required();
+  rehash->callback([&cl] { cl.action = [&cl] { return cmd_rehash(cl.ctx, cl.rehash_rev); }; });
 
-  bool seed_force = false, seed_dry = false;
-  auto* seed = app.add_subcommand("seed", "run new and changed seed files from seed/");
-  seed->add_flag("--force", seed_force, "run every seed file, changed or not");
-  seed->add_flag("--dry-run", seed_dry, "list the seeds that would run");
-  seed->callback([&] { action = [&] { return cmd_seed(ctx, seed_force, seed_dry); }; });
+  auto* seed = cl.app.add_subcommand("seed", "run new and changed seed files from seed/");
+  seed->add_flag("--force", cl.seed_force, "run every seed file, changed or not");
+  seed->add_flag("--dry-run", cl.seed_dry, "list the seeds that would run");
+  seed->callback(
+      [&cl] { cl.action = [&cl] { return cmd_seed(cl.ctx, cl.seed_force, cl.seed_dry); }; });
 
-  std::string resolve_rev;
-  bool completed = false, reverted = false;
-  auto* resolve = app.add_subcommand(
+  auto* resolve = cl.app.add_subcommand(
       "resolve", "settle a half-applied revision by hand (after a failure outside a transaction)");
-  resolve->add_option("REVISION", resolve_rev, "the half-applied revision")->required();
-  auto* done = resolve->add_flag("--completed", completed, "its step is finished: record it so");
-  resolve->add_flag("--reverted", reverted, "its effects are undone: record it as never run")
+  resolve->add_option("REVISION", cl.resolve_rev, "the half-applied revision")->required();
+  auto* done = resolve->add_flag("--completed", cl.completed, "its step is finished: record it so");
+  resolve->add_flag("--reverted", cl.reverted, "its effects are undone: record it as never run")
       ->excludes(done);
-  resolve->callback([&] {
-    if (!completed && !reverted) throw CLI::RequiredError("--completed or --reverted");
-    action = [&] { return cmd_resolve(ctx, resolve_rev, completed); };
+  resolve->callback([&cl] {
+    if (!cl.completed && !cl.reverted) throw CLI::RequiredError("--completed or --reverted");
+    cl.action = [&cl] { return cmd_resolve(cl.ctx, cl.resolve_rev, cl.completed); };
   });
+}
 
-  std::string help_topic, main_help;
-  auto* help = app.add_subcommand("help", "show the help of mig or of one command");
-  help->add_option("COMMAND", help_topic, "the command to explain");
-  help->callback([&] {
-    action = [&]() -> int {
-      if (help_topic.empty()) {
-        std::cout << main_help;
+int show_help(CommandLine& cl) {
+  if (cl.help_topic.empty()) {
+    std::cout << cl.main_help;
+    return 0;
+  }
+  if (cl.help_topic != "help") {
+    for (const CLI::App* sub : cl.app.get_subcommands({}))
+      if (sub->get_name() == cl.help_topic) {
+        std::cout << sub->help();
         return 0;
       }
-      if (help_topic != "help") {
-        for (const CLI::App* sub : app.get_subcommands({}))
-          if (sub->get_name() == help_topic) {
-            std::cout << sub->help();
-            return 0;
-          }
-      }
-      throw UsageError(unknown_command(app, help_topic));
-    };
-  });
+  }
+  throw UsageError(unknown_command(cl.app, cl.help_topic));
+}
 
-  main_help = app.help();  // (once a command is chosen, help() describes that one)
+void add_help_command(CommandLine& cl) {
+  auto* help = cl.app.add_subcommand("help", "show the help of mig or of one command");
+  help->add_option("COMMAND", cl.help_topic, "the command to explain");
+  help->callback([&cl] { cl.action = [&cl] { return show_help(cl); }; });
+  cl.main_help = cl.app.help();  // (once a command is chosen, help() describes that one)
+}
+
+// Parses the command line; returns the exit code when there is nothing to run.
+std::optional<int> parse(CommandLine& cl, int argc, char** argv) {
   // CLI11 answers a misspelt command with "A subcommand is required".
   if (std::string word = first_command_word(argc, argv); !word.empty()) {
     bool known = false;
-    for (const CLI::App* sub : app.get_subcommands({})) known = known || sub->get_name() == word;
+    for (const CLI::App* sub : cl.app.get_subcommands({})) known = known || sub->get_name() == word;
     if (!known) {
-      std::cerr << "mig: error: " << unknown_command(app, word) << "\n";
+      std::cerr << "mig: error: " << unknown_command(cl.app, word) << "\n";
       return 2;
     }
   }
-
   try {
-    app.parse(argc, argv);
+    cl.app.parse(argc, argv);
   } catch (const CLI::Success& e) {
-    return app.exit(e);
+    return cl.app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    cl.app.exit(e);
     return 2;
   }
-  ctx.global.config_given = config->count() > 0;
-  ctx.global.url_given = url->count() > 0;
-  // Errors are printed here, through the context's redactor: it knows every
-  // password by now, and the error may quote one.
+  cl.ctx.global.config_given = cl.config->count() > 0;
+  cl.ctx.global.url_given = cl.url->count() > 0;
+  return std::nullopt;
+}
+
+// Errors are printed here, through the context's redactor: it knows every
+// password by now, and the error may quote one.
+int run_action(CommandLine& cl) {
   try {
-    load_context(ctx);
-    return action();
+    load_context(cl.ctx);
+    return cl.action();
   } catch (const UsageError& e) {
-    report(ctx, std::string("error: ") + e.what());
+    report(cl.ctx, std::string("error: ") + e.what());
     return 2;
   } catch (const OperationError& e) {
-    report(ctx, "error: " + cli_message(e));
+    report(cl.ctx, "error: " + cli_message(e));
     return 1;
   } catch (const soci::soci_error& e) {
-    report(ctx, "database error: " + e.get_error_message());
+    report(cl.ctx, "database error: " + e.get_error_message());
     return 1;
   } catch (const std::exception& e) {
-    report(ctx, std::string("error: ") + e.what());
+    report(cl.ctx, std::string("error: ") + e.what());
     return 1;
   }
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CommandLine cl;
+  add_global_options(cl);
+  add_authoring_commands(cl);
+  add_migrate_commands(cl);
+  add_inspection_commands(cl);
+  add_graph_commands(cl);
+  add_checking_commands(cl);
+  add_repair_commands(cl);
+  add_help_command(cl);
+  if (auto code = parse(cl, argc, argv)) return *code;
+  return run_action(cl);
 }
 
 }  // namespace mig
