@@ -120,145 +120,167 @@ std::string done_checksum(const std::vector<Statement>& statements, size_t count
 // cannot run in one, batched backfills): statements run one by one in
 // autocommit mode and each one's number is recorded before it runs, so a
 // failure or a crash leaves an exact account of how far it got.
-void Migrator::run_tracked(const Step& step, size_t done) {
-  const Revision& rev = graph_.at(step.revision);
-  const auto& sts = statements(rev, step.direction);
-  auto start = Clock::now();
-  size_t first = 1;
-  if (rev.id == resume_revision_) first = static_cast<size_t>(resume_statement_);
-  // SQLite's run transaction is left too (the run keeps its lock file), so
-  // batches commit one by one there as on the other databases.
-  bool suspend = !rev.runs_in_transaction(step.direction == Direction::Up) || rev.has_batches();
-  if (suspend) db_.suspend_transaction();
+// One tracked step under way: its progress row and how far it got.
+struct Migrator::Tracking {
+  Tracking(const Step& s, const Revision& r, const std::vector<Statement>& statements)
+      : step(s), rev(r), sts(statements), p{r.id,    action(s.direction),
+                                            0,       static_cast<long long>(statements.size()),
+                                            "ready", "",
+                                            "",      ""} {}
+
+  const Step& step;
+  const Revision& rev;
+  const std::vector<Statement>& sts;
   // The progress row: statement k is "ready" (statements before it took
   // effect, it did not) or "running" (it may or may not have taken effect).
-  Progress p{rev.id, action(step.direction), 0, static_cast<long long>(sts.size()), "ready", "", "",
-             ""};
-  bool recorded = rev.id == resume_revision_;  // --resume: the row is there
-  auto record = [&](size_t k, const char* state) {
-    p.statement_no = static_cast<long long>(k);
-    p.done_checksum = done_checksum(sts, k - 1);
-    p.state = state;
-    if (recorded)
-      store_.update_progress(p);
-    else
-      store_.start_progress(p);
-    recorded = true;
-  };
+  Progress p;
+  bool recorded = false;   // the progress row is there
+  bool suspended = false;  // the step runs outside the run transaction
+  size_t k = 1;            // the statement running
   // The first statement of a transaction the revision opened itself
   // (START TRANSACTION, or SET autocommit = 0) and has not committed: a
   // crash takes back everything from there, so the record stays there.
   size_t uncommitted = 0;
-  size_t k = first;
-  BatchCount batched;
+  BatchCount batched;  // of the statement running, when it is a batch
+  Clock::time_point start = Clock::now();
+
+  void record(VersionStore& store, size_t at, const char* state) {
+    p.statement_no = static_cast<long long>(at);
+    p.done_checksum = done_checksum(sts, at - 1);
+    p.state = state;
+    if (recorded)
+      store.update_progress(p);
+    else
+      store.start_progress(p);
+    recorded = true;
+  }
+};
+
+void Migrator::run_tracked(const Step& step, size_t done) {
+  const Revision& rev = graph_.at(step.revision);
+  const auto& sts = statements(rev, step.direction);
+  Tracking t(step, rev, sts);
+  bool resuming = rev.id == resume_revision_;
+  size_t first = resuming ? static_cast<size_t>(resume_statement_) : 1;
+  t.recorded = resuming;  // --resume: the row is there
+  // SQLite's run transaction is left too (the run keeps its lock file), so
+  // batches commit one by one there as on the other databases.
+  t.suspended = !rev.runs_in_transaction(step.direction == Direction::Up) || rev.has_batches();
+  if (t.suspended) db_.suspend_transaction();
+  t.k = first;
   try {
-    if (first > sts.size()) record(first, "ready");  // resumed after its last statement
-    for (; k <= sts.size(); ++k) {
-      const Statement& st = sts[k - 1];
-      batched = {};
-      // A statement that commits together with its progress record is never
-      // left in doubt by a crash (DML on InnoDB, on MySQL).
-      bool atomic = !st.batch && !st.raw && db_.atomic(st.sql);
-      if (uncommitted == 0) record(k, atomic ? "ready" : "running");
-      reporter_.statement(rev, k, st);
-      if (st.batch) {
-        run_batches(rev, k, st, batched);
-      } else if (atomic) {
-        db_.begin_work();
-        try {
-          db_.run(st.sql);
-        } catch (...) {
-          db_.rollback_work();
-          throw;
-        }
-        Progress next = p;
-        next.statement_no = static_cast<long long>(k + 1);
-        next.done_checksum = done_checksum(sts, k);
-        db_.commit_work(store_.update_progress_sql(next));
-        p = next;
-      } else {
-        db_.run(st.sql);
-        bool open = db_.work_in_transaction();
-        if (open && uncommitted == 0) uncommitted = k;
-        if (!open) uncommitted = 0;
-      }
-    }
-    if (uncommitted != 0) {
-      k = uncommitted;  // reported at the statement where that transaction began
+    if (first > sts.size()) t.record(store_, first, "ready");  // resumed after its last statement
+    for (; t.k <= sts.size(); ++t.k) run_tracked_statement(t);
+    if (t.uncommitted != 0) {
+      t.k = t.uncommitted;  // reported at the statement where that transaction began
       throw OperationError(
           "the revision ends inside a transaction it opened itself (START TRANSACTION, or SET "
           "autocommit = 0) without a COMMIT, so its statements from " +
-          std::to_string(uncommitted) +
+          std::to_string(t.uncommitted) +
           " on were rolled back, as the database's own client would; add the COMMIT");
     }
   } catch (const std::exception& e) {
-    // The statement that failed is reported; the record goes back to where
-    // the revision's own open transaction began, which is rolled back.
-    size_t failed = k;
-    std::string error = error_text(e);
-    if (uncommitted != 0) {
-      try {
-        db_.rollback_work();
-      } catch (const std::exception&) {  // the connection is gone: so is the transaction
-      }
-      if (uncommitted < k)
-        error += " (statements " + std::to_string(uncommitted) + "-" + std::to_string(k) +
-                 " ran inside the revision's own transaction, which is rolled back)";
-      k = uncommitted;
-    }
-    StepError::Details d;
-    // Batches that committed before the failure are work done: the
-    // statement is part way, and that is what the record must say.
-    std::string partial;
-    if (batched.batches > 0)
-      partial = "statement " + std::to_string(k) + " had committed " +
-                std::to_string(batched.batches) + " batch(es) changing " +
-                std::to_string(batched.rows) + " row(s) when it stopped";
-    // A `-- mig:statement` block is sent as it is: what it held before the
-    // part that failed may have taken effect.
-    else if (failed <= sts.size() && sts[failed - 1].raw)
-      partial = "statement " + std::to_string(failed) +
-                " is a -- mig:statement block, and its statements before the one that failed "
-                "may have taken effect";
-    if (k == 1 && partial.empty()) {
-      if (recorded) store_.clear_progress(rev.id);
-      d.account = std::string(action(step.direction)) + " of " + rev.id +
-                  " stopped at its first statement; nothing of it was applied";
-    } else {
-      p.statement_no = static_cast<long long>(k);
-      p.done_checksum = done_checksum(sts, k - 1);
-      p.state = "failed";
-      p.error = partial.empty() ? error : error + " (" + partial + ")";
-      if (recorded)
-        store_.update_progress(p);
-      else
-        store_.start_progress(p);
-      std::string took = k == 1 ? ""
-                                : "statements 1-" + std::to_string(k - 1) + " of " + rev.id +
-                                      " took effect and stay (they ran outside a "
-                                      "transaction); ";
-      if (batched.batches > 0)
-        took += partial + "; those batches stay; ";
-      else if (!partial.empty())
-        took += partial + "; ";
-      d.account = took + rev.id +
-                  " is recorded as half applied and mig will not go on until it is resolved:";
-      d.half_applied = true;
-      d.resume_at = static_cast<int>(k);
-      d.batches_done = batched.batches > 0;
-    }
-    if (done)
-      d.earlier = "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
-    if (suspend) db_.resume_transaction();
-    fail(step, failed <= sts.size() ? failed : 0,
-         partial.empty() ? error : error + " (" + partial + ")", std::move(d), ms_since(start));
+    fail_tracked(t, done, e);
   }
-  if (suspend) db_.resume_transaction();
-  double ms = ms_since(start);
+  if (t.suspended) db_.resume_transaction();
+  double ms = ms_since(t.start);
   db_.begin_step();
   db_.commit_step(bookkeeping(step, rev, ms, store_.clear_progress_sql(rev.id)));
   db_.end_revision();
   reporter_.step_done(rev, step.direction, ms);
+}
+
+void Migrator::run_tracked_statement(Tracking& t) {
+  const Statement& st = t.sts[t.k - 1];
+  t.batched = {};
+  // A statement that commits together with its progress record is never
+  // left in doubt by a crash (DML on InnoDB, on MySQL).
+  bool atomic = !st.batch && !st.raw && db_.atomic(st.sql);
+  if (t.uncommitted == 0) t.record(store_, t.k, atomic ? "ready" : "running");
+  reporter_.statement(t.rev, t.k, st);
+  if (st.batch) {
+    run_batches(t.rev, t.k, st, t.batched);
+  } else if (atomic) {
+    db_.begin_work();
+    try {
+      db_.run(st.sql);
+    } catch (...) {
+      db_.rollback_work();
+      throw;
+    }
+    Progress next = t.p;
+    next.statement_no = static_cast<long long>(t.k + 1);
+    next.done_checksum = done_checksum(t.sts, t.k);
+    db_.commit_work(store_.update_progress_sql(next));
+    t.p = next;
+  } else {
+    db_.run(st.sql);
+    bool open = db_.work_in_transaction();
+    if (open && t.uncommitted == 0) t.uncommitted = t.k;
+    if (!open) t.uncommitted = 0;
+  }
+}
+
+// What of statement k took effect although it failed ("" when nothing did).
+std::string Migrator::partial_work(const Tracking& t, size_t failed) {
+  // Batches that committed before the failure are work done: the
+  // statement is part way, and that is what the record must say.
+  if (t.batched.batches > 0)
+    return "statement " + std::to_string(t.k) + " had committed " +
+           std::to_string(t.batched.batches) + " batch(es) changing " +
+           std::to_string(t.batched.rows) + " row(s) when it stopped";
+  // A `-- mig:statement` block is sent as it is: what it held before the
+  // part that failed may have taken effect.
+  if (failed <= t.sts.size() && t.sts[failed - 1].raw)
+    return "statement " + std::to_string(failed) +
+           " is a -- mig:statement block, and its statements before the one that failed "
+           "may have taken effect";
+  return "";
+}
+
+void Migrator::fail_tracked(Tracking& t, size_t done, const std::exception& e) {
+  // The statement that failed is reported; the record goes back to where
+  // the revision's own open transaction began, which is rolled back.
+  size_t failed = t.k;
+  std::string error = error_text(e);
+  if (t.uncommitted != 0) {
+    try {
+      db_.rollback_work();
+    } catch (const std::exception&) {  // the connection is gone: so is the transaction
+    }
+    if (t.uncommitted < t.k)
+      error += " (statements " + std::to_string(t.uncommitted) + "-" + std::to_string(t.k) +
+               " ran inside the revision's own transaction, which is rolled back)";
+    t.k = t.uncommitted;
+  }
+  std::string partial = partial_work(t, failed);
+  std::string full = partial.empty() ? error : error + " (" + partial + ")";
+  StepError::Details d;
+  const std::string& id = t.rev.id;
+  if (t.k == 1 && partial.empty()) {
+    if (t.recorded) store_.clear_progress(id);
+    d.account = std::string(action(t.step.direction)) + " of " + id +
+                " stopped at its first statement; nothing of it was applied";
+  } else {
+    t.p.error = full;
+    t.record(store_, t.k, "failed");
+    std::string took = t.k == 1 ? ""
+                                : "statements 1-" + std::to_string(t.k - 1) + " of " + id +
+                                      " took effect and stay (they ran outside a "
+                                      "transaction); ";
+    if (t.batched.batches > 0)
+      took += partial + "; those batches stay; ";
+    else if (!partial.empty())
+      took += partial + "; ";
+    d.account =
+        took + id + " is recorded as half applied and mig will not go on until it is resolved:";
+    d.half_applied = true;
+    d.resume_at = static_cast<int>(t.k);
+    d.batches_done = t.batched.batches > 0;
+  }
+  if (done) d.earlier = "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
+  if (t.suspended) db_.resume_transaction();
+  fail(t.step, failed <= t.sts.size() ? failed : 0, full, std::move(d), ms_since(t.start));
 }
 
 // Runs one statement again and again, each run its own unit of work, until it

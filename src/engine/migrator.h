@@ -55,6 +55,10 @@ class Migrator {
                           const std::string& first = {});
   void run_step(const Step& step, size_t done);
   void run_tracked(const Step& step, size_t done);
+  struct Tracking;  // one tracked step under way
+  void run_tracked_statement(Tracking& t);
+  static std::string partial_work(const Tracking& t, size_t failed);
+  [[noreturn]] void fail_tracked(Tracking& t, size_t done, const std::exception& e);
   [[noreturn]] void fail(const Step& step, size_t statement, const std::string& error,
                          StepError::Details details, double ms);
 
