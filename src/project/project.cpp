@@ -3,6 +3,7 @@
 #include "mig/project.h"
 
 #include <boost/filesystem.hpp>
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <set>
@@ -92,11 +93,6 @@ class ObserverReporter : public Reporter {
     observer_.step_skipped(step);
   }
   std::vector<StepResult> take() { return std::move(done_); }
-  int finished() const {
-    int n = 0;
-    for (const auto& s : done_) n += s.skipped ? 0 : 1;
-    return n;
-  }
 
  private:
   Observer& observer_;
@@ -213,8 +209,11 @@ struct Project::Impl {
 
   SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
                           const AppliedSet& applied, bool force, bool dry_run);
-  MigrateResult migrate(Direction direction, const std::string& target, bool dry_run, bool resume,
-                        bool schema_only, long long max_batches, bool seed, bool force_seed);
+  Plan plan_run(const RevisionGraph& g, VersionStore& store, Migrator& migrator,
+                Direction direction, const UpgradeOptions& o, DatabaseState& state);
+  void run_plan(Database& db, VersionStore& store, Migrator& migrator, ObserverReporter& reporter,
+                const Plan& plan, MigrateResult& out);
+  MigrateResult migrate(Direction direction, const UpgradeOptions& o);
 };
 
 Project Project::open(const std::string& dir, const EnvLookup& env) {
@@ -470,21 +469,53 @@ SeedRunResult Project::Impl::run_seeds(Database& db, VersionStore& store, const 
   return out;
 }
 
-MigrateResult Project::Impl::migrate(Direction direction, const std::string& target, bool dry_run,
-                                     bool resume, bool schema_only, long long max_batches,
-                                     bool seed, bool force_seed) {
+// What the database holds, checked before anything runs (a half-applied
+// revision, edited files, applied revisions without a file), and the plan.
+Plan Project::Impl::plan_run(const RevisionGraph& g, VersionStore& store, Migrator& migrator,
+                             Direction direction, const UpgradeOptions& o, DatabaseState& state) {
+  check_half_applied(store, g, direction, o.resume, migrator,
+                     [this](const std::string& m) { say(m); });
+  state = map_state(store.applied(), g);
+  warn_unknown(state);
+  refuse_edited(g, state);
+  if (direction == Direction::Down && !state.unknown.empty())
+    throw OperationError("cannot downgrade while applied revision(s) " + join(state.unknown, ", ") +
+                         " have no file: mig cannot tell where they sit or how to undo them");
+  return direction == Direction::Up ? plan_upgrade(g, state.applied, o.target)
+                                    : plan_downgrade(g, state.applied, o.target);
+}
+
+// Runs the plan; a snapshot of the schema is saved after it, failed or not
+// (the earlier revisions of a failed run did change the database).
+void Project::Impl::run_plan(Database& db, VersionStore& store, Migrator& migrator,
+                             ObserverReporter& reporter, const Plan& plan, MigrateResult& out) {
+  store.ensure();
+  auto start = Clock::now();
+  try {
+    migrator.run(plan);
+  } catch (const StepError&) {
+    if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
+    throw;
+  }
+  if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
+  out.ms = ms_since(start);
+  out.steps = reporter.take();
+}
+
+MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& o) {
   const char* verb = action_of(direction);
-  if (target.find(':') != std::string::npos) throw UsageError("FROM:TO targets are only for --sql");
-  if (max_batches < 1) throw UsageError("--max-batches must be at least 1");
+  if (o.target.find(':') != std::string::npos)
+    throw UsageError("FROM:TO targets are only for --sql");
+  if (o.max_batches < 1) throw UsageError("--max-batches must be at least 1");
   MigrateResult out;
   out.action = verb;
-  out.dry_run = dry_run;
+  out.dry_run = o.dry_run;
   RevisionGraph g = graph();
-  if (seed) seeds();  // parse them first
+  if (o.seed) seeds();  // parse them first
   // A new project: there is nothing to do, and nothing (not even an empty
   // database file) is created.
-  if (g.size() == 0 && direction == Direction::Up && !seed &&
-      (target == "head" || target == "heads")) {
+  if (g.size() == 0 && direction == Direction::Up && !o.seed &&
+      (o.target == "head" || o.target == "heads")) {
     out.no_revisions = true;
     return out;
   }
@@ -493,79 +524,55 @@ MigrateResult Project::Impl::migrate(Direction direction, const std::string& tar
   Run run(*db, lock_notice());
   ObserverReporter reporter(*observer);
   Migrator migrator(*db, store, g, reporter);
-  migrator.skip_data(schema_only);
-  migrator.max_batches(max_batches);
-  check_half_applied(store, g, direction, resume, migrator,
-                     [this](const std::string& m) { say(m); });
-  DatabaseState state = map_state(store.applied(), g);
-  warn_unknown(state);
-  refuse_edited(g, state);
-  if (direction == Direction::Down && !state.unknown.empty())
-    throw OperationError("cannot downgrade while applied revision(s) " + join(state.unknown, ", ") +
-                         " have no file: mig cannot tell where they sit or how to undo them");
-  Plan plan = direction == Direction::Up ? plan_upgrade(g, state.applied, target)
-                                         : plan_downgrade(g, state.applied, target);
+  migrator.skip_data(o.schema_only);
+  migrator.max_batches(o.max_batches);
+  DatabaseState state;
+  Plan plan = plan_run(g, store, migrator, direction, o, state);
+  auto skipped = [&](const Step& s) {
+    return o.schema_only && g.at(s.revision).kind == RevisionKind::Data;
+  };
   AppliedSet after = state.applied;
-  for (const Step& s : plan.steps) {
-    bool skip = schema_only && g.at(s.revision).kind == RevisionKind::Data;
-    if (!skip) after[s.revision] = direction == Direction::Up;
-  }
+  for (const Step& s : plan.steps)
+    if (!skipped(s)) after[s.revision] = direction == Direction::Up;
   out.before = current_ids(g, state.applied);
   out.after = current_ids(g, after);
-  if (dry_run) {
+  if (o.dry_run) {
     for (const Step& s : plan.steps) {
-      StepResult step = step_of(g.at(s.revision), direction);
-      step.skipped = schema_only && g.at(s.revision).kind == RevisionKind::Data;
-      out.steps.push_back(step);
+      out.steps.push_back(step_of(g.at(s.revision), direction));
+      out.steps.back().skipped = skipped(s);
     }
-    if (seed) {
-      out.seeded = true;
-      out.seeds = run_seeds(*db, store, g, after, force_seed, true);
-    }
-    run.finish();
-    return out;
-  }
-  if (plan.steps.empty()) {
+  } else if (plan.steps.empty()) {
     say(std::string("nothing to ") + verb + "; the database is at " +
         describe_current(g, state.applied));
   } else {
-    store.ensure();
-    auto start = Clock::now();
-    try {
-      migrator.run(plan);
-    } catch (const StepError&) {
-      // The earlier revisions of the run did change it.
-      if (std::string w = save_snapshot(*db, store, settings.table_prefix); !w.empty()) warn(w);
-      throw;
-    }
-    if (std::string w = save_snapshot(*db, store, settings.table_prefix); !w.empty()) warn(w);
-    out.ms = ms_since(start);
-    int finished = reporter.finished();
-    out.steps = reporter.take();
+    run_plan(*db, store, migrator, reporter, plan, out);
+    auto finished = std::count_if(out.steps.begin(), out.steps.end(),
+                                  [](const StepResult& s) { return !s.skipped; });
     say(std::string(direction == Direction::Up ? "upgraded " : "downgraded ") +
         std::to_string(finished) + " revision(s) in " + format_ms(out.ms) +
         "; the database is at " + describe_current(g, after));
   }
-  if (seed) {
+  if (o.seed) {
     // The revisions are made durable first: nothing a seed does can take
     // them back.
-    run.commit();
+    if (!o.dry_run) run.commit();
     out.seeded = true;
-    out.seeds = run_seeds(*db, store, g, after, force_seed, false);
+    out.seeds = run_seeds(*db, store, g, after, o.force_seed, o.dry_run);
   }
   run.finish();
   return out;
 }
 
-MigrateResult Project::upgrade(const UpgradeOptions& o) {
-  return impl_->migrate(Direction::Up, o.target, o.dry_run, o.resume, o.schema_only, o.max_batches,
-                        o.seed, o.force_seed);
-}
+MigrateResult Project::upgrade(const UpgradeOptions& o) { return impl_->migrate(Direction::Up, o); }
 
 MigrateResult Project::downgrade(const DowngradeOptions& o) {
   if (o.target.empty()) throw UsageError("downgrade needs a target, e.g. -1, base or an id");
-  return impl_->migrate(Direction::Down, o.target, o.dry_run, o.resume, false, o.max_batches, false,
-                        false);
+  UpgradeOptions down;  // the options both share
+  down.target = o.target;
+  down.dry_run = o.dry_run;
+  down.resume = o.resume;
+  down.max_batches = o.max_batches;
+  return impl_->migrate(Direction::Down, down);
 }
 
 std::string Project::script(const std::string& action, const std::string& target) {
