@@ -2,8 +2,8 @@
 // parts (files → graph → plan → migrator → database). The CLI is one client.
 #include "mig/project.h"
 
-#include <boost/filesystem.hpp>
 #include <algorithm>
+#include <boost/filesystem.hpp>
 #include <chrono>
 #include <future>
 #include <set>
@@ -97,6 +97,15 @@ class ObserverReporter : public Reporter {
  private:
   Observer& observer_;
   std::vector<StepResult> done_;
+};
+
+// What status reads from the database.
+struct StatusRecords {
+  std::vector<AppliedRevision> applied;
+  std::vector<LogEntry> unsettled;
+  std::vector<Progress> half;
+  std::map<std::string, std::string> seeds;
+  std::string drift;
 };
 
 }  // namespace
@@ -207,6 +216,43 @@ struct Project::Impl {
            " defines it");
   }
 
+  // Everything `status` reads from the database, on one connection.
+  StatusRecords status_records() {
+    StatusRecords r;
+    auto db = connect();
+    VersionStore store(*db, settings.table_prefix);
+    r.applied = store.applied();
+    r.unsettled = store.unsettled_steps();
+    r.half = store.progress();
+    r.seeds = store.seeds();
+    r.drift = schema_drift(*db, store, settings.table_prefix);
+    return r;
+  }
+
+  // A half-applied revision as `status` shows it, with the statement it
+  // stopped at.
+  HalfApplied half_applied(const RevisionGraph& graph, const Progress& x) {
+    HalfApplied h{x.revision,
+                  x.direction,
+                  x.state,
+                  x.statement_no,
+                  x.statements,
+                  x.error,
+                  describe_half_applied(graph, x),
+                  ""};
+    int i = graph.find(x.revision);
+    if (i >= 0) {  // the graph was read without SQL text: read this one file again
+      Revision r = full_revision(graph.at(i).path);
+      const auto& sts = x.direction == "upgrade" ? r.upgrade : r.downgrade;
+      if (x.statement_no >= 1 && x.statement_no <= static_cast<long long>(sts.size()))
+        h.sql = sts[x.statement_no - 1].sql;
+    }
+    return h;
+  }
+
+  // verify: upgrade, downgrade and upgrade again; the schema after each must
+  // match.
+  VerifiedRevision round_trip(Database& db, Migrator& migrator, const RevisionGraph& g, int r);
   SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
                           const AppliedSet& applied, bool force, bool dry_run);
   Plan plan_run(const RevisionGraph& g, VersionStore& store, Migrator& migrator,
@@ -334,37 +380,13 @@ RevisionDetail Project::show(const std::string& target) {
   return out;
 }
 
-namespace {
-
-// What status reads from the database.
-struct StatusRecords {
-  std::vector<AppliedRevision> applied;
-  std::vector<LogEntry> unsettled;
-  std::vector<Progress> half;
-  std::map<std::string, std::string> seeds;
-  std::string drift;
-};
-
-}  // namespace
-
 StatusResult Project::status() {
   Impl& p = *impl_;
   const Settings& s = p.settings;
   bool exists = Database::exists(s.url);
   // The database is read while the files are parsed.
   std::future<StatusRecords> reading;
-  if (exists)
-    reading = std::async(std::launch::async, [&p] {
-      StatusRecords r;
-      auto db = p.connect();
-      VersionStore store(*db, p.settings.table_prefix);
-      r.applied = store.applied();
-      r.unsettled = store.unsettled_steps();
-      r.half = store.progress();
-      r.seeds = store.seeds();
-      r.drift = schema_drift(*db, store, p.settings.table_prefix);
-      return r;
-    });
+  if (exists) reading = std::async(std::launch::async, [&p] { return p.status_records(); });
   RevisionGraph graph = p.graph(RevisionText::Summary);
   auto seeds = p.seeds();
   StatusRecords records = exists ? reading.get() : StatusRecords{};
@@ -390,24 +412,7 @@ StatusResult Project::status() {
   for (const auto& [i, sum] : edited_revisions(graph, state))
     out.edited.push_back({graph.at(i).id, graph.at(i).path, sum, graph.at(i).checksum});
   out.missing = state.unknown;
-  for (const auto& x : records.half) {
-    HalfApplied h{x.revision,
-                  x.direction,
-                  x.state,
-                  x.statement_no,
-                  x.statements,
-                  x.error,
-                  describe_half_applied(graph, x),
-                  ""};
-    int i = graph.find(x.revision);
-    if (i >= 0) {  // the graph was read without SQL text: read this one file again
-      Revision r = p.full_revision(graph.at(i).path);
-      const auto& sts = x.direction == "upgrade" ? r.upgrade : r.downgrade;
-      if (x.statement_no >= 1 && x.statement_no <= static_cast<long long>(sts.size()))
-        h.sql = sts[x.statement_no - 1].sql;
-    }
-    out.half_applied.push_back(std::move(h));
-  }
+  for (const auto& x : records.half) out.half_applied.push_back(p.half_applied(graph, x));
   for (const auto& seed : seeds)
     out.seeds.push_back({seed.name, to_string(seed_state(seed, records.seeds, s.environment))});
   out.drift = records.drift;
@@ -784,32 +789,66 @@ class SilentReporter : public Reporter {
 
 }  // namespace
 
+namespace {
+
+// A directory removed with everything in it when this goes.
+struct TempDir {
+  fs::path dir;
+  ~TempDir() {
+    boost::system::error_code ec;
+    if (!dir.empty()) fs::remove_all(dir, ec);
+  }
+};
+
+// The scratch database: the URL given, or a new SQLite file in `temp`.
+DatabaseUrl scratch_database(const std::string& scratch_url, TempDir& temp) {
+  if (!scratch_url.empty()) return parse_url(scratch_url, "--url");
+  temp.dir = fs::temp_directory_path() / fs::unique_path("mig-verify-%%%%-%%%%");
+  fs::create_directories(temp.dir);
+  return parse_url("sqlite://" + (temp.dir / "scratch.db").string(), "verify");
+}
+
+}  // namespace
+
+VerifiedRevision Project::Impl::round_trip(Database& db, Migrator& migrator, const RevisionGraph& g,
+                                           int r) {
+  const Revision& rev = g.at(r);
+  VerifiedRevision v{rev.id, rev.message, rev.path, to_string(rev.kind), "ok", "", ""};
+  auto step = [&](Direction d) { migrator.run(Plan{{Step{r, d}}}); };
+  auto snapshot = [&] { return inspect_schema(db, settings.table_prefix).text(); };
+  auto failed = [&](const std::string& what, const std::string& a, const std::string& b) {
+    v.outcome = "failed";
+    v.problem = what;
+    v.diff = diff_schemas(a, b);
+    return v;
+  };
+  std::string s0 = snapshot();
+  step(Direction::Up);
+  std::string s1 = snapshot();
+  if (!rev.has_downgrade) {
+    v.outcome = "skipped";
+    return v;
+  }
+  step(Direction::Down);
+  std::string s2 = snapshot();
+  if (s2 != s0) return failed("its downgrade does not restore the schema", s0, s2);
+  step(Direction::Up);
+  std::string s3 = snapshot();
+  if (s3 != s1) return failed("upgrading again after the downgrade differs", s1, s3);
+  return v;
+}
+
 VerifyResult Project::verify(const std::string& scratch_url) {
   Impl& p = *impl_;
   RevisionGraph g = p.graph();
-  DatabaseUrl url;
-  fs::path temp;
-  if (!scratch_url.empty()) {
-    url = parse_url(scratch_url, "--url");
-  } else {
-    temp = fs::temp_directory_path() / fs::unique_path("mig-verify-%%%%-%%%%");
-    fs::create_directories(temp);
-    url = parse_url("sqlite://" + (temp / "scratch.db").string(), "verify");
-  }
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      boost::system::error_code ec;
-      if (!dir.empty()) fs::remove_all(dir, ec);
-    }
-  } cleanup{temp};
+  TempDir temp;
+  DatabaseUrl url = scratch_database(scratch_url, temp);
   Settings scratch = p.settings;
   scratch.url = url;
   p.redactor->add_url(url);
   auto db = p.connect(scratch);
-  const std::string& prefix = p.settings.table_prefix;
-  VersionStore store(*db, prefix);
-  if (!inspect_schema(*db, prefix).objects.empty() || store.exists())
+  VersionStore store(*db, p.settings.table_prefix);
+  if (!inspect_schema(*db, p.settings.table_prefix).objects.empty() || store.exists())
     throw UsageError("--url: verify needs an empty scratch database, and " + url.describe() +
                      " is not empty");
   store.ensure();
@@ -819,44 +858,12 @@ VerifyResult Project::verify(const std::string& scratch_url) {
   SilentReporter reporter;
   Migrator migrator(*db, store, g, reporter);
   auto start = Clock::now();
-  auto step = [&](int r, Direction d) { migrator.run(Plan{{Step{r, d}}}); };
-  auto snapshot = [&] { return inspect_schema(*db, prefix).text(); };
   for (int r : g.order()) {
-    const Revision& rev = g.at(r);
-    VerifiedRevision v{rev.id, rev.message, rev.path, to_string(rev.kind), "ok", "", ""};
-    auto failed = [&](const std::string& what, const std::string& a, const std::string& b) {
-      v.outcome = "failed";
-      v.problem = what;
-      v.diff = diff_schemas(a, b);
-      ++out.failed;
-      out.revisions.push_back(v);
-      p.observer->verified(v);
-    };
-    std::string s0 = snapshot();
-    step(r, Direction::Up);
-    std::string s1 = snapshot();
-    if (!rev.has_downgrade) {
-      ++out.skipped;
-      v.outcome = "skipped";
-      out.revisions.push_back(v);
-      p.observer->verified(v);
-      continue;
-    }
-    step(r, Direction::Down);
-    std::string s2 = snapshot();
-    if (s2 != s0) {
-      failed("its downgrade does not restore the schema", s0, s2);
-      break;
-    }
-    step(r, Direction::Up);
-    std::string s3 = snapshot();
-    if (s3 != s1) {
-      failed("upgrading again after the downgrade differs", s1, s3);
-      break;
-    }
-    ++out.verified;
+    VerifiedRevision v = p.round_trip(*db, migrator, g, r);
+    ++(v.outcome == "failed" ? out.failed : v.outcome == "skipped" ? out.skipped : out.verified);
     out.revisions.push_back(v);
     p.observer->verified(v);
+    if (v.outcome == "failed") break;
   }
   out.ms = ms_since(start);
   return out;
