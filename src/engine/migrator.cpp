@@ -116,10 +116,6 @@ std::string done_checksum(const std::vector<Statement>& statements, size_t count
       statements.begin(), statements.begin() + std::min(count, statements.size())));
 }
 
-// Outside a transaction (MySQL, `-- mig:transaction off`, a statement that
-// cannot run in one, batched backfills): statements run one by one in
-// autocommit mode and each one's number is recorded before it runs, so a
-// failure or a crash leaves an exact account of how far it got.
 // One tracked step under way: its progress row and how far it got.
 struct Migrator::Tracking {
   Tracking(const Step& s, const Revision& r, const std::vector<Statement>& statements)
@@ -156,6 +152,10 @@ struct Migrator::Tracking {
   }
 };
 
+// Outside a transaction (MySQL, `-- mig:transaction off`, a statement that
+// cannot run in one, batched backfills): statements run one by one in
+// autocommit mode and each one's number is recorded before it runs, so a
+// failure or a crash leaves an exact account of how far it got.
 void Migrator::run_tracked(const Step& step, size_t done) {
   const Revision& rev = graph_.at(step.revision);
   const auto& sts = statements(rev, step.direction);
