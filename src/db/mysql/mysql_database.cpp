@@ -194,7 +194,10 @@ class MysqlDatabase : public Database {
     mysql_rollback(conn_);
     int released = 0;
     soci::indicator ind;
-    session() << "SELECT RELEASE_LOCK(:n)", soci::use(lock_name()), soci::into(released, ind);
+    // A named local: soci runs the statement when the expression's
+    // temporaries go, and a temporary name would be gone first.
+    std::string name = lock_name();
+    session() << "SELECT RELEASE_LOCK(:n)", soci::use(name), soci::into(released, ind);
   }
 
   std::string quote(const std::string& text) override {

@@ -1,0 +1,64 @@
+#include <gtest/gtest.h>
+
+#include "../connection_support.h"
+#include "mig/errors.h"
+
+namespace mig {
+namespace {
+
+TEST(MysqlDatabase, TheRunLockIsANamedLockHeldByOneRun) {
+  testing::Connected c(Dialect::MySQL);
+  c.options.lock_name = "mig_";
+  auto first = c.open(), second = c.open();
+  first->acquire_lock({});
+  EXPECT_THROW(second->acquire_lock({}), OperationError);
+  first->release_lock();
+  EXPECT_NO_THROW(second->acquire_lock({}));
+  second->release_lock();
+}
+
+TEST(MysqlDatabase, DdlIsNotTransactional) {
+  testing::Connected c(Dialect::MySQL);
+  auto db = c.open();
+  EXPECT_FALSE(db->transactional_ddl());
+}
+
+TEST(MysqlDatabase, DmlOnInnodbCommitsWithItsRecordAndOtherStatementsDoNot) {
+  testing::Connected c(Dialect::MySQL);
+  auto db = c.open();
+  db->run("CREATE TABLE inno (x int) ENGINE=InnoDB");
+  db->run("CREATE TABLE isam (x int) ENGINE=MyISAM");
+  EXPECT_TRUE(db->atomic("INSERT INTO inno VALUES (1)"));
+  EXPECT_TRUE(db->atomic("UPDATE inno SET x = 2"));
+  EXPECT_FALSE(db->atomic("INSERT INTO isam VALUES (1)"));
+  EXPECT_FALSE(db->atomic("ALTER TABLE inno ADD y int"));
+  db->run("START TRANSACTION");  // the revision's own transaction
+  EXPECT_TRUE(db->work_in_transaction());
+  EXPECT_FALSE(db->atomic("INSERT INTO inno VALUES (1)"));
+  db->run("COMMIT");
+  EXPECT_FALSE(db->work_in_transaction());
+}
+
+TEST(MysqlDatabase, AnAtomicStatementRollsBackWithItsUnitOfWork) {
+  testing::Connected c(Dialect::MySQL);
+  auto db = c.open();
+  db->run("CREATE TABLE inno (x int) ENGINE=InnoDB");
+  db->begin_work();
+  db->run("INSERT INTO inno VALUES (1)");
+  EXPECT_TRUE(db->rollback_work());
+  EXPECT_EQ(c.test().query("SELECT count(*) FROM inno"), (std::vector<std::string>{"0"}));
+  db->begin_work();
+  db->run("INSERT INTO inno VALUES (1)");
+  db->commit_work();
+  EXPECT_EQ(c.test().query("SELECT count(*) FROM inno"), (std::vector<std::string>{"1"}));
+}
+
+TEST(MysqlDatabase, BackslashesAreEscapedInLiterals) {
+  testing::Connected c(Dialect::MySQL);
+  auto db = c.open();
+  std::string q = db->quote("a\\b'c");
+  EXPECT_EQ(testing::scalar(*db, "SELECT " + q), "a\\b'c");
+}
+
+}  // namespace
+}  // namespace mig
