@@ -48,10 +48,20 @@ Schema inspect_mysql(Database& db, SchemaBuilder& b) {
     b.add("table", r[0],
           "foreign key " + r[1] + " (" + r[2] + ") references " + r[3] + " (" + r[4] + ")");
   }
+  // The server writes a view's tables as `database`.`table`: the database's
+  // own name is left out, so the same schema reads the same in any database.
+  std::string own = "`";
+  std::string database = schema_rows(db, "SELECT DATABASE()").at(0).at(0);
+  for (char ch : database) own += ch == '`' ? std::string("``") : std::string(1, ch);
+  own += "`.";
   for (auto& r : schema_rows(db,
                              "SELECT table_name, view_definition FROM information_schema.views "
-                             "WHERE table_schema = DATABASE()"))
-    b.add("view", r[0], squash(r[1]));
+                             "WHERE table_schema = DATABASE()")) {
+    std::string definition = squash(r[1]);
+    for (size_t at = definition.find(own); at != std::string::npos; at = definition.find(own, at))
+      definition.erase(at, own.size());
+    b.add("view", r[0], definition);
+  }
   for (auto& r :
        schema_rows(db,
                    "SELECT trigger_name, event_object_table, action_timing, "
