@@ -161,8 +161,7 @@ std::vector<std::string> new_parents(const RevisionGraph& graph, const RevisionO
 }
 
 // The template's text for `nr`, checked to be the revision asked for.
-std::string render_revision(const Settings& s, const RevisionOptions& opts,
-                            const NewRevision& nr) {
+std::string render_revision(const Settings& s, const RevisionOptions& opts, const NewRevision& nr) {
   std::string name = opts.template_name.empty() ? opts.kind : opts.template_name;
   std::string origin = s.templates_dir + "/" + name + ".sql.mustache";
   std::string text = render_template(load_template(s.templates_dir, name), nr, origin);
