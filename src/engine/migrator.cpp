@@ -6,18 +6,11 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "base/clock.h"
 #include "script/checksum.h"
 
 namespace mig {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-const char* action(Direction d) { return d == Direction::Up ? "upgrade" : "downgrade"; }
 
 // A revision loaded without its SQL text (RevisionText::Summary) would run
 // empty statements and be recorded as applied: refuse it outright.
@@ -76,7 +69,7 @@ void Migrator::run_step(const Step& step, size_t done) {
     double ms = ms_since(start);
     bool kept = db_.rollback_work();
     StepError::Details d;
-    d.account = std::string(action(step.direction)) + " of " + rev.id +
+    d.account = std::string(action_name(step.direction)) + " of " + rev.id +
                 " was rolled back; nothing of it was applied";
     if (!kept)
       d.account += "; the database also rolled back the " + std::to_string(done) +
@@ -98,7 +91,7 @@ std::string Migrator::bookkeeping(const Step& step, const Revision& rev, double 
       db_,
       (first.empty() ? "" : first + ";\n") +
           (step.direction == Direction::Up ? store_.add_sql(rev, ms) : store_.remove_sql(rev.id)) +
-          ";\n" + store_.log_sql({0, "", action(step.direction), rev.id, "ok", 0, "", ms}));
+          ";\n" + store_.log_sql({0, "", action_name(step.direction), rev.id, "ok", 0, "", ms}));
 }
 
 std::string with_session_reset(Database& db, const std::string& sql) {
@@ -119,7 +112,7 @@ std::string done_checksum(const std::vector<Statement>& statements, size_t count
 // One tracked step under way: its progress row and how far it got.
 struct Migrator::Tracking {
   Tracking(const Step& s, const Revision& r, const std::vector<Statement>& statements)
-      : step(s), rev(r), sts(statements), p{r.id,    action(s.direction),
+      : step(s), rev(r), sts(statements), p{r.id,    action_name(s.direction),
                                             0,       static_cast<long long>(statements.size()),
                                             "ready", "",
                                             "",      ""} {}
@@ -259,7 +252,7 @@ void Migrator::fail_tracked(Tracking& t, size_t done, const std::exception& e) {
   const std::string& id = t.rev.id;
   if (t.k == 1 && partial.empty()) {
     if (t.recorded) store_.clear_progress(id);
-    d.account = std::string(action(t.step.direction)) + " of " + id +
+    d.account = std::string(action_name(t.step.direction)) + " of " + id +
                 " stopped at its first statement; nothing of it was applied";
   } else {
     t.p.error = full;
@@ -321,15 +314,15 @@ void Migrator::fail(const Step& step, size_t statement, const std::string& error
                     StepError::Details details, double ms) {
   const Revision& rev = graph_.at(step.revision);
   const auto& sts = statements(rev, step.direction);
-  store_.log({0, "", action(step.direction), rev.id, "failed", static_cast<long long>(statement),
-              error, ms});
+  store_.log({0, "", action_name(step.direction), rev.id, "failed",
+              static_cast<long long>(statement), error, ms});
   details.revision = rev.id;
-  details.action = action(step.direction);
+  details.action = action_name(step.direction);
   details.path = rev.path;
   details.statement = static_cast<int>(statement);
   details.statements = static_cast<int>(sts.size());
   details.error = error;
-  std::string msg = std::string(action(step.direction)) + " " + rev.id + " failed";
+  std::string msg = std::string(action_name(step.direction)) + " " + rev.id + " failed";
   if (statement > 0) {
     const Statement& st = sts[statement - 1];
     details.line = st.line;

@@ -2,8 +2,7 @@
 
 #include <soci/soci.h>
 
-#include <chrono>
-
+#include "base/clock.h"
 #include "engine/migrator.h"
 
 namespace mig {
@@ -31,11 +30,8 @@ SeedState seed_state(const SeedFile& seed, const std::map<std::string, std::stri
 }
 
 double run_seed(Database& db, VersionStore& store, const SeedFile& seed) {
-  auto start = std::chrono::steady_clock::now();
-  auto ms = [&] {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-        .count();
-  };
+  auto start = Clock::now();
+  auto ms = [&] { return ms_since(start); };
   size_t i = 0;
   db.begin_work();
   try {

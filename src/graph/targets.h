@@ -9,6 +9,9 @@ namespace mig {
 
 enum class Direction { Up, Down };
 
+// "upgrade" or "downgrade", as logs and messages name them.
+inline const char* action_name(Direction d) { return d == Direction::Up ? "upgrade" : "downgrade"; }
+
 struct Step {
   int revision;  // index into the graph
   Direction direction;

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "base/clock.h"
 #include "base/strings.h"
 #include "check/lint.h"
 #include "db/database.h"
@@ -33,16 +34,8 @@ namespace fs = boost::filesystem;
 namespace mig {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-const char* action_of(Direction d) { return d == Direction::Up ? "upgrade" : "downgrade"; }
-
 StepResult step_of(const Revision& rev, Direction d, double ms = 0) {
-  return StepResult{rev.id, rev.message, rev.path, action_of(d), ms, false};
+  return StepResult{rev.id, rev.message, rev.path, action_name(d), ms, false};
 }
 
 RevisionInfo info_of(const RevisionGraph& graph, int i, const AppliedSet& applied,
@@ -508,7 +501,7 @@ void Project::Impl::run_plan(Database& db, VersionStore& store, Migrator& migrat
 }
 
 MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& o) {
-  const char* verb = action_of(direction);
+  const char* verb = action_name(direction);
   if (o.target.find(':') != std::string::npos)
     throw UsageError("FROM:TO targets are only for --sql");
   if (o.max_batches < 1) throw UsageError("--max-batches must be at least 1");
