@@ -34,6 +34,16 @@ struct SeedOptions {
   bool dry_run = false;  // say which would run
 };
 
+// A new revision file (or seed file) to write from the project's templates.
+struct RevisionRequest {
+  std::string message;               // one line
+  std::string kind = "schema";       // schema or data
+  std::string template_name;         // templates/NAME.sql.mustache; default: the kind
+  std::vector<std::string> parents;  // targets; default: the single head
+  std::string branch;                // start a new base revision with this label instead
+  bool seed = false;                 // a seed file in the seed directory instead
+};
+
 // A revision file an application carries in its binary instead of a
 // migrations directory: `name` stands for its path in messages.
 struct EmbeddedRevision {
@@ -58,6 +68,10 @@ class Project {
   ~Project();
   Project(Project&&) noexcept;
   Project& operator=(Project&&) noexcept;
+
+  // Creates DIR with mig.toml, migrations/, seed/ and templates/ (the
+  // built-in templates); what is there already is kept.
+  static InitResult init(const std::string& dir);
 
   const Settings& settings() const;
   // Told about progress while an operation runs; may be null (the default).
@@ -85,6 +99,12 @@ class Project {
   ResolveResult resolve(const std::string& revision, bool completed);
   // Accepts the edited file of an applied revision.
   RehashResult rehash(const std::string& revision);
+
+  // Writes a new revision file from the templates (its parents resolved
+  // from the files; no database is read) and returns its path.
+  std::string new_revision(const RevisionRequest& request);
+  // A merge revision joining `revisions` (default: every head).
+  std::string merge(const std::vector<std::string>& revisions, const std::string& message);
 
   // The static checks, and with `with_database` the database's too.
   CheckResult check(bool with_database);

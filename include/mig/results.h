@@ -203,6 +203,17 @@ struct VerifyResult {
   bool ok() const { return failed == 0; }
 };
 
+// What `Project::init` found and made, in the order it went.
+struct InitEntry {
+  std::string path;
+  std::string kind;      // directory, config (mig.toml), template
+  bool created = false;  // false: it was there already and is kept as it was
+};
+
+struct InitResult {
+  std::vector<InitEntry> entries;
+};
+
 struct RehashResult {
   std::string revision;
   std::string path;

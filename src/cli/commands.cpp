@@ -60,6 +60,35 @@ int migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
 
 }  // namespace
 
+int cmd_init(Context& ctx, const std::string& dir) {
+  no_json(ctx, "init");
+  for (const InitEntry& e : Project::init(dir).entries) {
+    if (e.created)
+      ctx.out->progress("created " + e.path + (e.kind == "directory" ? "/" : ""));
+    else if (e.kind == "config")
+      ctx.out->progress("kept existing " + e.path);
+  }
+  return 0;
+}
+
+int cmd_revision(Context& ctx, const RevisionOptions& opts) {
+  no_json(ctx, "revision");
+  RevisionRequest request;
+  request.message = opts.message;
+  request.kind = opts.kind;
+  request.template_name = opts.template_name;
+  request.parents = opts.parents;
+  request.branch = opts.branch;
+  request.seed = opts.seed;
+  ctx.out->data("created " + ctx.project->new_revision(request));
+  return 0;
+}
+
+int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message) {
+  ctx.out->data("created " + ctx.project->merge(revisions, message));
+  return 0;
+}
+
 int cmd_upgrade(Context& ctx, const MigrateOptions& opts) { return migrate(ctx, opts, "upgrade"); }
 
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {

@@ -61,7 +61,4 @@ int cmd_seed(Context& ctx, bool force, bool dry_run);
 // done, otherwise as never run.
 int cmd_resolve(Context& ctx, const std::string& revision, bool completed);
 
-// The mig.toml that `mig init` writes.
-std::string default_config_text();
-
 }  // namespace mig

@@ -23,6 +23,7 @@
 #include "engine/state.h"
 #include "engine/version_store.h"
 #include "graph/targets.h"
+#include "project/authoring.h"
 #include "script/parse_cache.h"
 #include "script/revision_file.h"
 #include "script/script_directory.h"
@@ -291,6 +292,28 @@ void Project::set_observer(Observer* observer) {
 }
 
 void Project::mask(const DatabaseUrl& url) { impl_->redactor->add_url(url); }
+
+// ---------------------------------------------------------------- authoring
+
+InitResult Project::init(const std::string& dir) { return init_project(dir); }
+
+std::string Project::new_revision(const RevisionRequest& request) {
+  Impl& p = *impl_;
+  if (p.use_embedded)
+    throw UsageError(
+        "the project's revisions are held in memory: there is no directory to write "
+        "a new one to");
+  return write_revision(
+      p.settings, [&p] { return p.graph(RevisionText::Summary); }, request);
+}
+
+std::string Project::merge(const std::vector<std::string>& revisions, const std::string& message) {
+  RevisionRequest request;
+  request.message = message;
+  request.template_name = "merge";
+  request.parents = merge_parents(impl_->graph(RevisionText::Summary), revisions);
+  return new_revision(request);
+}
 
 // ---------------------------------------------------------------- reading
 
