@@ -59,8 +59,8 @@ TEST(Targets, RelativeToCurrent) {
   EXPECT_EQ(resolve(g, {"a001", "a002"}, "-2", Direction::Down), V{});
   EXPECT_THROW(resolve(g, {"a001", "a002"}, "-3", Direction::Down), UsageError);
   EXPECT_THROW(resolve(g, {"a001", "a002", "a003"}, "+2"), UsageError);
-  EXPECT_THROW(resolve(g, {"a001"}, "-1", Direction::Up), UsageError);
-  EXPECT_THROW(resolve(g, {"a001"}, "+1", Direction::Down), UsageError);
+  EXPECT_THROW(resolve(g, {"a001"}, "-1", Direction::Up), WrongDirectionError);
+  EXPECT_THROW(resolve(g, {"a001"}, "+1", Direction::Down), WrongDirectionError);
 }
 
 TEST(Targets, RelativeToARevision) {
@@ -245,8 +245,10 @@ TEST(Targets, DowngradeTargetMustBeAtOrBelowWhatIsApplied) {
   try {
     plan_downgrade(g, two, "a004");  // above: a mistyped id, or meant for upgrade
     FAIL();
-  } catch (const UsageError& e) {
+  } catch (const WrongDirectionError& e) {
     EXPECT_NE(std::string(e.what()).find("a004 is not applied"), std::string::npos) << e.what();
+    EXPECT_EQ(e.other(), "upgrade");
+    EXPECT_EQ(e.revision(), "a004");
   }
   EXPECT_THROW(plan_downgrade(g, two, "head"), UsageError);
   EXPECT_THROW(plan_downgrade(g, two, "head-1"), UsageError);  // walks over a004 only

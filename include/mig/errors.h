@@ -14,6 +14,28 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A target the operation cannot reach in its direction: an upgrade to -1,
+// a downgrade to +1, or a downgrade to a revision that is not applied (nor
+// below one that is). `other()` is the operation that would go there
+// (upgrade or downgrade), `revision()` the revision to upgrade to when one
+// is named; `summary()` is what() without the closing hint.
+class WrongDirectionError : public UsageError {
+ public:
+  WrongDirectionError(std::string summary, std::string other, std::string revision = {})
+      : UsageError(summary + (revision.empty()
+                                  ? "; that is a " + other
+                                  : " (applying it is an " + other + " to " + revision + ")")),
+        summary_(std::move(summary)),
+        other_(std::move(other)),
+        revision_(std::move(revision)) {}
+  const std::string& summary() const { return summary_; }
+  const std::string& other() const { return other_; }
+  const std::string& revision() const { return revision_; }
+
+ private:
+  std::string summary_, other_, revision_;
+};
+
 // The operation could not be carried out: a malformed revision file, a
 // database error, a refused downgrade. (The CLI exits 1.)
 class OperationError : public std::runtime_error {

@@ -38,6 +38,10 @@ std::string half_applied_message(const HalfAppliedError& e) {
 }  // namespace
 
 std::string cli_message(const std::exception& error) {
+  if (auto* e = dynamic_cast<const WrongDirectionError*>(&error))
+    return e->summary() + (e->revision().empty() ? "; use mig " + e->other()
+                                                 : " (to apply it, use mig " + e->other() + " " +
+                                                       e->revision() + ")");
   if (auto* e = dynamic_cast<const StepError*>(&error)) return step_message(*e);
   if (auto* e = dynamic_cast<const HalfAppliedError*>(&error)) return half_applied_message(*e);
   if (auto* e = dynamic_cast<const EditedRevisionError*>(&error))

@@ -302,7 +302,7 @@ int run_action(CommandLine& cl) {
     load_context(cl.ctx);
     return cl.action();
   } catch (const UsageError& e) {
-    report(cl.ctx, std::string("error: ") + e.what());
+    report(cl.ctx, "error: " + cli_message(e));
     return 2;
   } catch (const OperationError& e) {
     report(cl.ctx, "error: " + cli_message(e));

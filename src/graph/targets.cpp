@@ -123,9 +123,9 @@ std::vector<int> resolve_in_branch(const RevisionGraph& graph, const AppliedSet&
   long offset = 0;
   if (split_relative(rest, anchor, offset) && anchor.empty()) {
     if (direction == Direction::Up && offset < 0)
-      throw UsageError("upgrade target '" + target + "' goes down; use mig downgrade");
+      throw WrongDirectionError("upgrade target '" + target + "' goes down", "downgrade");
     if (direction == Direction::Down && offset > 0)
-      throw UsageError("downgrade target '" + target + "' goes up; use mig upgrade");
+      throw WrongDirectionError("downgrade target '" + target + "' goes up", "upgrade");
     int current = branch_current(graph, applied, name);
     if (current == kBase) {
       if (offset < 0) throw UsageError("nothing of branch " + name + " is applied");
@@ -181,9 +181,9 @@ std::vector<int> resolve_target(const RevisionGraph& graph, const AppliedSet& ap
   int start;
   if (anchor.empty()) {
     if (direction == Direction::Up && offset < 0)
-      throw UsageError("upgrade target '" + target + "' goes down; use mig downgrade");
+      throw WrongDirectionError("upgrade target '" + target + "' goes down", "downgrade");
     if (direction == Direction::Down && offset > 0)
-      throw UsageError("downgrade target '" + target + "' goes up; use mig upgrade");
+      throw WrongDirectionError("downgrade target '" + target + "' goes up", "upgrade");
     start = single_current(graph, applied);
   } else if (anchor == "base") {
     start = kBase;
@@ -249,10 +249,10 @@ void check_downgrade_target(const RevisionGraph& graph, const AppliedSet& applie
     bool reached = false;
     for (size_t i = 0; i < graph.size() && !reached; ++i) reached = above[i] && applied[i];
     if (!reached)
-      throw UsageError("downgrade target '" + target + "': revision " + graph.at(r).id +
-                       " is not applied, nor below any applied revision, so there is nothing "
-                       "to downgrade to (to apply it, use mig upgrade " +
-                       graph.at(r).id + ")");
+      throw WrongDirectionError("downgrade target '" + target + "': revision " + graph.at(r).id +
+                                    " is not applied, nor below any applied revision, so there "
+                                    "is nothing to downgrade to",
+                                "upgrade", graph.at(r).id);
   }
 }
 

@@ -70,6 +70,16 @@ TEST(Advice, SeedRequirementsPointAtUpgradeOnlyForAKnownRevision) {
             "users.sql:2: unknown");
 }
 
+TEST(Advice, AWrongDirectionNamesTheOtherCommand) {
+  WrongDirectionError down("upgrade target '-1' goes down", "downgrade");
+  EXPECT_STREQ(down.what(), "upgrade target '-1' goes down; that is a downgrade");
+  EXPECT_EQ(cli_message(down), "upgrade target '-1' goes down; use mig downgrade");
+  WrongDirectionError up("downgrade target 'b2': not applied", "upgrade", "b2");
+  EXPECT_STREQ(up.what(), "downgrade target 'b2': not applied (applying it is an upgrade to b2)");
+  EXPECT_EQ(cli_message(up),
+            "downgrade target 'b2': not applied (to apply it, use mig upgrade b2)");
+}
+
 TEST(Advice, OtherErrorsAreUnchanged) {
   EXPECT_EQ(cli_message(UsageError("bad option")), "bad option");
   EXPECT_EQ(cli_message(std::runtime_error("boom")), "boom");

@@ -73,8 +73,12 @@ TEST(Usage, BadTargetsExitTwoAndCreateNothing) {
   Result ambiguous = p.mig({"upgrade", "ab"});
   EXPECT_EQ(ambiguous.code, 2);
   EXPECT_NE(ambiguous.err.find("ab01 ab02"), std::string::npos) << ambiguous.err;
-  EXPECT_EQ(p.mig({"upgrade", "-1"}).code, 2);
-  EXPECT_EQ(p.mig({"downgrade", "+1"}).code, 2);
+  Result down = p.mig({"upgrade", "-1"});
+  EXPECT_EQ(down.code, 2);
+  EXPECT_EQ(down.err, "mig: error: upgrade target '-1' goes down; use mig downgrade\n");
+  Result up = p.mig({"downgrade", "+1"});
+  EXPECT_EQ(up.code, 2);
+  EXPECT_EQ(up.err, "mig: error: downgrade target '+1' goes up; use mig upgrade\n");
   EXPECT_EQ(p.mig({"upgrade", "ab02+5"}).code, 2);
   EXPECT_EQ(tables(p.db()), V{});
 }
