@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "config/url.h"
+#include "mig/url.h"
 
 namespace mig {
 

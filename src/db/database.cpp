@@ -8,6 +8,7 @@
 #include "db/backend_module.h"
 #include "db/dialect_traits.h"
 #include "db/sqlite/sqlite_database.h"
+#include "secrets.h"
 
 namespace mig {
 
@@ -155,6 +156,10 @@ std::vector<std::string> bookkeeping_ddl(Dialect dialect, const std::string& p,
 bool Database::exists(const DatabaseUrl& url) {
   if (url.dialect != Dialect::SQLite || url.is_memory()) return true;
   return boost::filesystem::exists(url.path);
+}
+
+std::string Database::redact(const std::string& text) const {
+  return redactor_ ? redactor_->apply(text) : text;
 }
 
 }  // namespace mig

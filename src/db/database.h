@@ -5,16 +5,16 @@
 #include <string>
 #include <vector>
 
-#include "config/url.h"
 #include "errors.h"
-#include "script/sql_splitter.h"
-#include "secrets.h"
+#include "mig/url.h"
 
 namespace soci {
 class session;
 }
 
 namespace mig {
+
+class Redactor;
 
 // A statement the database refused; what() is the database's own message.
 class DatabaseError : public OperationError {
@@ -156,9 +156,7 @@ class Database {
 
   // `text` with the passwords masked (see Redactor): for every error text
   // the connection raises and for everything written to the log.
-  std::string redact(const std::string& text) const {
-    return redactor_ ? redactor_->apply(text) : text;
-  }
+  std::string redact(const std::string& text) const;
 
  protected:
   // What ends a step: COMMIT, or RELEASE of SQLite's savepoint.

@@ -6,6 +6,7 @@
 
 #include "db/backend_module.h"
 #include "db/database.h"
+#include "script/sql_splitter.h"
 
 namespace mig {
 namespace {
