@@ -6,6 +6,7 @@
 #include <boost/filesystem.hpp>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -60,15 +61,19 @@ RevisionInfo info_of(const RevisionGraph& graph, int i, const AppliedSet& applie
   return info;
 }
 
-// Tells an Observer what the migrator does.
+// Tells an Observer what the migrator does (statements masked: a revision
+// may quote a password).
 class ObserverReporter : public Reporter {
  public:
-  explicit ObserverReporter(Observer& observer) : observer_(observer) {}
+  ObserverReporter(Observer& observer, const Redactor& redactor)
+      : observer_(observer), redactor_(redactor) {}
   void step_started(const Revision& rev, Direction d) override {
+    direction_ = d;
     observer_.step_started(step_of(rev, d));
   }
   void statement(const Revision& rev, size_t number, const Statement& st) override {
-    observer_.statement(step_of(rev, Direction::Up), static_cast<int>(number), st.sql);
+    observer_.statement(step_of(rev, direction_), static_cast<int>(number),
+                        redactor_.apply(st.sql));
   }
   void step_done(const Revision& rev, Direction d, double ms) override {
     StepResult step = step_of(rev, d, ms);
@@ -77,7 +82,7 @@ class ObserverReporter : public Reporter {
   }
   void batch_progress(const Revision& rev, size_t number, long long batches, long long rows,
                       double seconds, bool done) override {
-    observer_.batch_progress(step_of(rev, Direction::Up), static_cast<int>(number), batches, rows,
+    observer_.batch_progress(step_of(rev, direction_), static_cast<int>(number), batches, rows,
                              seconds, done);
   }
   void skipped(const Revision& rev) override {
@@ -90,8 +95,13 @@ class ObserverReporter : public Reporter {
 
  private:
   Observer& observer_;
+  const Redactor& redactor_;
+  Direction direction_ = Direction::Up;
   std::vector<StepResult> done_;
 };
+
+// True on the second thread an operation reads the database on.
+thread_local bool reading_aside = false;
 
 // What status reads from the database.
 struct StatusRecords {
@@ -113,9 +123,65 @@ struct Project::Impl {
   Observer* observer = &quiet;
 
   Dialect dialect() const { return settings.url.dialect; }
-  void say(const std::string& text) { observer->log(Observer::Level::Info, text); }
-  void detail(const std::string& text) { observer->log(Observer::Level::Detail, text); }
-  void warn(const std::string& text) { observer->log(Observer::Level::Warning, text); }
+  void say(const std::string& text) { tell(false, Observer::Level::Info, text); }
+  void detail(const std::string& text) { tell(false, Observer::Level::Detail, text); }
+  void warn(const std::string& text) { tell(false, Observer::Level::Warning, text); }
+  void waiting(const std::string& text) { tell(true, Observer::Level::Info, text); }
+
+  // The observer hears everything masked, and only on the thread that
+  // called the operation: what a read on a second thread says waits here
+  // until the calling thread passes it on (see await).
+  struct Message {
+    bool waiting;
+    Observer::Level level;
+    std::string text;
+  };
+  std::mutex queue_mutex;
+  std::vector<Message> queued;
+
+  void tell(bool is_waiting, Observer::Level level, const std::string& text) {
+    Message m{is_waiting, level, redactor->apply(text)};
+    if (reading_aside) {
+      std::lock_guard<std::mutex> lock(queue_mutex);
+      queued.push_back(std::move(m));
+      return;
+    }
+    deliver(m);
+  }
+  void deliver(const Message& m) {
+    if (m.waiting)
+      observer->waiting(m.text);
+    else
+      observer->log(m.level, m.text);
+  }
+  void flush() {
+    std::vector<Message> ready;
+    {
+      std::lock_guard<std::mutex> lock(queue_mutex);
+      ready.swap(queued);
+    }
+    for (const auto& m : ready) deliver(m);
+  }
+
+  // `read` on a second thread, while the calling thread goes on.
+  template <typename Read>
+  auto aside(Read read) {
+    {
+      std::lock_guard<std::mutex> lock(queue_mutex);
+      queued.clear();  // (left by a read whose operation failed)
+    }
+    return std::async(std::launch::async, [read] {
+      reading_aside = true;
+      return read();
+    });
+  }
+  // Its value, passing on what it says in the meantime.
+  template <typename T>
+  T await(std::future<T>& reading) {
+    while (reading.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) flush();
+    flush();
+    return reading.get();
+  }
 
   // Every revision parsed (nothing touches the database before this
   // succeeded); Summary drops the SQL text and may use the parse cache.
@@ -161,8 +227,8 @@ struct Project::Impl {
       } catch (const ConnectError& e) {
         if (!e.waitable() || Clock::now() >= deadline) throw;
         if (announce && !told)
-          observer->waiting("waiting up to " + std::to_string(s.wait_seconds) + " s for " +
-                            s.url.describe() + " to accept connections");
+          waiting("waiting up to " + std::to_string(s.wait_seconds) + " s for " + s.url.describe() +
+                  " to accept connections");
         told = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
       }
@@ -171,7 +237,7 @@ struct Project::Impl {
   std::unique_ptr<Database> connect() { return connect(settings); }
 
   Database::WaitNotice lock_notice() {
-    return [this](const std::string& m) { observer->waiting(m); };
+    return [this](const std::string& m) { waiting(m); };
   }
 
   // For operations that only read: what is applied, or nothing when the
@@ -197,10 +263,9 @@ struct Project::Impl {
   // `current` at 1,000 revisions). A malformed file is still the error
   // reported, whatever the database said.
   std::pair<RevisionGraph, DatabaseState> graph_and_state(bool tolerant) {
-    auto applied =
-        std::async(std::launch::async, [this, tolerant] { return applied_if_exists(tolerant); });
+    auto applied = aside([this, tolerant] { return applied_if_exists(tolerant); });
     RevisionGraph g = graph(RevisionText::Summary);
-    DatabaseState state = map_state(applied.get(), g);
+    DatabaseState state = map_state(await(applied), g);
     return {std::move(g), std::move(state)};
   }
 
@@ -402,10 +467,10 @@ StatusResult Project::status() {
   bool exists = Database::exists(s.url);
   // The database is read while the files are parsed.
   std::future<StatusRecords> reading;
-  if (exists) reading = std::async(std::launch::async, [&p] { return p.status_records(); });
+  if (exists) reading = p.aside([&p] { return p.status_records(); });
   RevisionGraph graph = p.graph(RevisionText::Summary);
   auto seeds = p.seeds();
-  StatusRecords records = exists ? reading.get() : StatusRecords{};
+  StatusRecords records = exists ? p.await(reading) : StatusRecords{};
   DatabaseState state = map_state(std::move(records.applied), graph);
 
   StatusResult out;
@@ -543,7 +608,7 @@ MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& 
   auto db = connect();
   VersionStore store(*db, settings.table_prefix);
   Run run(*db, lock_notice());
-  ObserverReporter reporter(*observer);
+  ObserverReporter reporter(*observer, *redactor);
   Migrator migrator(*db, store, g, reporter);
   migrator.skip_data(o.schema_only);
   migrator.max_batches(o.max_batches);
@@ -663,7 +728,7 @@ StampResult Project::stamp(const std::string& target) {
     return out;
   }
   store.ensure();
-  ObserverReporter reporter(*p.observer);
+  ObserverReporter reporter(*p.observer, *p.redactor);
   Migrator(*db, store, g, reporter).stamp(state.applied, to);
   if (std::string w = save_snapshot(*db, store, p.settings.table_prefix); !w.empty()) p.warn(w);
   run.finish();
