@@ -54,19 +54,19 @@ void Migrator::run_step(const Step& step, size_t done) {
   const auto& sts = statements(rev, step.direction);
   auto start = Clock::now();
   size_t i = 0;
+  double ms = 0;
   db_.begin_work();
   try {
     for (; i < sts.size(); ++i) {
       reporter_.statement(rev, i + 1, sts[i]);
       db_.run(sts[i].sql);
     }
-    double ms = ms_since(start);
+    ms = ms_since(start);
     db_.commit_work(bookkeeping(step, rev, ms));
     db_.end_revision();
-    reporter_.step_done(rev, step.direction, ms);
   } catch (const std::exception& e) {
     std::string error = error_text(e);
-    double ms = ms_since(start);
+    double failed_ms = ms_since(start);
     bool kept = db_.rollback_work();
     StepError::Details d;
     d.account = std::string(action_name(step.direction)) + " of " + rev.id +
@@ -77,8 +77,11 @@ void Migrator::run_step(const Step& step, size_t done) {
     else if (done)
       d.account +=
           "; the " + std::to_string(done) + " earlier revision(s) of this run stay applied";
-    fail(step, i < sts.size() ? i + 1 : 0, error, std::move(d), ms);
+    fail(step, i < sts.size() ? i + 1 : 0, error, std::move(d), failed_ms);
   }
+  // Told once the step is committed, outside the try: whatever the host
+  // does with it cannot turn a committed step into a rolled-back one.
+  reporter_.step_done(rev, step.direction, ms);
 }
 
 // What records a finished step (after `first`, if any): its revisions row
