@@ -22,9 +22,9 @@ class UsageError : public std::runtime_error {
 class WrongDirectionError : public UsageError {
  public:
   WrongDirectionError(std::string summary, std::string other, std::string revision = {})
-      : UsageError(summary + (revision.empty()
-                                  ? "; that is a " + other
-                                  : " (applying it is an " + other + " to " + revision + ")")),
+      : UsageError(summary + (revision.empty() ? "; that is " + with_article(other)
+                                               : " (applying it is " + with_article(other) +
+                                                     " to " + revision + ")")),
         summary_(std::move(summary)),
         other_(std::move(other)),
         revision_(std::move(revision)) {}
@@ -33,6 +33,9 @@ class WrongDirectionError : public UsageError {
   const std::string& revision() const { return revision_; }
 
  private:
+  static std::string with_article(const std::string& operation) {
+    return (operation == "upgrade" ? "an " : "a ") + operation;
+  }
   std::string summary_, other_, revision_;
 };
 

@@ -74,6 +74,8 @@ TEST(Advice, AWrongDirectionNamesTheOtherCommand) {
   WrongDirectionError down("upgrade target '-1' goes down", "downgrade");
   EXPECT_STREQ(down.what(), "upgrade target '-1' goes down; that is a downgrade");
   EXPECT_EQ(cli_message(down), "upgrade target '-1' goes down; use mig downgrade");
+  EXPECT_STREQ(WrongDirectionError("downgrade target '+1' goes up", "upgrade").what(),
+               "downgrade target '+1' goes up; that is an upgrade");
   WrongDirectionError up("downgrade target 'b2': not applied", "upgrade", "b2");
   EXPECT_STREQ(up.what(), "downgrade target 'b2': not applied (applying it is an upgrade to b2)");
   EXPECT_EQ(cli_message(up),
