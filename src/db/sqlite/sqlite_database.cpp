@@ -193,8 +193,11 @@ class SqliteDatabase : public Database {
       open = !sqlite3_get_autocommit(db_);
     }
     step_open_ = false;
+    // The run's own transaction holds its completed steps; any other open
+    // one (a revision's own BEGIN) is not mig's to commit.
+    bool ours = locked_;
     locked_ = false;
-    if (open) execute("COMMIT");
+    if (open) execute(ours ? "COMMIT" : "ROLLBACK");
     unlock_file();
   }
 

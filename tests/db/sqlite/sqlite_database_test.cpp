@@ -47,6 +47,20 @@ TEST(SqliteDatabase, ARunIsOneTransactionAndStepsAreSavepointsInIt) {
   EXPECT_EQ(testing::scalar(*watcher, "SELECT count(*) FROM t"), "1");
 }
 
+TEST(SqliteDatabase, ATransactionARevisionLeftOpenIsNotCommittedAtTheEnd) {
+  testing::Connected c(Dialect::SQLite);
+  auto db = c.open(), watcher = c.open();
+  db->execute("CREATE TABLE t (x INTEGER)");
+  db->acquire_lock({});
+  db->suspend_transaction();  // as for a `transaction off` revision
+  db->execute("BEGIN");       // its own, never committed
+  db->execute("INSERT INTO t VALUES (1)");
+  db->release_lock();
+  EXPECT_EQ(testing::scalar(*watcher, "SELECT count(*) FROM t"), "0");
+  EXPECT_NO_THROW(watcher->acquire_lock({}));  // and nothing is left locked
+  watcher->release_lock();
+}
+
 TEST(SqliteDatabase, TheSchemaVersionAndFingerprintChangeWithTheSchemaOnly) {
   testing::Connected c(Dialect::SQLite);
   auto db = c.open();
