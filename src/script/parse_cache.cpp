@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -309,7 +310,10 @@ void ParseCache::save() {
   std::string parent = dir.substr(0, dir.rfind('/'));
   ::mkdir(parent.c_str(), 0700);
   ::mkdir(dir.c_str(), 0700);
-  std::string tmp = file_ + ".tmp." + std::to_string(::getpid());
+  // Unique to this writer: other processes, and other projects of this one
+  // on other threads, may be saving the same cache at the same time.
+  static std::atomic<unsigned> writers{0};
+  std::string tmp = file_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(++writers);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return;
   const std::string& data = w.text();
