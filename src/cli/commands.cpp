@@ -27,6 +27,7 @@ int offline(Context& ctx, const MigrateOptions& opts, const char* verb) {
 
 int migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
   no_json(ctx, verb);
+  if (opts.force_seed && !opts.seed) throw UsageError("--force-seed goes with --seed");
   ctx.out->set_data_on_stdout(opts.dry_run || opts.sql);
   if (opts.sql && (opts.seed || opts.schema_only))
     throw UsageError(std::string("--sql cannot be combined with ") +
@@ -44,7 +45,6 @@ int migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
     o.max_batches = opts.max_batches;
     o.seed = opts.seed;
     o.force_seed = opts.force_seed;
-    if (opts.force_seed && !opts.seed) throw UsageError("--force-seed goes with --seed");
     result = ctx.project->upgrade(o);
   } else {
     DowngradeOptions o;
@@ -85,6 +85,7 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
 }
 
 int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message) {
+  no_json(ctx, "revision");  // (a merge is a revision, and was refused as one)
   ctx.out->data("created " + ctx.project->merge(revisions, message));
   return 0;
 }

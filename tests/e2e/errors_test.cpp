@@ -141,6 +141,17 @@ TEST(Usage, JsonOnlyWhereOutputIsData) {
   Result r = p.mig({"--json", "upgrade"});
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("--json"), std::string::npos);
+  // Commands that write files print no data: refused before writing any.
+  p.revision("b001", "", "SELECT 1;");  // a second head, so a merge is possible
+  for (auto args : std::vector<std::vector<std::string>>{
+           {"--json", "revision", "x"}, {"--json", "merge", "-m", "join"}, {"--json", "init"}}) {
+    Result w = p.mig(args);
+    EXPECT_EQ(w.code, 2) << args[1];
+    EXPECT_NE(w.err.find("has no JSON output"), std::string::npos) << w.err;
+  }
+  EXPECT_EQ(std::distance(boost::filesystem::directory_iterator(p / "migrations"),
+                          boost::filesystem::directory_iterator()),
+            2);
 }
 
 TEST(Database, ServerBackendsAreRefusedClearlyForNow) {

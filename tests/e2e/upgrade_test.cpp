@@ -189,6 +189,9 @@ TEST(Seeds, ForceSeedRunsUnchangedSeedsAfterAnUpgrade) {
   EXPECT_NE(forced.out.find("seeded 1 file(s)"), std::string::npos) << forced.out;
   EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"2"});
   EXPECT_EQ(p.mig({"upgrade", "--force-seed"}).code, 2);
+  Result script = p.mig({"upgrade", "--sql", "--force-seed"});
+  EXPECT_EQ(script.code, 2);
+  EXPECT_NE(script.err.find("--force-seed goes with --seed"), std::string::npos) << script.err;
 }
 
 TEST(Triggers, TriggerBodiesAreSentWhole) {
