@@ -28,9 +28,13 @@ TEST(Drift, AChangeMadeOutsideMigAfterTheSnapshotIsReportedAsADiff) {
 
 TEST(Drift, MigsOwnTablesAreNotDrift) {
   testing::SqliteFile f;
+  f.db->execute("CREATE TABLE t (x INTEGER)");
   EXPECT_EQ(save_snapshot(*f.db, *f.store, "mig_"), "");
-  f.store->log({0, "", "stamp", "a001", "ok", 0, "", 0});
+  f.db->execute("CREATE TABLE mig_extra (y TEXT)");  // one of mig's, by its prefix
+  f.db->execute("CREATE INDEX mig_extra_y ON mig_extra (y)");
   EXPECT_EQ(schema_drift(*f.db, *f.store, "mig_"), "");
+  f.db->execute("CREATE TABLE other (y TEXT)");  // the same, outside the prefix
+  EXPECT_NE(schema_drift(*f.db, *f.store, "mig_"), "");
 }
 
 }  // namespace
