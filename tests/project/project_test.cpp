@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <thread>
 
 #include "../e2e/database_support.h"
 #include "../test_support.h"
@@ -184,6 +187,61 @@ TEST(LibraryDirectory, OpensAProjectDirectoryAndReadsNoEnvironment) {
   Project defaults = Project::open(bare.path());
   EXPECT_EQ(defaults.settings().url.path, bare / "var/mig.db");
   EXPECT_EQ(defaults.settings().migrations_dir, bare / "migrations");
+}
+
+// One project per thread: several at once over the same files and parse
+// cache, each on its own database, each sees exactly its own work.
+TEST(LibraryThreads, ProjectsOnThreadsShareFilesAndCacheButNothingElse) {
+  testing::TempDir dir;
+  for (int i = 1; i <= 20; ++i) {
+    char id[8];
+    std::snprintf(id, sizeof id, "a%03d", i);
+    char parent[8];
+    std::snprintf(parent, sizeof parent, "a%03d", i - 1);
+    std::string table = "t" + std::to_string(i);
+    dir.write(std::string("migrations/") + id + ".sql",
+              revision(id, i == 1 ? "" : parent, "CREATE TABLE " + table + " (v INTEGER);",
+                       "DROP TABLE " + table + ";"));
+  }
+  // The cache keeps only files older than two seconds (see parse_cache.cpp).
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  const int threads = 4;
+  std::vector<std::string> errors(threads);
+  std::vector<size_t> pending(threads), applied(threads);
+  std::vector<std::string> current(threads);
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t)
+    running.emplace_back([&, t] {
+      try {
+        Settings s;
+        s.base_dir = dir.path();
+        s.migrations_dir = dir / "migrations";
+        s.cache_dir = dir / "cache";
+        s.url = parse_url("sqlite:" + dir / ("shard" + std::to_string(t) + ".db"), "test");
+        Project project(s);
+        pending[t] = project.status().pending.size();
+        applied[t] = project.upgrade().steps.size();
+        StatusResult after = project.status();
+        current[t] = after.current.empty() ? "" : after.current[0];
+        if (!after.up_to_date()) errors[t] = "not up to date after upgrade";
+      } catch (const std::exception& e) {
+        errors[t] = e.what();
+      }
+    });
+  for (auto& th : running) th.join();
+  for (int t = 0; t < threads; ++t) {
+    EXPECT_EQ(errors[t], "") << "thread " << t;
+    EXPECT_EQ(pending[t], 20u) << "thread " << t;
+    EXPECT_EQ(applied[t], 20u) << "thread " << t;
+    EXPECT_EQ(current[t], "a020") << "thread " << t;
+  }
+  // All four saved the cache at once: one complete file, no temporaries.
+  ASSERT_TRUE(boost::filesystem::exists(dir / "cache"));
+  V names;
+  for (boost::filesystem::recursive_directory_iterator it(dir / "cache"), end; it != end; ++it)
+    if (boost::filesystem::is_regular_file(*it)) names.push_back(it->path().filename().string());
+  ASSERT_EQ(names.size(), 1u) << names.size();
+  EXPECT_EQ(names[0].find(".tmp."), std::string::npos) << names[0];
 }
 
 }  // namespace
