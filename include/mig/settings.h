@@ -40,6 +40,10 @@ struct Settings {
   // Where the PostgreSQL and MySQL modules are; empty: beside the running
   // executable or the mig library, then ../lib/mig from there.
   std::string module_dir;
+  // Where `verify` makes its scratch SQLite file when it is given no
+  // scratch URL; empty: /tmp. (The CLI passes the
+  // system temporary directory: TMPDIR and the like.)
+  std::string temp_dir;
   // Worth telling the user, but no reason to stop (printed by the CLI).
   std::vector<std::string> warnings;
 };

@@ -882,9 +882,11 @@ struct TempDir {
 };
 
 // The scratch database: the URL given, or a new SQLite file in `temp`.
-DatabaseUrl scratch_database(const std::string& scratch_url, TempDir& temp) {
+DatabaseUrl scratch_database(const std::string& scratch_url, const std::string& temp_dir,
+                             TempDir& temp) {
   if (!scratch_url.empty()) return parse_url(scratch_url, "--url");
-  temp.dir = fs::temp_directory_path() / fs::unique_path("mig-verify-%%%%-%%%%");
+  temp.dir =
+      fs::path(temp_dir.empty() ? "/tmp" : temp_dir) / fs::unique_path("mig-verify-%%%%-%%%%");
   fs::create_directories(temp.dir);
   return parse_url("sqlite://" + (temp.dir / "scratch.db").string(), "verify");
 }
@@ -923,7 +925,7 @@ VerifyResult Project::verify(const std::string& scratch_url) {
   Impl& p = *impl_;
   RevisionGraph g = p.graph();
   TempDir temp;
-  DatabaseUrl url = scratch_database(scratch_url, temp);
+  DatabaseUrl url = scratch_database(scratch_url, p.settings.temp_dir, temp);
   Settings scratch = p.settings;
   scratch.url = url;
   p.redactor->add_url(url);

@@ -189,6 +189,40 @@ TEST(LibraryDirectory, OpensAProjectDirectoryAndReadsNoEnvironment) {
   EXPECT_EQ(defaults.settings().migrations_dir, bare / "migrations");
 }
 
+// verify replays the revisions on a scratch SQLite file in
+// Settings::temp_dir (the library reads no TMPDIR) and removes it after.
+TEST(LibraryVerify, TheScratchFileIsInTheTempDirOfTheSettingsAndGoesAfter) {
+  testing::TempDir dir;
+  Settings s;
+  s.url = parse_url("sqlite:" + dir / "app.db", "test");
+  s.temp_dir = dir / "scratch";
+  auto mine = chain();
+  mine.push_back({"embedded/a003.sql", revision("a003", "a002", "CREATE TABLE three (v INTEGER);",
+                                                "SELECT 1;")});  // leaves `three` behind
+  Project project(s, mine);
+  struct Watcher : Observer {
+    std::string scratch;
+    V seen;  // revision: a mig-verify-* directory was there while it ran
+    void verified(const VerifiedRevision& r) override {
+      size_t there = 0;
+      for (boost::filesystem::directory_iterator it(scratch), end; it != end; ++it)
+        there += it->path().filename().string().rfind("mig-verify-", 0) == 0;
+      seen.push_back(r.revision + " " + r.outcome + " " + std::to_string(there));
+    }
+  } watcher;
+  watcher.scratch = s.temp_dir;
+  project.set_observer(&watcher);
+  VerifyResult result = project.verify();
+  EXPECT_EQ(watcher.seen, (V{"a001 ok 1", "a002 ok 1", "a003 failed 1"}));
+  ASSERT_EQ(result.revisions.size(), 3u);
+  EXPECT_EQ(result.revisions[2].outcome, "failed");
+  EXPECT_NE(result.revisions[2].problem.find("downgrade"), std::string::npos)
+      << result.revisions[2].problem;
+  EXPECT_NE(result.database.find(s.temp_dir), std::string::npos) << result.database;
+  EXPECT_TRUE(boost::filesystem::is_empty(s.temp_dir));     // the scratch file went
+  EXPECT_FALSE(boost::filesystem::exists(dir / "app.db"));  // and the project's is untouched
+}
+
 // One project per thread: several at once over the same files and parse
 // cache, each on its own database, each sees exactly its own work.
 TEST(LibraryThreads, ProjectsOnThreadsShareFilesAndCacheButNothingElse) {
