@@ -1,3 +1,4 @@
+// How a URL becomes a SOCI MySQL connection string (src/db/mysql/connect_string.cpp).
 #include <gtest/gtest.h>
 
 #include "config/url.h"
@@ -6,17 +7,7 @@
 namespace mig {
 namespace {
 
-TEST(ConnectionString, PostgresKeywordsQuotedWithDefaults) {
-  auto url = parse_url("postgresql://app:p%20w'x%5Cy@db.local:6432/shop?sslmode=require", "t");
-  EXPECT_EQ(postgresql_conninfo(url),
-            "host='db.local' port='6432' dbname='shop' user='app' password='p w\\'x\\\\y' "
-            "sslmode='require' connect_timeout='10'");
-  auto socket = parse_url("postgres://me@%2Fvar%2Frun%2Fpostgresql/app?connect_timeout=3", "t");
-  EXPECT_EQ(postgresql_conninfo(socket),
-            "host='/var/run/postgresql' dbname='app' user='me' connect_timeout='3'");
-}
-
-TEST(ConnectionString, MysqlSocketOrHost) {
+TEST(MysqlConnectString, SocketOrHostAndOnlyKnownOptions) {
   auto tcp = parse_url("mysql://root:pw@127.0.0.1:3307/app", "t");
   EXPECT_EQ(mysql_connect_string(tcp),
             "host='127.0.0.1' port='3307' dbname='app' user='root' password='pw' "
