@@ -14,6 +14,48 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A request whose options do not fit together or hold a bad value. The
+// text names options as {name}, the library's own names (a field of the
+// options struct, or an operation); what() shows them as `name`, and
+// spelled() lets a caller say them its own way (the CLI: its flags). A
+// value the caller gave goes in through literal(), which doubles its braces.
+class OptionError : public UsageError {
+ public:
+  explicit OptionError(std::string text)
+      : UsageError(spelled_as(text, [](const std::string& name) { return "`" + name + "`"; })),
+        text_(std::move(text)) {}
+  static std::string literal(const std::string& value) {
+    std::string out;
+    for (char c : value) out += c == '{' ? std::string("{{") : std::string(1, c);
+    return out;
+  }
+  template <typename Spell>
+  std::string spelled(Spell spell) const {
+    return spelled_as(text_, spell);
+  }
+
+ private:
+  template <typename Spell>
+  static std::string spelled_as(const std::string& text, Spell spell) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] != '{') {
+        out += text[i];
+      } else if (i + 1 < text.size() && text[i + 1] == '{') {
+        out += '{';
+        ++i;
+      } else {
+        size_t end = text.find('}', i);
+        if (end == std::string::npos) end = text.size();
+        out += spell(text.substr(i + 1, end - i - 1));
+        i = end;
+      }
+    }
+    return out;
+  }
+  std::string text_;
+};
+
 // A target the operation cannot reach in its direction: an upgrade to -1,
 // a downgrade to +1, or a downgrade to a revision that is not applied (nor
 // below one that is). `other()` is the operation that would go there

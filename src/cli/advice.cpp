@@ -35,6 +35,18 @@ std::string half_applied_message(const HalfAppliedError& e) {
   return e.what();
 }
 
+// An option of the library as the command line spells it.
+std::string flag(const std::string& name) {
+  if (name == "parents") return "--parent";
+  if (name == "template_name") return "--template";
+  if (name == "script") return "--sql";
+  if (name == "scratch_url") return "--url";
+  std::string out = "--" + name;
+  for (char& c : out)
+    if (c == '_') c = '-';
+  return out;
+}
+
 }  // namespace
 
 std::string cli_message(const std::exception& error) {
@@ -42,6 +54,7 @@ std::string cli_message(const std::exception& error) {
     return e->summary() + (e->revision().empty() ? "; use mig " + e->other()
                                                  : " (to apply it, use mig " + e->other() + " " +
                                                        e->revision() + ")");
+  if (auto* e = dynamic_cast<const OptionError*>(&error)) return e->spelled(flag);
   if (auto* e = dynamic_cast<const StepError*>(&error)) return step_message(*e);
   if (auto* e = dynamic_cast<const HalfAppliedError*>(&error)) return half_applied_message(*e);
   if (auto* e = dynamic_cast<const EditedRevisionError*>(&error))

@@ -40,8 +40,9 @@ void branch_is_new(const RevisionGraph& graph, const std::string& branch) {
   } catch (const UsageError&) {
     return;
   }
-  throw UsageError("--branch: there is already a branch labelled '" + branch +
-                   "'; add to it with --parent " + branch + "@head");
+  std::string label = OptionError::literal(branch);
+  throw OptionError("{branch}: there is already a branch labelled '" + label +
+                    "'; add to it with {parents} " + label + "@head");
 }
 
 NewRevision dated(const RevisionRequest& r, const char* kind) {
@@ -56,7 +57,7 @@ NewRevision dated(const RevisionRequest& r, const char* kind) {
 // A new file in the seed directory from the seed template.
 std::string write_seed(const Settings& s, const RevisionRequest& r) {
   if (r.kind != "schema" || !r.parents.empty())
-    throw UsageError("--seed cannot be combined with --kind or --parent");
+    throw OptionError("{seed} cannot be combined with {kind} or {parents}");
   NewRevision nr = dated(r, "seed");
   std::string name = r.template_name.empty() ? "seed" : r.template_name;
   std::string origin = s.templates_dir + "/" + name + ".sql.mustache";
@@ -79,12 +80,12 @@ std::vector<std::string> new_parents(const RevisionGraph& graph, const RevisionR
   AppliedSet none(graph.size(), false);
   if (!r.branch.empty()) {
     if (!r.parents.empty())
-      throw UsageError("--branch starts a new base revision; it cannot have --parent");
+      throw OptionError("{branch} starts a new base revision; it cannot have {parents}");
     branch_is_new(graph, r.branch);
   } else if (!r.parents.empty()) {
     for (const auto& p : r.parents)
       for (int i : resolve_target(graph, none, p, Direction::Up)) parents.push_back(graph.at(i).id);
-    if (parents.empty()) throw UsageError("--parent names no revision");
+    if (parents.empty()) throw OptionError("{parents} names no revision");
   } else if (graph.heads().size() > 1) {
     throw UsageError("there are several heads (" + join(ids(graph, graph.heads()), ", ") +
                      "); pass --parent ID to choose one");

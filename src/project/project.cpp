@@ -406,7 +406,8 @@ HistoryResult Project::history(const std::string& range) {
   if (!range.empty()) {
     size_t colon = range.find(':');
     if (colon == std::string::npos || range.find(':', colon + 1) != std::string::npos)
-      throw UsageError("--range expects A:B (either side may be empty), not '" + range + "'");
+      throw OptionError("{range} expects A:B (either side may be empty), not '" +
+                        OptionError::literal(range) + "'");
     std::string a = range.substr(0, colon), b = range.substr(colon + 1);
     if (!a.empty() && a != "base")
       lower = graph.descendants(resolve_target(graph, state.applied, a, Direction::Up), true);
@@ -591,8 +592,8 @@ void Project::Impl::run_plan(Database& db, VersionStore& store, Migrator& migrat
 MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& o) {
   const char* verb = action_name(direction);
   if (o.target.find(':') != std::string::npos)
-    throw UsageError("FROM:TO targets are only for --sql");
-  if (o.max_batches < 1) throw UsageError("--max-batches must be at least 1");
+    throw OptionError("FROM:TO targets are only for {script}");
+  if (o.max_batches < 1) throw OptionError("{max_batches} must be at least 1");
   MigrateResult out;
   out.action = verb;
   out.dry_run = o.dry_run;
@@ -674,7 +675,7 @@ std::string Project::script(const std::string& action, const std::string& target
     from = target.substr(0, colon);
     to = target.substr(colon + 1);
     if (from.empty() || to.empty())
-      throw UsageError("--sql target must be FROM:TO, e.g. base:head");
+      throw OptionError("{script} target must be FROM:TO, e.g. base:head");
     applied = stamp_state(g, applied, from);
   } else {
     try {
@@ -932,8 +933,8 @@ VerifyResult Project::verify(const std::string& scratch_url) {
   auto db = p.connect(scratch);
   VersionStore store(*db, p.settings.table_prefix);
   if (!inspect_schema(*db, p.settings.table_prefix).objects.empty() || store.exists())
-    throw UsageError("--url: verify needs an empty scratch database, and " + url.describe() +
-                     " is not empty");
+    throw OptionError("{scratch_url}: verify needs an empty scratch database, and " +
+                      OptionError::literal(url.describe()) + " is not empty");
   store.ensure();
   VerifyResult out;
   out.database = url.describe();

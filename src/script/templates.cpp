@@ -84,12 +84,14 @@ std::vector<std::string> builtin_template_names() { return {"schema", "data", "s
 
 std::string load_template(const std::string& templates_dir, const std::string& name) {
   if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos)
-    throw UsageError("--template: invalid template name '" + name + "'");
+    throw OptionError("{template_name}: invalid template name '" + OptionError::literal(name) +
+                      "'");
   std::string path = templates_dir + "/" + name + ".sql.mustache";
   if (boost::filesystem::is_regular_file(path)) return read_file(path);
   std::string builtin = builtin_template(name);
   if (builtin.empty())
-    throw UsageError("--template: no template '" + name + "' (looked for " + path + ")");
+    throw OptionError("{template_name}: no template '" + OptionError::literal(name) +
+                      "' (looked for " + OptionError::literal(path) + ")");
   return builtin;
 }
 

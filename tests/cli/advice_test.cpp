@@ -70,6 +70,22 @@ TEST(Advice, SeedRequirementsPointAtUpgradeOnlyForAKnownRevision) {
             "users.sql:2: unknown");
 }
 
+TEST(Advice, OptionErrorsSayTheFlags) {
+  OptionError both("{seed} cannot be combined with {kind} or {parents}");
+  EXPECT_STREQ(both.what(), "`seed` cannot be combined with `kind` or `parents`");
+  EXPECT_EQ(cli_message(both), "--seed cannot be combined with --kind or --parent");
+  EXPECT_EQ(cli_message(OptionError("{max_batches} must be at least 1")),
+            "--max-batches must be at least 1");
+  EXPECT_EQ(cli_message(OptionError("{template_name}: no template 'x'")),
+            "--template: no template 'x'");
+  EXPECT_EQ(cli_message(OptionError("{scratch_url}: not empty; {script} only")),
+            "--url: not empty; --sql only");
+  // Braces in a value the caller gave are left as they are.
+  OptionError value("{range} expects A:B, not '" + OptionError::literal("{A}:{}:{x y}") + "'");
+  EXPECT_STREQ(value.what(), "`range` expects A:B, not '{A}:{}:{x y}'");
+  EXPECT_EQ(cli_message(value), "--range expects A:B, not '{A}:{}:{x y}'");
+}
+
 TEST(Advice, AWrongDirectionNamesTheOtherCommand) {
   WrongDirectionError down("upgrade target '-1' goes down", "downgrade");
   EXPECT_STREQ(down.what(), "upgrade target '-1' goes down; that is a downgrade");

@@ -234,6 +234,38 @@ TEST(Careless, ConflictingOptionsAreRefused) {
   EXPECT_EQ(tables(p.db()), V{});
 }
 
+// The library names its options in its own words (OptionError); the CLI
+// says them as its flags, as it always has.
+TEST(Usage, OptionErrorsNameTheFlags) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"revision", "x", "--seed", "--kind", "data"},
+       "mig: error: --seed cannot be combined with --kind or --parent\n"},
+      {{"revision", "x", "--branch", "b", "--parent", "a001"},
+       "mig: error: --branch starts a new base revision; it cannot have --parent\n"},
+      {{"revision", "x", "--template", "../x"},
+       "mig: error: --template: invalid template name '../x'\n"},
+      {{"upgrade", "--max-batches", "0"}, "mig: error: --max-batches must be at least 1\n"},
+      {{"upgrade", "base:head"}, "mig: error: FROM:TO targets are only for --sql\n"},
+      {{"upgrade", "--sql", "base:"}, "mig: error: --sql target must be FROM:TO, e.g. base:head\n"},
+      {{"history", "--range", "{a}:b:c"},
+       "mig: error: --range expects A:B (either side may be empty), not '{a}:b:c'\n"},
+  };
+  for (const auto& [args, err] : cases) {
+    Result r = p.mig(args);
+    EXPECT_EQ(r.code, 2) << args[0] << " " << args[1];
+    EXPECT_EQ(r.err, err);
+  }
+  EXPECT_EQ(p.mig({"revision", "first", "--branch", "feature"}).code, 0);
+  Result twice = p.mig({"revision", "second", "--branch", "feature"});
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_EQ(
+      twice.err.rfind("mig: error: --branch: there is already a branch labelled 'feature'", 0), 0u)
+      << twice.err;
+  EXPECT_EQ(tables(p.db()), V{});
+}
+
 TEST(Careless, EmptyValuesAreRefusedNotDefaulted) {
   Project p;
   p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
