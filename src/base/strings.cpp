@@ -1,6 +1,7 @@
 #include "base/strings.h"
 
 #include <cstdio>
+#include <system_error>
 
 namespace mig {
 
@@ -9,6 +10,8 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
   return out;
 }
+
+std::string errno_text(int err) { return std::generic_category().message(err); }
 
 std::string format_ms(double ms) {
   char buf[32];

@@ -8,6 +8,10 @@ namespace mig {
 // "a, b, c" from {"a", "b", "c"} with sep ", ".
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 
+// What an errno value means ("No such file or directory"); unlike
+// strerror, safe on several threads at once.
+std::string errno_text(int err);
+
 // A duration for people: "0.4 ms", "12 ms".
 std::string format_ms(double ms);
 

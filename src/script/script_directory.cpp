@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "base/files.h"
+#include "base/strings.h"
 #include "errors.h"
 #include "script/revision_file.h"
 
@@ -25,7 +26,7 @@ namespace mig {
 // file than parsing it did.
 std::string read_file(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw OperationError("cannot read " + path + ": " + std::strerror(errno));
+  if (fd < 0) throw OperationError("cannot read " + path + ": " + errno_text(errno));
   struct stat st {};
   size_t expected = ::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<size_t>(st.st_size) : 0;
   // Reads straight into the string: the size fstat gave (one read() for a
@@ -43,7 +44,7 @@ std::string read_file(const std::string& path) {
       if (errno == EINTR) continue;
       int err = errno;
       ::close(fd);
-      throw OperationError("cannot read " + path + ": " + std::strerror(err));
+      throw OperationError("cannot read " + path + ": " + errno_text(err));
     }
     got += static_cast<size_t>(n);
   }
@@ -73,13 +74,13 @@ void walk(const std::string& dir, std::vector<std::string>& files,
   if (::stat(dir.c_str(), &self) == 0 && !seen.insert({self.st_dev, self.st_ino}).second)
     throw OperationError(dir + " is a link back to a directory mig has already read");
   std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), &::closedir);
-  if (!d) throw OperationError("cannot list " + dir + ": " + std::strerror(errno));
+  if (!d) throw OperationError("cannot list " + dir + ": " + errno_text(errno));
   std::string prefix = dir.back() == '/' ? dir : dir + "/";
   for (;;) {
     errno = 0;
     const dirent* e = ::readdir(d.get());
     if (!e) {
-      if (errno) throw OperationError("cannot list " + dir + ": " + std::strerror(errno));
+      if (errno) throw OperationError("cannot list " + dir + ": " + errno_text(errno));
       break;
     }
     if (e->d_name[0] == '.') continue;
@@ -98,7 +99,7 @@ void walk(const std::string& dir, std::vector<std::string>& files,
     struct stat st {};  // a link, an unknown type, or something else named *.sql
     if (::stat(path.c_str(), &st) != 0) {
       if (sql)
-        throw OperationError(path + " is a symbolic link to nothing (" + std::strerror(errno) +
+        throw OperationError(path + " is a symbolic link to nothing (" + errno_text(errno) +
                              "); remove it or point it at the revision file");
       continue;
     }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 namespace mig {
 namespace {
 
@@ -9,6 +11,11 @@ TEST(Strings, JoinPutsTheSeparatorBetweenItemsOnly) {
   EXPECT_EQ(join({}, ", "), "");
   EXPECT_EQ(join({"a"}, ", "), "a");
   EXPECT_EQ(join({"a", "b", "c"}, ", "), "a, b, c");
+}
+
+TEST(Strings, ErrnoTextIsTheSystemsMessage) {
+  EXPECT_EQ(errno_text(ENOENT), "No such file or directory");
+  EXPECT_EQ(errno_text(EACCES), "Permission denied");
 }
 
 TEST(Strings, FormatMsKeepsOneDecimalBelowTenMilliseconds) {

@@ -10,11 +10,11 @@
 #include <boost/filesystem.hpp>
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <memory>
 #include <thread>
 #include <vector>
 
+#include "base/strings.h"
 #include "script/checksum.h"
 
 namespace mig {
@@ -148,10 +148,10 @@ class SqliteDatabase : public Database {
       std::string path = url_.path + "-mig-lock";
       lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
       if (lock_fd_ < 0)
-        throw OperationError("cannot open the lock file " + path + ": " + std::strerror(errno));
+        throw OperationError("cannot open the lock file " + path + ": " + errno_text(errno));
       while (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
         if (errno != EWOULDBLOCK && errno != EINTR)
-          throw OperationError("cannot lock " + path + ": " + std::strerror(errno));
+          throw OperationError("cannot lock " + path + ": " + errno_text(errno));
         if (std::chrono::steady_clock::now() >= deadline) {
           unlock_file();
           throw lock_timeout_error(timeout_ms_ / 1000, url_);
