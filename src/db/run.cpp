@@ -14,9 +14,12 @@ Run::~Run() {
 }
 
 void Run::commit() {
-  db_.suspend_transaction();
-  db_.resume_transaction();
+  leave_transaction();
+  return_to_transaction();
 }
+
+void Run::leave_transaction() { db_.suspend_transaction(); }
+void Run::return_to_transaction() { db_.resume_transaction(); }
 
 void Run::finish() {
   open_ = false;

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "base/clock.h"
+#include "db/run.h"
 #include "script/checksum.h"
 
 namespace mig {
@@ -31,7 +32,8 @@ Migrator::Migrator(Database& db, VersionStore& store, const RevisionGraph& graph
                    Reporter& reporter)
     : db_(db), store_(store), graph_(graph), reporter_(reporter) {}
 
-void Migrator::run(const Plan& plan) {
+void Migrator::run(const Plan& plan, Run* run) {
+  run_ = run;
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const Step& step = plan.steps[i];
     const Revision& rev = graph_.at(step.revision);
@@ -161,8 +163,9 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   t.recorded = resuming;  // --resume: the row is there
   // SQLite's run transaction is left too (the run keeps its lock file), so
   // batches commit one by one there as on the other databases.
-  t.suspended = !rev.runs_in_transaction(step.direction == Direction::Up) || rev.has_batches();
-  if (t.suspended) db_.suspend_transaction();
+  t.suspended =
+      run_ && (!rev.runs_in_transaction(step.direction == Direction::Up) || rev.has_batches());
+  if (t.suspended) run_->leave_transaction();
   t.k = first;
   try {
     if (first > sts.size()) t.record(store_, first, "ready");  // resumed after its last statement
@@ -178,7 +181,7 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   } catch (const std::exception& e) {
     fail_tracked(t, done, e);
   }
-  if (t.suspended) db_.resume_transaction();
+  if (t.suspended) run_->return_to_transaction();
   double ms = ms_since(t.start);
   db_.begin_step();
   db_.commit_step(bookkeeping(step, rev, ms, store_.clear_progress_sql(rev.id)));
@@ -275,7 +278,7 @@ void Migrator::fail_tracked(Tracking& t, size_t done, const std::exception& e) {
     d.batches_done = t.batched.batches > 0;
   }
   if (done) d.earlier = "\n  the " + std::to_string(done) + " earlier revision(s) of this run stay";
-  if (t.suspended) db_.resume_transaction();
+  if (t.suspended) run_->return_to_transaction();
   fail(t.step, failed <= t.sts.size() ? failed : 0, full, std::move(d), ms_since(t.start));
 }
 

@@ -9,6 +9,8 @@
 
 namespace mig {
 
+class Run;
+
 // Told about progress as the migrator works; the CLI prints it.
 class Reporter {
  public:
@@ -38,7 +40,10 @@ class Migrator {
   // Runs every step in order. On the first failure the failing revision is
   // rolled back (or, where that is impossible, recorded as half applied), the
   // failure is logged, earlier steps are committed, and StepError is thrown.
-  void run(const Plan& plan);
+  // `run` is the run the steps belong to: a step that commits as it goes
+  // leaves its transaction through it. Null: there is no run transaction
+  // to leave (a scratch database, no lock).
+  void run(const Plan& plan, Run* run);
 
   // Before run(): continue a half-applied revision at this statement number.
   void resume(const std::string& revision, long long statement_no);
@@ -63,6 +68,7 @@ class Migrator {
                          StepError::Details details, double ms);
 
   Database& db_;
+  Run* run_ = nullptr;
   VersionStore& store_;
   const RevisionGraph& graph_;
   Reporter& reporter_;

@@ -316,8 +316,8 @@ struct Project::Impl {
                           const AppliedSet& applied, bool force, bool dry_run);
   Plan plan_run(const RevisionGraph& g, VersionStore& store, Migrator& migrator,
                 Direction direction, const UpgradeOptions& o, DatabaseState& state);
-  void run_plan(Database& db, VersionStore& store, Migrator& migrator, ObserverReporter& reporter,
-                const Plan& plan, MigrateResult& out);
+  void run_plan(Run& run, Database& db, VersionStore& store, Migrator& migrator,
+                ObserverReporter& reporter, const Plan& plan, MigrateResult& out);
   MigrateResult migrate(Direction direction, const UpgradeOptions& o);
 };
 
@@ -574,12 +574,12 @@ Plan Project::Impl::plan_run(const RevisionGraph& g, VersionStore& store, Migrat
 
 // Runs the plan; a snapshot of the schema is saved after it, failed or not
 // (the earlier revisions of a failed run did change the database).
-void Project::Impl::run_plan(Database& db, VersionStore& store, Migrator& migrator,
+void Project::Impl::run_plan(Run& run, Database& db, VersionStore& store, Migrator& migrator,
                              ObserverReporter& reporter, const Plan& plan, MigrateResult& out) {
   store.ensure();
   auto start = Clock::now();
   try {
-    migrator.run(plan);
+    migrator.run(plan, &run);
   } catch (const StepError&) {
     if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
     throw;
@@ -632,7 +632,7 @@ MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& 
     say(std::string("nothing to ") + verb + "; the database is at " +
         describe_current(g, state.applied));
   } else {
-    run_plan(*db, store, migrator, reporter, plan, out);
+    run_plan(run, *db, store, migrator, reporter, plan, out);
     auto finished = std::count_if(out.steps.begin(), out.steps.end(),
                                   [](const StepResult& s) { return !s.skipped; });
     say(std::string(direction == Direction::Up ? "upgraded " : "downgraded ") +
@@ -898,7 +898,8 @@ VerifiedRevision Project::Impl::round_trip(Database& db, Migrator& migrator, con
                                            int r) {
   const Revision& rev = g.at(r);
   VerifiedRevision v{rev.id, rev.message, rev.path, to_string(rev.kind), "ok", "", ""};
-  auto step = [&](Direction d) { migrator.run(Plan{{Step{r, d}}}); };
+  // (No Run: the scratch database is mig's alone, and not held in a transaction.)
+  auto step = [&](Direction d) { migrator.run(Plan{{Step{r, d}}}, nullptr); };
   auto snapshot = [&] { return inspect_schema(db, settings.table_prefix).text(); };
   auto failed = [&](const std::string& what, const std::string& a, const std::string& b) {
     v.outcome = "failed";

@@ -57,6 +57,24 @@ TEST_F(RunTest, CommitMakesTheWorkDurableAndKeepsTheLock) {
   EXPECT_EQ(rows_seen_elsewhere(), 2);
 }
 
+// A step that commits as it goes runs outside the run's transaction: what
+// it does is seen at once, the lock stays, and the run goes on after it.
+TEST_F(RunTest, AStepOutsideTheTransactionCommitsAsItGoesUnderTheLock) {
+  mig::Run run(*db, {});
+  step("INSERT INTO t VALUES (1)");
+  run.leave_transaction();
+  EXPECT_EQ(rows_seen_elsewhere(), 1);  // what the run did before it is committed
+  step("INSERT INTO t VALUES (2)");     // its own transaction
+  EXPECT_EQ(rows_seen_elsewhere(), 2);
+  auto other = Database::open(url, options);
+  EXPECT_THROW(mig::Run(*other, {}), OperationError);  // still locked
+  run.return_to_transaction();
+  step("INSERT INTO t VALUES (3)");
+  EXPECT_EQ(rows_seen_elsewhere(), 2);  // back in the run's transaction
+  run.finish();
+  EXPECT_EQ(rows_seen_elsewhere(), 3);
+}
+
 TEST_F(RunTest, LeavingOnAnErrorUndoesTheOpenStepAndKeepsTheCompletedOnes) {
   try {
     mig::Run run(*db, {});

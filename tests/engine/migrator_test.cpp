@@ -18,7 +18,7 @@ class MigratorTest : public ::testing::Test {
     m.max_batches(max_batches);
     if (!resume_id.empty()) m.resume(resume_id, resume_at);
     mig::Run lock(*f.db, {});
-    m.run(plan);
+    m.run(plan, &lock);
     lock.finish();
   }
   StepError failure(const RevisionGraph& g, const Plan& plan) {
