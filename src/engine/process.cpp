@@ -1,7 +1,7 @@
 #include "engine/process.h"
 
+#include "base/sha256.h"
 #include "db/sqlite/sqlite_database.h"
-#include "script/checksum.h"
 
 namespace mig {
 

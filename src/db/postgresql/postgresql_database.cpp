@@ -4,9 +4,9 @@
 #include <chrono>
 #include <thread>
 
+#include "base/sha256.h"
 #include "db/backend_module.h"
 #include "db/database.h"
-#include "script/checksum.h"
 
 namespace mig {
 namespace {

@@ -14,8 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/sha256.h"
 #include "base/strings.h"
-#include "script/checksum.h"
 
 namespace mig {
 namespace {
