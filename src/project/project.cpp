@@ -171,7 +171,10 @@ struct Project::Impl {
       queued.clear();  // (left by a read whose operation failed)
     }
     return std::async(std::launch::async, [read] {
-      reading_aside = true;
+      struct Aside {
+        Aside() { reading_aside = true; }
+        ~Aside() { reading_aside = false; }  // (should the thread be pooled)
+      } aside;
       return read();
     });
   }
@@ -181,6 +184,22 @@ struct Project::Impl {
     while (reading.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) flush();
     flush();
     return reading.get();
+  }
+  // What `work` returns while `reading` goes on. Should the work fail, the
+  // read is still waited for (as leaving would wait anyway) with what it
+  // says passed on, such as a wait for the server, and the work's error is
+  // the one that goes up.
+  template <typename T, typename Work>
+  auto meanwhile(std::future<T>& reading, Work work) {
+    try {
+      return work();
+    } catch (...) {
+      if (reading.valid()) try {
+          await(reading);
+        } catch (...) {
+        }
+      throw;
+    }
   }
 
   // Every revision parsed (nothing touches the database before this
@@ -264,7 +283,7 @@ struct Project::Impl {
   // reported, whatever the database said.
   std::pair<RevisionGraph, DatabaseState> graph_and_state(bool tolerant) {
     auto applied = aside([this, tolerant] { return applied_if_exists(tolerant); });
-    RevisionGraph g = graph(RevisionText::Summary);
+    RevisionGraph g = meanwhile(applied, [this] { return graph(RevisionText::Summary); });
     DatabaseState state = map_state(await(applied), g);
     return {std::move(g), std::move(state)};
   }
@@ -469,8 +488,8 @@ StatusResult Project::status() {
   // The database is read while the files are parsed.
   std::future<StatusRecords> reading;
   if (exists) reading = p.aside([&p] { return p.status_records(); });
-  RevisionGraph graph = p.graph(RevisionText::Summary);
-  auto seeds = p.seeds();
+  auto [graph, seeds] = p.meanwhile(
+      reading, [&p] { return std::make_pair(p.graph(RevisionText::Summary), p.seeds()); });
   StatusRecords records = exists ? p.await(reading) : StatusRecords{};
   DatabaseState state = map_state(std::move(records.applied), graph);
 

@@ -348,6 +348,14 @@ TEST(Careless, WaitingNoticesOfDataCommandsGoToStderr) {
   EXPECT_EQ(status.code, 1);
   EXPECT_EQ(status.out.find("waiting"), std::string::npos) << status.out;
   EXPECT_NE(status.err.find("waiting up to 1 s"), std::string::npos) << status.err;
+  // A malformed file is the error, and the wait that went on meanwhile is
+  // still told, not swallowed.
+  p.write("migrations/zz.sql", "-- mig:revision zz\n-- mig:upgrade\nSELECT 'open;\n");
+  Result bad =
+      p.mig({"--wait", "1", "status"}, {{"DATABASE_URL", "postgresql://u:pw@127.0.0.1:1/app"}});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("zz.sql:3: unterminated"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("waiting up to 1 s"), std::string::npos) << bad.err;
 }
 
 }  // namespace
