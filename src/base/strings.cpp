@@ -1,7 +1,7 @@
 #include "base/strings.h"
 
 #include <cstdio>
-#include <system_error>
+#include <cstring>
 
 namespace mig {
 
@@ -11,7 +11,22 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-std::string errno_text(int err) { return std::generic_category().message(err); }
+namespace {
+
+// strerror_r comes in two kinds: glibc's (returns the text) and POSIX's
+// (fills the buffer, returns 0).
+[[maybe_unused]] std::string message_of(const char* text, const char*) { return text; }
+[[maybe_unused]] std::string message_of(int failed, const char* buffer) {
+  return failed ? std::string("error ") : std::string(buffer);
+}
+
+}  // namespace
+
+std::string errno_text(int err) {
+  char buffer[256] = "";
+  std::string text = message_of(::strerror_r(err, buffer, sizeof buffer), buffer);
+  return text == "error " ? text + std::to_string(err) : text;
+}
 
 std::string format_ms(double ms) {
   char buf[32];

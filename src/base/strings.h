@@ -9,7 +9,7 @@ namespace mig {
 std::string join(const std::vector<std::string>& items, const std::string& sep);
 
 // What an errno value means ("No such file or directory"); unlike
-// strerror, safe on several threads at once.
+// strerror, safe on several threads at once (strerror_r).
 std::string errno_text(int err);
 
 // A duration for people: "0.4 ms", "12 ms".

@@ -85,7 +85,7 @@ int cmd_revision(Context& ctx, const RevisionOptions& opts) {
 }
 
 int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message) {
-  no_json(ctx, "revision");  // (a merge is a revision, and was refused as one)
+  no_json(ctx, "merge");  // (it writes a file, as revision does, which refuses --json too)
   ctx.out->data("created " + ctx.project->merge(revisions, message));
   return 0;
 }

@@ -147,7 +147,8 @@ TEST(Usage, JsonOnlyWhereOutputIsData) {
            {"--json", "revision", "x"}, {"--json", "merge", "-m", "join"}, {"--json", "init"}}) {
     Result w = p.mig(args);
     EXPECT_EQ(w.code, 2) << args[1];
-    EXPECT_NE(w.err.find("has no JSON output"), std::string::npos) << w.err;
+    EXPECT_NE(w.err.find("--json: '" + args[1] + "' has no JSON output"), std::string::npos)
+        << w.err;
   }
   EXPECT_EQ(std::distance(boost::filesystem::directory_iterator(p / "migrations"),
                           boost::filesystem::directory_iterator()),
