@@ -964,6 +964,8 @@ VerifyResult Project::verify(const std::string& scratch_url) {
   auto start = Clock::now();
   for (int r : g.order()) {
     VerifiedRevision v = p.round_trip(*db, migrator, g, r);
+    v.problem = p.redactor->apply(v.problem);  // (the scratch schema may quote a password)
+    v.diff = p.redactor->apply(v.diff);
     ++(v.outcome == "failed" ? out.failed : v.outcome == "skipped" ? out.skipped : out.verified);
     out.revisions.push_back(v);
     p.observer->verified(v);

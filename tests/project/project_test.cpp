@@ -197,9 +197,11 @@ TEST(LibraryVerify, TheScratchFileIsInTheTempDirOfTheSettingsAndGoesAfter) {
   s.url = parse_url("sqlite:" + dir / "app.db", "test");
   s.temp_dir = dir / "scratch";
   auto mine = chain();
-  mine.push_back({"embedded/a003.sql", revision("a003", "a002", "CREATE TABLE three (v INTEGER);",
-                                                "SELECT 1;")});  // leaves `three` behind
+  mine.push_back(
+      {"embedded/a003.sql", revision("a003", "a002", "CREATE TABLE s3cretpw (v INTEGER);",
+                                     "SELECT 1;")});  // leaves its table behind
   Project project(s, mine);
+  project.mask(parse_url("postgresql://app:s3cretpw@db/shop", "test"));
   struct Watcher : Observer {
     std::string scratch;
     V seen;  // revision: a mig-verify-* directory was there while it ran
@@ -219,6 +221,9 @@ TEST(LibraryVerify, TheScratchFileIsInTheTempDirOfTheSettingsAndGoesAfter) {
   EXPECT_NE(result.revisions[2].problem.find("downgrade"), std::string::npos)
       << result.revisions[2].problem;
   EXPECT_NE(result.database.find(s.temp_dir), std::string::npos) << result.database;
+  // What it found names the table left behind, masked like everything else.
+  EXPECT_NE(result.revisions[2].diff.find("***"), std::string::npos) << result.revisions[2].diff;
+  EXPECT_EQ(result.revisions[2].diff.find("s3cretpw"), std::string::npos);
   EXPECT_TRUE(boost::filesystem::is_empty(s.temp_dir));     // the scratch file went
   EXPECT_FALSE(boost::filesystem::exists(dir / "app.db"));  // and the project's is untouched
 }
