@@ -104,6 +104,28 @@ TEST(Transactions, TransactionOffFailureSaysHowFarItGot) {
   EXPECT_EQ(query(p.db(), "SELECT outcome, statement_no FROM mig_log"), V{"failed|2"});
 }
 
+// As on the servers: a `transaction off` revision that leaves its own
+// transaction open is stopped there, that transaction rolled back, and it
+// can be fixed and resumed.
+TEST(Transactions, ARevisionsOwnTransactionLeftOpenIsRefusedAndCanBeResumed) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);\nBEGIN;\nINSERT INTO t VALUES (1);",
+             "DROP TABLE t;", "-- mig:transaction off\n");
+  Result open = p.mig({"upgrade"});
+  EXPECT_EQ(open.code, 1);
+  EXPECT_NE(open.err.find("ends inside a transaction it opened itself"), std::string::npos)
+      << open.err;
+  EXPECT_EQ(query(p.db(), "SELECT count(*) FROM t"), V{"0"});
+  EXPECT_EQ(applied(p), V{});
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);\nBEGIN;\nINSERT INTO t VALUES (1);\nCOMMIT;",
+             "DROP TABLE t;", "-- mig:transaction off\n");
+  Result resumed = p.mig({"upgrade", "--resume"});
+  ASSERT_EQ(resumed.code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("resuming a001 at statement 2"), std::string::npos) << resumed.out;
+  EXPECT_EQ(query(p.db(), "SELECT v FROM t"), V{"1"});
+  EXPECT_EQ(applied(p), V{"a001"});
+}
+
 TEST(Upgrade, NewProjectHasNothingToDoAndTouchesNothing) {
   Project p;
   ASSERT_EQ(p.mig({"init"}).code, 0);

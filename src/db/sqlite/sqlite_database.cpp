@@ -229,6 +229,10 @@ class SqliteDatabase : public Database {
     return true;
   }
 
+  // Outside the run's transaction (a `transaction off` revision), a
+  // transaction that is open is one the revision began itself.
+  bool work_in_transaction() override { return !locked_ && !sqlite3_get_autocommit(db_); }
+
   void suspend_transaction() override {
     if (locked_ && !sqlite3_get_autocommit(db_)) execute("COMMIT");
     locked_ = false;
