@@ -12,6 +12,7 @@
 
 #include "../e2e/database_support.h"
 #include "../test_support.h"
+#include "script/parse_cache.h"
 
 namespace mig {
 namespace {
@@ -281,6 +282,17 @@ TEST(LibraryThreads, ProjectsOnThreadsShareFilesAndCacheButNothingElse) {
     if (boost::filesystem::is_regular_file(*it)) names.push_back(it->path().filename().string());
   ASSERT_EQ(names.size(), 1u) << names.size();
   EXPECT_EQ(names[0].find(".tmp."), std::string::npos) << names[0];
+  // And it is whole: it has every file's summary.
+  ParseCache cache(ParseCache::file_for(dir / "cache", dir / "migrations", Dialect::SQLite),
+                   Dialect::SQLite);
+  for (int i = 1; i <= 20; ++i) {
+    char name[32];
+    std::snprintf(name, sizeof name, "migrations/a%03d.sql", i);
+    FileStamp stamp;
+    ASSERT_TRUE(stamp_file(dir / name, stamp));
+    Revision summary;
+    EXPECT_TRUE(cache.find(dir / name, stamp, summary)) << name;
+  }
 }
 
 }  // namespace
