@@ -613,6 +613,7 @@ MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& 
   if (o.target.find(':') != std::string::npos)
     throw OptionError("FROM:TO targets are only for {script}");
   if (o.max_batches < 1) throw OptionError("{max_batches} must be at least 1");
+  if (o.force_seed && !o.seed) throw OptionError("{force_seed} goes with {seed}");
   MigrateResult out;
   out.action = verb;
   out.dry_run = o.dry_run;

@@ -136,6 +136,9 @@ TEST_P(Library, FailuresAreTypedAndCarryTheirData) {
   EXPECT_FALSE(resolved.applied);
   EXPECT_TRUE(project.status().half_applied.empty());
   EXPECT_THROW(project.upgrade(UpgradeOptions{"nosuch"}), UsageError);
+  UpgradeOptions forced;
+  forced.force_seed = true;  // without seed
+  EXPECT_THROW(project.upgrade(forced), OptionError);
 }
 
 TEST_P(Library, DryRunChangesNothingAndCheckAndSchemaReport) {
