@@ -87,8 +87,9 @@ std::vector<std::string> new_parents(const RevisionGraph& graph, const RevisionR
       for (int i : resolve_target(graph, none, p, Direction::Up)) parents.push_back(graph.at(i).id);
     if (parents.empty()) throw OptionError("{parents} names no revision");
   } else if (graph.heads().size() > 1) {
-    throw UsageError("there are several heads (" + join(ids(graph, graph.heads()), ", ") +
-                     "); pass --parent ID to choose one");
+    throw OptionError("there are several heads (" +
+                      OptionError::literal(join(ids(graph, graph.heads()), ", ")) +
+                      "); pass {parents} ID to choose one");
   } else if (!graph.heads().empty()) {
     parents.push_back(graph.at(graph.heads().front()).id);
   }

@@ -905,7 +905,8 @@ struct TempDir {
 // The scratch database: the URL given, or a new SQLite file in `temp`.
 DatabaseUrl scratch_database(const std::string& scratch_url, const std::string& temp_dir,
                              TempDir& temp) {
-  if (!scratch_url.empty()) return parse_url(scratch_url, "--url");
+  // (The CLI's --url, parsed once already: this names it for the library.)
+  if (!scratch_url.empty()) return parse_url(scratch_url, "scratch_url");
   temp.dir =
       fs::path(temp_dir.empty() ? "/tmp" : temp_dir) / fs::unique_path("mig-verify-%%%%-%%%%");
   fs::create_directories(temp.dir);

@@ -82,6 +82,8 @@ TEST(Revision, DataKindCustomTemplateAndParent) {
   Result ambiguous = p.mig({"revision", "next"});
   EXPECT_EQ(ambiguous.code, 2);
   EXPECT_NE(ambiguous.err.find("several heads"), std::string::npos) << ambiguous.err;
+  EXPECT_NE(ambiguous.err.find("); pass --parent ID to choose one\n"), std::string::npos)
+      << ambiguous.err;
   EXPECT_EQ(p.mig({"revision", "x", "--template", "nosuch"}).code, 2);
   EXPECT_EQ(p.mig({"revision", "x", "--kind", "other"}).code, 2);
 }

@@ -62,8 +62,9 @@ TEST(Authoring, ANewRevisionFollowsTheHeadAndAMergeJoinsHeads) {
   try {
     project.new_revision(request("third"));
     FAIL() << "two heads, and no parent was chosen";
-  } catch (const UsageError& e) {
+  } catch (const OptionError& e) {
     EXPECT_NE(std::string(e.what()).find("several heads"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("pass `parents` ID"), std::string::npos) << e.what();
   }
   std::string merge = read(project.merge({}, "join"));
   EXPECT_NE(merge.find(b), std::string::npos) << merge;
