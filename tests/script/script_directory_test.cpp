@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 
 #include "errors.h"
-#include "test_support.h"
+#include "../test_support.h"
 
 namespace mig {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "errors.h"
 #include "script/revision_file.h"
-#include "test_support.h"
+#include "../test_support.h"
 
 namespace mig {
 namespace {

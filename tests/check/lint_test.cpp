@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "errors.h"
-#include "graph_support.h"
+#include "../graph_support.h"
 #include "script/revision_file.h"
 
 namespace mig {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "db/script_connection.h"
-#include "graph_support.h"
+#include "../graph_support.h"
 
 namespace mig {
 namespace {

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "errors.h"
-#include "test_support.h"
+#include "../test_support.h"
 
 namespace mig {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "errors.h"
 #include "script/script_directory.h"
-#include "test_support.h"
+#include "../test_support.h"
 
 namespace mig {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "errors.h"
-#include "test_support.h"
+#include "../test_support.h"
 
 namespace mig {
 namespace {
