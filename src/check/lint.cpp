@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
+
+#include "script/sql_splitter.h"
 
 namespace mig {
 namespace {
@@ -42,6 +45,24 @@ std::vector<std::string> words(const std::string& sql) {
 
 bool has(const std::vector<std::string>& w, const char* word) {
   return std::find(w.begin(), w.end(), word) != w.end();
+}
+
+// The table a CREATE TABLE makes (`verb` CREATE) or a DROP TABLE drops,
+// lower-cased without its quotes and schema; "" for any other statement.
+std::string table_named(const Statement& st, const std::string& verb) {
+  auto t = leading_tokens(st.sql, 12);
+  size_t i = 0;
+  if (t.empty() || t[i++] != verb) return "";
+  if (i < t.size() && (t[i] == "TEMP" || t[i] == "TEMPORARY")) ++i;
+  if (i >= t.size() || t[i++] != "TABLE") return "";
+  if (i < t.size() && t[i] == "IF") i += verb == "CREATE" ? 3 : 2;  // IF [NOT] EXISTS
+  if (i + 2 < t.size() && t[i + 1] == ".") i += 2;                  // schema.name
+  if (i >= t.size()) return "";
+  std::string name = t[i];
+  if (name.size() > 1 && (name[0] == '"' || name[0] == '`' || name[0] == '['))
+    name = name.substr(1, name.size() - 2);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 }  // namespace
@@ -95,8 +116,11 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
                          " has no -- mig:downgrade section; add one, or declare "
                          "-- mig:irreversible"});
     if (r.allow_destructive) continue;
+    std::set<std::string> made;  // tables this upgrade creates: dropping them loses nothing
     for (const auto& st : r.upgrade) {
+      if (std::string created = table_named(st, "CREATE"); !created.empty()) made.insert(created);
       std::string kind = destructive_kind(st);
+      if (kind == "DROP TABLE" && made.count(table_named(st, "DROP"))) continue;
       if (!kind.empty())
         out.push_back({"destructive", r.path, st.line, r.id,
                        "destructive statement (" + kind +

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "errors.h"
 #include "../graph_support.h"
+#include "errors.h"
 #include "script/revision_file.h"
 
 namespace mig {
@@ -62,6 +62,22 @@ TEST(Lint, RulesAndTheirAllowances) {
   EXPECT_EQ(got, (std::vector<std::string>{"heads:", "downgrade:a001", "destructive:a003"}));
   EXPECT_EQ(findings[2].line, 4);
   EXPECT_EQ(lint(g, LintOptions{2}).size(), 2u);  // two heads allowed
+}
+
+// A table the upgrade makes itself (a scratch table, a rebuild's new one)
+// may be dropped again; a table it did not make may not.
+TEST(Lint, DroppingATableTheUpgradeMadeItselfIsNotDestructive) {
+  std::vector<Revision> revs = {
+      parse("-- mig:revision a001\n-- mig:upgrade\nCREATE TEMP TABLE \"_check\" (v INT);\n"
+            "CREATE TABLE IF NOT EXISTS main.Work (v INT);\nDROP TABLE temp._check;\n"
+            "DROP TABLE IF EXISTS \"work\";\n-- mig:downgrade\nSELECT 1;\n"),
+      parse("-- mig:revision a002\n-- mig:parent a001\n-- mig:upgrade\nCREATE TABLE n (v INT);\n"
+            "DROP TABLE t;\n-- mig:downgrade\nSELECT 1;\n"),
+  };
+  auto findings = lint(RevisionGraph(revs), LintOptions{});
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].revision, "a002");
+  EXPECT_EQ(findings[0].line, 5);
 }
 
 TEST(Lint, IrreversibleWithADowngradeIsContradictory) {
