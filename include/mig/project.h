@@ -42,6 +42,19 @@ struct RevisionRequest {
   std::vector<std::string> parents;  // targets; default: the single head
   std::string branch;                // start a new base revision with this label instead
   bool seed = false;                 // a seed file in the seed directory instead
+  // What the sections hold (mig diff fills them in); empty: the template's.
+  std::string upgrade, downgrade;
+  // Lines put before `-- mig:upgrade` (such as `-- mig:transaction off`).
+  std::vector<std::string> directives;
+};
+
+// The next revision written from a desired schema (`mig diff`).
+struct DiffOptions {
+  std::string message;  // the new revision's
+  // The desired schema: a SQL file, or a directory whose .sql files run in
+  // name order, in the project's dialect.
+  std::string to;
+  bool check = false;  // write nothing: only say whether the revisions fall short
 };
 
 // A revision file an application carries in its binary instead of a
@@ -112,6 +125,11 @@ class Project {
   // `scratch_url`, or a temporary SQLite file when empty.
   VerifyResult verify(const std::string& scratch_url = "");
   SchemaResult schema();
+  // Replays the revisions on one scratch database and loads `to` into
+  // another, writes the revision between them (parent: the head) and
+  // proves it on the scratch databases first: its upgrade gives the
+  // desired schema, its downgrade the replayed one. SQLite projects so far.
+  DiffResult diff(const DiffOptions& options);
 
  private:
   struct Impl;

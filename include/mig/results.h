@@ -178,6 +178,17 @@ struct SchemaObjectInfo {
   std::vector<std::string> details;
 };
 
+struct DiffResult {
+  bool differs = false;                         // the revisions do not reach the desired schema
+  std::vector<std::string> upgrade, downgrade;  // the statements between them
+  bool outside_transaction = false;             // a table is rebuilt
+  // Changes that lose data (dropped tables and columns, changed types):
+  // the revision is written without `-- mig:allow destructive`, so
+  // `mig check` fails until someone has reviewed it.
+  std::vector<std::string> destructive;
+  std::string path;  // the revision written; empty with check or no difference
+};
+
 struct SchemaResult {
   std::vector<SchemaObjectInfo> objects;
   std::string text;  // the same, as `mig schema` prints it

@@ -79,6 +79,7 @@ struct CommandLine {
   CLI::Option* url = nullptr;
   std::string init_dir = ".";
   RevisionOptions rev;
+  DiffOptions diff;
   MigrateOptions up{"head", false};
   MigrateOptions down{"", false};
   bool status_exit_code = false;
@@ -131,6 +132,19 @@ void add_authoring_commands(CommandLine& cl) {
   revision->callback([&cl] {
     if (cl.rev.message.empty()) throw CLI::RequiredError("MESSAGE");
     cl.action = [&cl] { return cmd_revision(cl.ctx, cl.rev); };
+  });
+
+  DiffOptions& diff = cl.diff;
+  auto* diff_cmd = cl.app.add_subcommand(
+      "diff", "write the next revision from a desired schema, proven first (SQLite)");
+  diff_cmd->add_option("MESSAGE", diff.message, "what the revision does");
+  diff_cmd->add_option("--to", diff.to, "the desired schema: a SQL file, or a directory of them")
+      ->required();
+  diff_cmd->add_flag("--check", diff.check,
+                     "write nothing; exit 1 when the revisions do not give that schema");
+  diff_cmd->callback([&cl] {
+    if (cl.diff.message.empty() && !cl.diff.check) throw CLI::RequiredError("MESSAGE");
+    cl.action = [&cl] { return cmd_diff(cl.ctx, cl.diff); };
   });
 }
 

@@ -90,6 +90,13 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std
   return 0;
 }
 
+int cmd_diff(Context& ctx, const DiffOptions& options) {
+  no_json(ctx, "diff");
+  DiffResult result = ctx.project->diff(options);
+  render_diff(*ctx.out, options.to, options.check, result);
+  return options.check && result.differs ? 1 : 0;
+}
+
 int cmd_upgrade(Context& ctx, const MigrateOptions& opts) { return migrate(ctx, opts, "upgrade"); }
 
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {

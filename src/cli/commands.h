@@ -35,6 +35,9 @@ int cmd_init(Context& ctx, const std::string& dir);
 int cmd_revision(Context& ctx, const RevisionOptions& opts);
 // A merge revision joining `revisions` (default: every head).
 int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std::string& message);
+// The next revision written from a desired schema; with options.check,
+// exit 1 when the revisions do not reach it.
+int cmd_diff(Context& ctx, const DiffOptions& options);
 int cmd_upgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_current(Context& ctx);

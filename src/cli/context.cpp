@@ -37,7 +37,7 @@ void load_context(Context& ctx) {
   ctx.settings.wait_seconds = ctx.global.wait;
   ctx.settings.cache_dir = ParseCache::user_cache_dir(getenv);
   if (const char* dir = std::getenv("MIG_MODULE_DIR"); dir && *dir) ctx.settings.module_dir = dir;
-  boost::system::error_code no_temp;  // (then verify uses /tmp)
+  boost::system::error_code no_temp;                            // (then verify uses /tmp)
   auto temp = boost::filesystem::temp_directory_path(no_temp);  // TMPDIR and the like
   if (!no_temp) ctx.settings.temp_dir = temp.string();
   ctx.project = std::make_unique<Project>(ctx.settings);

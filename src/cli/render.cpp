@@ -284,6 +284,25 @@ std::string verified_line(const VerifiedRevision& v) {
   return "ok   " + v.revision + "  " + v.message + (v.kind == "data" ? "  (data)" : "");
 }
 
+void render_diff(Output& out, const std::string& to, bool check, const DiffResult& r) {
+  if (!r.differs) {
+    out.progress("no difference: the revisions already give the schema of " + to +
+                 "; nothing written");
+    return;
+  }
+  if (check) {
+    out.data("the revisions do not give the schema of " + to + "; the next revision would run:");
+    for (const auto& st : r.upgrade) out.data("  " + st + ";");
+    return;
+  }
+  out.data("created " + r.path);
+  if (r.outside_transaction)
+    out.progress("it rebuilds a table, so it runs outside a transaction, with foreign keys off");
+  for (const auto& d : r.destructive) out.warn("destructive: " + d);
+  if (!r.destructive.empty())
+    out.warn("review it: mig check fails on it until it carries -- mig:allow destructive");
+}
+
 void render_verify(Output& out, const VerifyResult& r) {
   std::string counts = "verify: " + std::to_string(r.verified) + " verified, " +
                        std::to_string(r.skipped) + " skipped, ";

@@ -27,6 +27,15 @@ class Reporter {
   virtual void skipped(const Revision& rev) = 0;
 };
 
+// Tells nothing (scratch databases: verify, diff).
+class SilentReporter : public Reporter {
+ public:
+  void statement(const Revision&, size_t, const Statement&) override {}
+  void step_done(const Revision&, Direction, double) override {}
+  void batch_progress(const Revision&, size_t, long long, long long, double, bool) override {}
+  void skipped(const Revision&) override {}
+};
+
 // What to do about a half-applied revision, in the library's words (the CLI
 // words it in its commands).
 std::string half_applied_advice(const StepError::Details& details);

@@ -162,6 +162,28 @@ InitResult init_project(const std::string& dir) {
   return out;
 }
 
+namespace {
+
+// The rendered template with the sections' statements put in (after each
+// section's directive) and, if asked, `-- mig:transaction off` before them.
+std::string with_sections(std::string text, const RevisionRequest& r, const std::string& origin) {
+  if (r.upgrade.empty() && r.downgrade.empty() && r.directives.empty()) return text;
+  auto insert_after = [&](const std::string& directive, const std::string& sql) {
+    size_t at = text.find("\n" + directive + "\n");
+    if (at == std::string::npos)
+      throw OperationError(origin + ": the template has no " + directive + " line to write into");
+    text.insert(at + directive.size() + 2, sql);
+  };
+  insert_after("-- mig:upgrade", r.upgrade);
+  insert_after("-- mig:downgrade", r.downgrade);
+  std::string lines;
+  for (const auto& line : r.directives) lines += line + "\n";
+  text.insert(text.find("\n-- mig:upgrade\n") + 1, lines);
+  return text;
+}
+
+}  // namespace
+
 std::string write_revision(const Settings& s, const std::function<RevisionGraph()>& load_graph,
                            const RevisionRequest& r) {
   if (r.message.find_first_of("\r\n") != std::string::npos)
@@ -176,7 +198,16 @@ std::string write_revision(const Settings& s, const std::function<RevisionGraph(
   nr.parents = new_parents(graph, r);
   do nr.id = random_revision_id();
   while (graph.find(nr.id) >= 0);
-  std::string text = render_revision(s, r, nr);
+  std::string origin = s.templates_dir + "/" +
+                       (r.template_name.empty() ? r.kind : r.template_name) + ".sql.mustache";
+  std::string text = with_sections(render_revision(s, r, nr), r, origin);
+  if (!r.upgrade.empty() || !r.downgrade.empty() || !r.directives.empty()) {
+    try {
+      parse_revision(text, origin + " (with the statements)", s.url.dialect);
+    } catch (const FileError& e) {
+      throw OperationError(std::string("the written revision would not read back: ") + e.what());
+    }
+  }
   fs::path file = fs::path(s.migrations_dir) / render_file_name(s.file_template, nr);
   if (file.has_parent_path()) fs::create_directories(file.parent_path());
   if (!write_new_file(file, text)) throw OperationError(file.string() + " already exists");

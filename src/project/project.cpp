@@ -25,6 +25,7 @@
 #include "engine/version_store.h"
 #include "graph/targets.h"
 #include "project/authoring.h"
+#include "project/diff.h"
 #include "script/parse_cache.h"
 #include "script/revision_file.h"
 #include "script/script_directory.h"
@@ -380,6 +381,19 @@ void Project::mask(const DatabaseUrl& url) { impl_->redactor->add_url(url); }
 // ---------------------------------------------------------------- authoring
 
 InitResult Project::init(const std::string& dir) { return init_project(dir); }
+
+DiffResult Project::diff(const DiffOptions& options) {
+  Impl& p = *impl_;
+  if (p.use_embedded && !options.check)
+    throw UsageError(
+        "the project's revisions are held in memory: there is no directory to write "
+        "a new one to");
+  RevisionGraph g = p.graph();
+  return diff_to_schema(p.settings, g, options, [&p](const RevisionRequest& r) {
+    return write_revision(
+        p.settings, [&p] { return p.graph(RevisionText::Summary); }, r);
+  });
+}
 
 std::string Project::new_revision(const RevisionRequest& request) {
   Impl& p = *impl_;
@@ -880,19 +894,6 @@ CheckResult Project::check(bool with_database) {
 
 namespace {
 
-// Verify reports revisions, not every step's progress.
-class SilentReporter : public Reporter {
- public:
-  void statement(const Revision&, size_t, const Statement&) override {}
-  void step_done(const Revision&, Direction, double) override {}
-  void batch_progress(const Revision&, size_t, long long, long long, double, bool) override {}
-  void skipped(const Revision&) override {}
-};
-
-}  // namespace
-
-namespace {
-
 // A directory removed with everything in it when this goes.
 struct TempDir {
   fs::path dir;
@@ -961,7 +962,7 @@ VerifyResult Project::verify(const std::string& scratch_url) {
   VerifyResult out;
   out.database = url.describe();
   p.say("verifying " + std::to_string(g.size()) + " revision(s) on " + url.describe());
-  SilentReporter reporter;
+  SilentReporter reporter;  // verify reports revisions, not every step's progress
   Migrator migrator(*db, store, g, reporter);
   auto start = Clock::now();
   for (int r : g.order()) {

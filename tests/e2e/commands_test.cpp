@@ -209,3 +209,65 @@ TEST(Environments, EnvFlagAndMigEnv) {
 
 }  // namespace
 }  // namespace mig::e2e
+
+namespace mig::e2e {
+namespace {
+
+// The declarative workflow end to end: edit schema.sql, `mig diff`, review,
+// `mig upgrade`; `--check` as the CI gate.
+TEST(Diff, FromAnEditedSchemaToAnAppliedRevision) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);",
+             "DROP TABLE tags;");
+  p.write("schema.sql", "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);\n");
+  Result same = p.mig({"diff", "--check", "--to", "schema.sql"});
+  EXPECT_EQ(same.code, 0) << same.err;
+  EXPECT_NE(same.out.find("no difference"), std::string::npos) << same.out;
+
+  p.write("schema.sql",
+          "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT, color TEXT);\n"
+          "CREATE UNIQUE INDEX tags_name ON tags (name);\n");
+  Result behind = p.mig({"diff", "--check", "--to", "schema.sql"});
+  EXPECT_EQ(behind.code, 1);
+  EXPECT_NE(behind.out.find("  ALTER TABLE \"tags\" ADD COLUMN color TEXT;"), std::string::npos)
+      << behind.out;
+  Result written = p.mig({"diff", "add_color", "--to", "schema.sql"});
+  ASSERT_EQ(written.code, 0) << written.err;
+  EXPECT_EQ(written.out.rfind("created migrations/", 0), 0u) << written.out;
+  EXPECT_EQ(p.mig({"check"}).code, 0);
+  ASSERT_EQ(p.mig({"upgrade"}).code, 0);
+  EXPECT_EQ(query(p.db(),
+                  "SELECT count(*) FROM pragma_index_list('tags') WHERE name = "
+                  "'tags_name'"),
+            V{"1"});
+  EXPECT_EQ(p.mig({"diff", "--check", "--to", "schema.sql"}).code, 0);
+
+  // Dropping the column is destructive: said, and left for mig check to stop.
+  p.write("schema.sql", "CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT);\n");
+  Result drop = p.mig({"diff", "drop_color", "--to", "schema.sql"});
+  ASSERT_EQ(drop.code, 0) << drop.err;
+  EXPECT_NE(drop.err.find("warning: destructive: column tags.color is dropped"), std::string::npos)
+      << drop.err;
+  EXPECT_EQ(p.mig({"check"}).code, 1);
+}
+
+TEST(Diff, UsageErrorsExit2) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  EXPECT_EQ(p.mig({"diff", "x"}).code, 2);                   // no --to
+  EXPECT_EQ(p.mig({"diff", "--to", "schema.sql"}).code, 2);  // no MESSAGE
+  Result missing = p.mig({"diff", "x", "--to", "nowhere.sql"});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("--to: nowhere.sql is neither a file nor a directory"),
+            std::string::npos)
+      << missing.err;
+  Result json = p.mig({"--json", "diff", "x", "--to", "nowhere.sql"});
+  EXPECT_EQ(json.code, 2);
+  Result pg = p.mig({"diff", "x", "--to", "nowhere.sql"},
+                    {{"DATABASE_URL", "postgresql://u@127.0.0.1:1/app"}});
+  EXPECT_EQ(pg.code, 2);
+  EXPECT_NE(pg.err.find("SQLite projects so far"), std::string::npos) << pg.err;
+}
+
+}  // namespace
+}  // namespace mig::e2e

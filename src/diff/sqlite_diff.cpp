@@ -1,0 +1,358 @@
+// SQLite's schema as statements, and the statements between two schemas.
+#include "diff/sqlite_diff.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace mig {
+namespace {
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The top-level parts of a CREATE TABLE: the text before its '(', the
+// comma-separated items inside (comments dropped), and what follows ')'.
+struct TableText {
+  std::string head;
+  std::vector<std::string> items;
+  std::string tail;
+  bool ok = false;
+};
+
+// Where the quoted text, identifier or comment starting at `i` ends (the
+// index after it), or `i` when nothing of the kind starts there.
+size_t skip_quoted(const std::string& s, size_t i) {
+  char c = s[i];
+  if (c == '\'' || c == '"' || c == '`' || c == '[') {
+    char close = c == '[' ? ']' : c;
+    for (size_t j = i + 1; j < s.size(); ++j)
+      if (s[j] == close) {
+        if (close != ']' && j + 1 < s.size() && s[j + 1] == close) {
+          ++j;  // a doubled quote
+          continue;
+        }
+        return j + 1;
+      }
+    return s.size();
+  }
+  return i;
+}
+
+size_t skip_comment(const std::string& s, size_t i) {
+  if (s.compare(i, 2, "--") == 0) {
+    size_t end = s.find('\n', i);
+    return end == std::string::npos ? s.size() : end;
+  }
+  if (s.compare(i, 2, "/*") == 0) {
+    size_t end = s.find("*/", i + 2);
+    return end == std::string::npos ? s.size() : end + 2;
+  }
+  return i;
+}
+
+TableText split_table(const std::string& sql) {
+  TableText t;
+  int depth = 0;
+  std::string item;
+  for (size_t i = 0; i < sql.size();) {
+    if (size_t end = skip_comment(sql, i); end != i) {
+      (depth == 0 ? (t.ok ? t.tail : t.head) : item) += ' ';
+      i = end;
+      continue;
+    }
+    size_t end = skip_quoted(sql, i);
+    if (end == i) end = i + 1;
+    std::string piece = sql.substr(i, end - i);
+    char c = sql[i];
+    i = end;
+    if (depth == 0) {
+      if (c == '(' && !t.ok) {
+        depth = 1;
+        continue;
+      }
+      (t.ok ? t.tail : t.head) += piece;
+      continue;
+    }
+    if (c == '(') ++depth;
+    if (c == ')' && --depth == 0) {
+      t.items.push_back(item);
+      item.clear();
+      t.ok = true;
+      continue;
+    }
+    if (c == ',' && depth == 1) {
+      t.items.push_back(item);
+      item.clear();
+      continue;
+    }
+    item += piece;
+  }
+  return t;
+}
+
+// White space collapsed, and none around brackets and commas.
+std::string normalised(const std::string& text) {
+  std::string out;
+  bool gap = false;
+  for (size_t i = 0; i < text.size();) {
+    size_t end = skip_quoted(text, i);
+    if (end != i) {
+      if (gap && !out.empty() && out.back() != '(' && out.back() != ',') out += ' ';
+      gap = false;
+      out += text.substr(i, end - i);
+      i = end;
+      continue;
+    }
+    char c = text[i++];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      gap = true;
+      continue;
+    }
+    bool tight = c == '(' || c == ')' || c == ',';
+    if (gap && !tight && !out.empty() && out.back() != '(' && out.back() != ',') out += ' ';
+    gap = false;
+    out += c;
+  }
+  return out;
+}
+
+// The column an item defines, or "" for a table constraint.
+std::string column_name(const std::string& item) {
+  size_t i = item.find_first_not_of(" \t\r\n");
+  if (i == std::string::npos) return "";
+  size_t end = skip_quoted(item, i);
+  if (end != i) {
+    std::string name;
+    char close = item[i] == '[' ? ']' : item[i];
+    for (size_t j = i + 1; j + 1 < end; ++j) {
+      name += item[j];
+      if (item[j] == close && close != ']') ++j;  // a doubled quote
+    }
+    return name;
+  }
+  end = item.find_first_of(" \t\r\n(", i);
+  std::string word = item.substr(i, end == std::string::npos ? std::string::npos : end - i);
+  static const std::set<std::string> constraint_words = {"CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK",
+                                                         "FOREIGN"};
+  return constraint_words.count(upper(word)) ? "" : word;
+}
+
+SqliteTable table_of(const std::string& name, const std::string& sql) {
+  SqliteTable t;
+  t.name = name;
+  TableText parts = split_table(sql);
+  t.options = normalised(parts.tail);
+  std::string body = "(";
+  for (size_t i = 0; i < parts.items.size(); ++i) {
+    const std::string& item = parts.items[i];
+    body += (i ? "," : "") + item;
+    std::string column = column_name(item);
+    if (column.empty()) {
+      t.constraints.push_back(normalised(item));
+    } else {
+      t.columns.push_back(column);
+      t.column_defs.push_back(normalised(item));
+    }
+  }
+  t.body = body + ")";
+  return t;
+}
+
+// A column that ALTER TABLE ADD COLUMN can add (see SQLite's ALTER TABLE).
+bool addable(const std::string& def) {
+  std::string u = upper(def);
+  for (const char* refused : {"PRIMARY", "UNIQUE", "CURRENT_", "DEFAULT(", "DEFAULT (", "STORED"})
+    if (u.find(refused) != std::string::npos) return false;
+  return u.find("NOT NULL") == std::string::npos || u.find("DEFAULT") != std::string::npos;
+}
+
+bool generated(const std::string& def) {
+  std::string u = upper(def);
+  return u.find("GENERATED") != std::string::npos || u.find(" AS(") != std::string::npos ||
+         u.find(" AS (") != std::string::npos;
+}
+
+// The declared type of a column definition: what follows its name up to
+// the first constraint word.
+std::string declared_type(const std::string& def) {
+  std::string rest = def.substr(std::min(def.size(), def.find(' ') + 1));
+  std::string u = upper(rest);
+  size_t end = rest.size();
+  for (const char* word : {"PRIMARY", "NOT", "NULL", "UNIQUE", "CHECK", "DEFAULT", "COLLATE",
+                           "REFERENCES", "GENERATED", "AS", "CONSTRAINT"}) {
+    std::string w = std::string(word);
+    for (size_t at = u.find(w); at != std::string::npos; at = u.find(w, at + 1))
+      if ((at == 0 || u[at - 1] == ' ') &&
+          (at + w.size() == u.size() || u[at + w.size()] == ' ' || u[at + w.size()] == '(')) {
+        end = std::min(end, at);
+        break;
+      }
+  }
+  return normalised(rest.substr(0, end));
+}
+
+template <typename T>
+std::map<std::string, const T*> by_name(const std::vector<T>& items) {
+  std::map<std::string, const T*> out;
+  for (const auto& item : items) out[item.name] = &item;
+  return out;
+}
+
+enum class TableChange { None, AddColumns, Rebuild };
+
+TableChange table_change(const SqliteTable& from, const SqliteTable& to) {
+  if (normalised_definition(from) == normalised_definition(to)) return TableChange::None;
+  if (from.constraints != to.constraints || from.options != to.options ||
+      to.columns.size() <= from.columns.size())
+    return TableChange::Rebuild;
+  for (size_t i = 0; i < from.columns.size(); ++i)
+    if (from.columns[i] != to.columns[i] || from.column_defs[i] != to.column_defs[i])
+      return TableChange::Rebuild;
+  for (size_t i = from.columns.size(); i < to.columns.size(); ++i)
+    if (!addable(to.column_defs[i])) return TableChange::Rebuild;
+  return TableChange::AddColumns;
+}
+
+// Made new, copied into, and put in the old one's place.
+void rebuild(const SqliteTable& from, const SqliteTable& to, SchemaChange& c) {
+  std::string temp = quoted("_mig_new_" + to.name);
+  c.statements.push_back("CREATE TABLE " + temp + " " + to.body +
+                         (to.options.empty() ? "" : " " + to.options));
+  std::set<std::string> old(from.columns.begin(), from.columns.end());
+  std::string columns;
+  for (size_t i = 0; i < to.columns.size(); ++i)
+    if (old.count(to.columns[i]) && !generated(to.column_defs[i]))
+      columns += (columns.empty() ? "" : ", ") + quoted(to.columns[i]);
+  if (!columns.empty())
+    c.statements.push_back("INSERT INTO " + temp + " (" + columns + ") SELECT " + columns +
+                           " FROM " + quoted(from.name));
+  c.statements.push_back("DROP TABLE " + quoted(from.name));
+  c.statements.push_back("ALTER TABLE " + temp + " RENAME TO " + quoted(to.name));
+  std::set<std::string> kept(to.columns.begin(), to.columns.end());
+  for (const auto& column : from.columns)
+    if (!kept.count(column))
+      c.destructive.push_back("column " + from.name + "." + column + " is dropped");
+  std::map<std::string, std::string> types;
+  for (size_t i = 0; i < from.columns.size(); ++i)
+    types[from.columns[i]] = declared_type(from.column_defs[i]);
+  for (size_t i = 0; i < to.columns.size(); ++i)
+    if (auto it = types.find(to.columns[i]);
+        it != types.end() && upper(it->second) != upper(declared_type(to.column_defs[i])))
+      c.destructive.push_back("column " + to.name + "." + to.columns[i] + " changes type (" +
+                              it->second + " to " + declared_type(to.column_defs[i]) + ")");
+}
+
+std::string drop_statement(const SqliteObject& o) {
+  return "DROP " + upper(o.kind) + " " + quoted(o.name);
+}
+
+}  // namespace
+
+std::string normalised_definition(const SqliteTable& table) {
+  std::string out;
+  for (const auto& def : table.column_defs) out += def + "\n";
+  for (const auto& constraint : table.constraints) out += constraint + "\n";
+  return out + table.options;
+}
+
+SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix) {
+  SqliteSchema s;
+  for (auto& r : query_rows(db,
+                            "SELECT type, name, tbl_name, sql FROM sqlite_master "
+                            "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+                            "")) {
+    if (r[2].compare(0, prefix.size(), prefix) == 0) continue;  // mig's own
+    if (r[0] == "table")
+      s.tables.push_back(table_of(r[1], r[3]));
+    else
+      s.objects.push_back({r[0], r[1], r[2], r[3]});
+  }
+  return s;
+}
+
+SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to) {
+  SchemaChange c;
+  auto old_tables = by_name(from.tables), new_tables = by_name(to.tables);
+  std::vector<const SqliteTable*> dropped, created;
+  std::vector<std::pair<const SqliteTable*, const SqliteTable*>> added_to, rebuilt;
+  std::set<std::string> remade;  // tables whose indexes are all made again
+  for (const auto& t : from.tables)
+    if (!new_tables.count(t.name)) dropped.push_back(&t);
+  for (const auto& t : to.tables) {
+    auto old = old_tables.find(t.name);
+    if (old == old_tables.end()) {
+      created.push_back(&t);
+      remade.insert(t.name);
+      continue;
+    }
+    TableChange change = table_change(*old->second, t);
+    if (change == TableChange::AddColumns) added_to.push_back({old->second, &t});
+    if (change == TableChange::Rebuild) {
+      rebuilt.push_back({old->second, &t});
+      remade.insert(t.name);
+    }
+  }
+  bool tables_change =
+      !dropped.empty() || !created.empty() || !added_to.empty() || !rebuilt.empty();
+  c.outside_transaction = c.rebuilds = !rebuilt.empty();
+  if (c.outside_transaction) c.statements.push_back("PRAGMA foreign_keys = OFF");
+
+  // Views and triggers: all made again when a table changes (a rename
+  // checks every one of them), else only those that changed.
+  std::map<std::string, const SqliteObject*> old_objects, new_objects;
+  for (const auto& o : from.objects) old_objects[o.kind + " " + o.name] = &o;
+  for (const auto& o : to.objects) new_objects[o.kind + " " + o.name] = &o;
+  auto same = [&](const SqliteObject& o, const std::map<std::string, const SqliteObject*>& other) {
+    auto it = other.find(o.kind + " " + o.name);
+    return it != other.end() && normalised(it->second->sql) == normalised(o.sql);
+  };
+  auto remade_object = [&](const SqliteObject& o,
+                           const std::map<std::string, const SqliteObject*>& other) {
+    if (o.kind == "index") return remade.count(o.table) > 0 || !same(o, other);
+    return tables_change || !same(o, other);
+  };
+  for (auto it = from.objects.rbegin(); it != from.objects.rend(); ++it) {
+    if (!remade_object(*it, new_objects)) continue;
+    bool goes_with_table = it->kind != "view" && !new_tables.count(it->table);
+    bool rebuilt_table = std::any_of(rebuilt.begin(), rebuilt.end(),
+                                     [&](const auto& r) { return r.first->name == it->table; });
+    if (it->kind == "index" && (goes_with_table || rebuilt_table)) continue;  // dropped with it
+    c.statements.push_back(drop_statement(*it));
+  }
+  for (const SqliteTable* t : dropped) {
+    c.statements.push_back("DROP TABLE " + quoted(t->name));
+    c.destructive.push_back("table " + t->name + " is dropped");
+  }
+  for (const SqliteTable* t : created)
+    c.statements.push_back("CREATE TABLE " + quoted(t->name) + " " + t->body +
+                           (t->options.empty() ? "" : " " + t->options));
+  for (const auto& [old, now] : added_to)
+    for (size_t i = old->columns.size(); i < now->columns.size(); ++i)
+      c.statements.push_back("ALTER TABLE " + quoted(now->name) + " ADD COLUMN " +
+                             now->column_defs[i]);
+  for (const auto& [old, now] : rebuilt) rebuild(*old, *now, c);
+  for (const auto& o : to.objects)
+    if (remade_object(o, old_objects)) c.statements.push_back(o.sql);
+  if (c.outside_transaction) {
+    // Fails the revision when a row lost its parent (foreign keys are off).
+    c.statements.push_back(
+        "CREATE TEMP TABLE \"_mig_foreign_key_check\" (rows_without_parent INTEGER "
+        "CHECK (rows_without_parent = 0))");
+    c.statements.push_back(
+        "INSERT INTO \"_mig_foreign_key_check\" SELECT count(*) FROM pragma_foreign_key_check");
+    c.statements.push_back("DROP TABLE \"_mig_foreign_key_check\"");
+  }
+  return c;
+}
+
+}  // namespace mig

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+
+namespace mig {
+
+// A SQLite schema as the statements that made it, which SQLite keeps in
+// sqlite_master: each table's CREATE TABLE split into its columns and its
+// table constraints, and each index, view and trigger as written.
+struct SqliteTable {
+  std::string name;
+  std::string body;                      // "(…)" as written, after the name
+  std::string options;                   // after the ')': WITHOUT ROWID, STRICT
+  std::vector<std::string> columns;      // names, in order
+  std::vector<std::string> column_defs;  // each column's definition as written
+  std::vector<std::string> constraints;  // table constraints, normalised
+};
+
+struct SqliteObject {
+  std::string kind;  // index, view, trigger
+  std::string name;
+  std::string table;  // what an index or trigger belongs to
+  std::string sql;    // as written
+};
+
+struct SqliteSchema {
+  std::vector<SqliteTable> tables;    // in the order they were made
+  std::vector<SqliteObject> objects;  // likewise; indexes that constraints make are left out
+};
+
+// Bookkeeping tables (`prefix`) and SQLite's own are left out.
+SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix);
+
+// One table's parts in a form where formatting and comments do not count:
+// two tables that compare equal here were made by the same definition.
+std::string normalised_definition(const SqliteTable& table);
+
+// What takes a database from one schema to another.
+struct SchemaChange {
+  std::vector<std::string> statements;
+  // A table is rebuilt: the revision must run outside a transaction, where
+  // foreign keys can be switched off.
+  bool outside_transaction = false;
+  std::vector<std::string> destructive;  // "table t is dropped", "column t.c is dropped", …
+  bool rebuilds = false;                 // (whose DROP TABLE loses nothing by itself)
+  bool empty() const { return statements.empty(); }
+};
+
+// Tables SQLite's ALTER TABLE cannot change are rebuilt: the new table is
+// made under a temporary name, the rows copied, the old table dropped and
+// the new one renamed (the old one is never renamed, so the foreign keys of
+// other tables keep pointing at the name), with foreign keys off and
+// `PRAGMA foreign_key_check` made to fail the revision if a row is left
+// without its parent. Views and triggers are dropped first and made again
+// last whenever a table changes.
+SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to);
+
+}  // namespace mig

@@ -1,0 +1,159 @@
+#include "project/diff.h"
+
+#include <boost/filesystem.hpp>
+#include <map>
+
+#include "db/dialect_traits.h"
+#include "db/schema.h"
+#include "diff/sqlite_diff.h"
+#include "engine/migrator.h"
+#include "engine/version_store.h"
+#include "errors.h"
+#include "script/script_directory.h"
+#include "script/sql_splitter.h"
+
+namespace mig {
+namespace fs = boost::filesystem;
+namespace {
+
+// A SQLite file of its own in the temporary directory, gone afterwards.
+struct Scratch {
+  fs::path dir;
+  std::unique_ptr<Database> db;
+  Scratch(const Settings& s, const char* name) {
+    dir =
+        fs::path(s.temp_dir.empty() ? "/tmp" : s.temp_dir) / fs::unique_path("mig-diff-%%%%-%%%%");
+    fs::create_directories(dir);
+    db = Database::open(parse_url("sqlite://" + (dir / name).string(), "diff"), ConnectOptions{});
+  }
+  ~Scratch() {
+    db.reset();
+    boost::system::error_code ec;
+    fs::remove_all(dir, ec);
+  }
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+};
+
+// The files of the desired schema: `to` itself, or its .sql files in name order.
+std::vector<std::string> schema_files(const std::string& to) {
+  if (fs::is_regular_file(to)) return {to};
+  if (!fs::is_directory(to))
+    throw OptionError("{to}: " + OptionError::literal(to) + " is neither a file nor a directory");
+  std::vector<std::string> files;
+  for (fs::directory_iterator it(to), end; it != end; ++it)
+    if (fs::is_regular_file(it->path()) && it->path().extension() == ".sql")
+      files.push_back(it->path().string());
+  std::sort(files.begin(), files.end());
+  if (files.empty()) throw OptionError("{to}: " + OptionError::literal(to) + " holds no .sql file");
+  return files;
+}
+
+// Runs the desired schema's statements; an error names the file and line.
+void load_schema(Database& db, const std::string& to, Dialect dialect) {
+  for (const auto& file : schema_files(to))
+    for (const auto& st : split_statements(read_file(file), dialect, file)) {
+      try {
+        db.execute(st.sql);
+      } catch (const std::exception& e) {
+        throw OperationError(file + ":" + std::to_string(st.line) +
+                             ": the desired schema does not load: " + e.what());
+      }
+    }
+}
+
+// What the proof compares: `mig schema`'s form, and each definition as
+// written (which also holds what that form leaves out, CHECK constraints).
+std::string compared(Database& db, const std::string& prefix) {
+  std::string out = inspect_schema(db, prefix).text();
+  SqliteSchema s = read_sqlite_schema(db, prefix);
+  std::map<std::string, std::string> parts;
+  for (const auto& t : s.tables) parts["table " + t.name] = normalised_definition(t);
+  for (const auto& o : s.objects) parts[o.kind + " " + o.name] = o.sql;
+  for (const auto& [name, text] : parts) out += "\n" + name + "\n" + text + "\n";
+  return out;
+}
+
+void apply(Database& db, const std::vector<std::string>& statements, const char* which) {
+  for (size_t i = 0; i < statements.size(); ++i) {
+    try {
+      db.execute(statements[i]);
+    } catch (const std::exception& e) {
+      throw OperationError("the written " + std::string(which) + " fails on the scratch database " +
+                           "at statement " + std::to_string(i + 1) + " (" + statements[i] +
+                           "): " + e.what() + "; nothing was written");
+    }
+  }
+}
+
+void prove(Database& db, const std::string& prefix, const std::vector<std::string>& statements,
+           const std::string& expected, const char* which, const char* reaches) {
+  apply(db, statements, which);
+  std::string found = compared(db, prefix);
+  if (found != expected)
+    throw OperationError("the written " + std::string(which) + " does not give " + reaches +
+                         " (expected -, found +); nothing was written:\n" +
+                         diff_schemas(expected, found));
+}
+
+std::string section(const std::vector<std::string>& statements) {
+  std::string out;
+  for (const auto& st : statements) out += st + ";\n";
+  return out;
+}
+
+}  // namespace
+
+DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
+                          const std::function<std::string(const RevisionRequest&)>& write) {
+  if (s.url.dialect != Dialect::SQLite)
+    throw UsageError(std::string("mig diff works on SQLite projects so far, not on ") +
+                     traits(s.url.dialect).title);
+  if (o.to.empty()) throw OptionError("{to}: no desired schema given");
+  if (!o.check && o.message.find_first_not_of(" \t") == std::string::npos)
+    throw UsageError("MESSAGE must not be empty");
+  Scratch replayed(s, "replayed.db"), desired(s, "desired.db");
+  VersionStore store(*replayed.db, s.table_prefix);
+  store.ensure();
+  SilentReporter quiet;
+  Migrator(*replayed.db, store, g, quiet)
+      .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
+  load_schema(*desired.db, o.to, s.url.dialect);
+
+  SqliteSchema from = read_sqlite_schema(*replayed.db, s.table_prefix);
+  SqliteSchema to = read_sqlite_schema(*desired.db, s.table_prefix);
+  SchemaChange up = plan_sqlite_change(from, to), down = plan_sqlite_change(to, from);
+  std::string before = compared(*replayed.db, s.table_prefix);
+  std::string after = compared(*desired.db, s.table_prefix);
+  DiffResult out;
+  out.differs = before != after;
+  if (!out.differs) return out;
+  if (up.empty())
+    throw OperationError("the revisions and " + o.to +
+                         " differ in what mig diff cannot express yet (expected -, found +):\n" +
+                         diff_schemas(before, after));
+  out.upgrade = up.statements;
+  out.downgrade = down.statements;
+  out.outside_transaction = up.outside_transaction || down.outside_transaction;
+  out.destructive = up.destructive;
+  prove(*replayed.db, s.table_prefix, up.statements, after, "upgrade", "the desired schema");
+  prove(*replayed.db, s.table_prefix, down.statements, before, "downgrade",
+        "back the schema of the revisions");
+  if (o.check) return out;
+  RevisionRequest request;
+  request.message = o.message;
+  request.upgrade = section(up.statements);
+  request.downgrade = section(down.statements);
+  if (out.outside_transaction) request.directives.push_back("-- mig:transaction off");
+  if (out.destructive.empty() && up.rebuilds) {
+    // Its DROP TABLE statements put rebuilt tables in place and lose no
+    // data; a revision that does lose some is left for mig check to stop.
+    request.directives.push_back(
+        "-- Written by mig diff: its DROP TABLE statements rebuild tables; no data is lost.");
+    request.directives.push_back("-- mig:allow destructive");
+  }
+  out.path = write(request);
+  return out;
+}
+
+}  // namespace mig

@@ -1,0 +1,20 @@
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "graph/revision_graph.h"
+#include "mig/project.h"
+
+namespace mig {
+
+// mig diff: `graph` replayed on one scratch database, the desired schema
+// loaded into another, the statements between them planned both ways and
+// proved on the scratch databases, then `write` asked to save the revision
+// (unless options.check). Throws OperationError when the proof fails,
+// naming what differs; nothing is written then.
+DiffResult diff_to_schema(const Settings& settings, const RevisionGraph& graph,
+                          const DiffOptions& options,
+                          const std::function<std::string(const RevisionRequest&)>& write);
+
+}  // namespace mig

@@ -1,0 +1,185 @@
+// The statements between two SQLite schemas (src/diff/sqlite_diff.cpp), on
+// real files: each plan is applied to the first schema and must give the
+// second, and the way back must give the first.
+#include "diff/sqlite_diff.h"
+
+#include <gtest/gtest.h>
+
+#include "../test_support.h"
+#include "config/url.h"
+#include "script/sql_splitter.h"
+
+namespace mig {
+namespace {
+
+using V = std::vector<std::string>;
+
+std::unique_ptr<Database> database(const testing::TempDir& dir, const std::string& name,
+                                   const std::string& sql) {
+  auto db = Database::open(parse_url("sqlite://" + dir / name, "test"), ConnectOptions{});
+  for (const auto& st : split_statements(sql, Dialect::SQLite, name)) db->execute(st.sql);
+  return db;
+}
+
+std::string definitions(Database& db) {
+  SqliteSchema s = read_sqlite_schema(db, "mig_");
+  std::vector<std::string> parts;
+  for (const auto& t : s.tables)
+    parts.push_back("table " + t.name + "\n" + normalised_definition(t));
+  for (const auto& o : s.objects) parts.push_back(o.kind + " " + o.name + ": " + o.sql);
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const auto& p : parts) out += p + "\n";
+  return out;
+}
+
+bool contains(const V& statements, const std::string& part) {
+  return std::any_of(statements.begin(), statements.end(),
+                     [&](const std::string& s) { return s.find(part) != std::string::npos; });
+}
+
+// Plans `before` → `after` and back, applies both to a database made from
+// `before` (with `rows` inserted first) and checks where each ends.
+struct RoundTrip {
+  testing::TempDir dir;  // (outlives db)
+  SchemaChange up, down;
+  std::unique_ptr<Database> db;  // `before` with the upgrade applied
+};
+RoundTrip round_trip(const std::string& before, const std::string& after,
+                     const std::string& rows = "") {
+  RoundTrip r;
+  const testing::TempDir& dir = r.dir;
+  r.db = database(dir, "live.db", before + rows);
+  auto want = database(dir, "want.db", after);
+  SqliteSchema from = read_sqlite_schema(*r.db, "mig_"), to = read_sqlite_schema(*want, "mig_");
+  r.up = plan_sqlite_change(from, to);
+  r.down = plan_sqlite_change(to, from);
+  for (const auto& st : r.up.statements) r.db->execute(st);
+  EXPECT_EQ(definitions(*r.db), definitions(*want)) << "upgrade";
+  auto back = database(dir, "back.db", before);
+  auto copy = database(dir, "copy.db", before + rows);
+  for (const auto& st : r.up.statements) copy->execute(st);
+  for (const auto& st : r.down.statements) copy->execute(st);
+  EXPECT_EQ(definitions(*copy), definitions(*back)) << "downgrade";
+  return r;
+}
+
+TEST(SqliteDiff, TheSameSchemaNeedsNothing) {
+  auto r = round_trip("CREATE TABLE t (a INTEGER, b TEXT);\nCREATE INDEX t_a ON t (a);",
+                      "create table t (\n  a INTEGER,  -- the key\n  b TEXT\n);\n"
+                      "CREATE INDEX t_a ON t (a);");
+  EXPECT_TRUE(r.up.empty()) << r.up.statements[0];
+  EXPECT_TRUE(r.down.empty());
+}
+
+TEST(SqliteDiff, ANullableColumnIsAddedInPlaceAndTheWayBackRebuilds) {
+  auto r = round_trip("CREATE TABLE t (a INTEGER PRIMARY KEY);",
+                      "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT DEFAULT 'x');",
+                      "INSERT INTO t VALUES (1);");
+  EXPECT_EQ(r.up.statements, (V{"ALTER TABLE \"t\" ADD COLUMN b TEXT DEFAULT 'x'"}));
+  EXPECT_FALSE(r.up.outside_transaction);
+  EXPECT_TRUE(r.up.destructive.empty());
+  EXPECT_TRUE(r.down.outside_transaction);
+  EXPECT_EQ(r.down.destructive, (V{"column t.b is dropped"}));
+}
+
+TEST(SqliteDiff, WhatAlterTableCannotDoRebuildsAndKeepsTheRows) {
+  auto r = round_trip("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT);",
+                      "CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT NOT NULL DEFAULT '' "
+                      "CHECK (length(b) < 10), c INTEGER NOT NULL DEFAULT 0);",
+                      "INSERT INTO t VALUES (1, 'one'), (2, 'two');");
+  EXPECT_TRUE(r.up.outside_transaction);
+  EXPECT_EQ(r.up.statements.front(), "PRAGMA foreign_keys = OFF");
+  EXPECT_TRUE(contains(r.up.statements, "INSERT INTO \"_mig_new_t\" (\"a\", \"b\") SELECT"));
+  EXPECT_TRUE(r.up.destructive.empty());
+  EXPECT_EQ(query_rows(*r.db, "SELECT a, b, c FROM t ORDER BY a", ""),
+            (std::vector<V>{{"1", "one", "0"}, {"2", "two", "0"}}));
+}
+
+TEST(SqliteDiff, DroppedTablesColumnsAndChangedTypesAreListedAsDestructive) {
+  auto r = round_trip("CREATE TABLE gone (a INTEGER);\nCREATE TABLE t (a INTEGER, b TEXT, c TEXT);",
+                      "CREATE TABLE t (a TEXT, b TEXT);");
+  EXPECT_EQ(r.up.destructive, (V{"table gone is dropped", "column t.c is dropped",
+                                 "column t.a changes type (INTEGER to TEXT)"}));
+}
+
+TEST(SqliteDiff, IndexesViewsAndTriggersFollowTheirTables) {
+  auto r = round_trip(
+      "CREATE TABLE t (a INTEGER, b TEXT);\nCREATE INDEX t_b ON t (b);\n"
+      "CREATE VIEW v AS SELECT a FROM t;\n",
+      "CREATE TABLE t (a INTEGER, b TEXT, c TEXT);\nCREATE INDEX t_b ON t (b) WHERE b IS NOT "
+      "NULL;\n"
+      "CREATE TABLE log (msg TEXT);\nCREATE VIEW v AS SELECT a, c FROM t;\n"
+      "CREATE VIEW w AS SELECT * FROM v;\n"
+      "CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log VALUES (new.b); END;\n");
+  EXPECT_TRUE(contains(r.up.statements, "DROP INDEX \"t_b\""));
+  EXPECT_TRUE(contains(r.up.statements, "WHERE b IS NOT NULL"));
+  EXPECT_FALSE(r.up.outside_transaction);  // the column is added in place
+  r.db->execute("INSERT INTO t VALUES (1, 'x', 'y')");
+  EXPECT_EQ(query_rows(*r.db, "SELECT msg FROM log", ""), (std::vector<V>{{"x"}}));
+}
+
+TEST(SqliteDiff, AnIndexAloneChangesWithoutTouchingItsTable) {
+  auto r = round_trip("CREATE TABLE t (a INTEGER, b TEXT);\nCREATE INDEX i ON t (a);",
+                      "CREATE TABLE t (a INTEGER, b TEXT);\nCREATE UNIQUE INDEX i ON t (a, b);");
+  EXPECT_EQ(r.up.statements, (V{"DROP INDEX \"i\"", "CREATE UNIQUE INDEX i ON t (a, b)"}));
+}
+
+// The parent is rebuilt under its children: the old table is dropped with
+// foreign keys off (no ON DELETE CASCADE fires) and never renamed (the
+// children keep pointing at its name), so no child row is lost.
+TEST(SqliteDiff, RebuildingAParentLosesNoChildRow) {
+  std::string before =
+      "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT);\n"
+      "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL "
+      "REFERENCES parent (id) ON DELETE CASCADE);\n";
+  std::string after =
+      "CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '?');\n"
+      "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL "
+      "REFERENCES parent (id) ON DELETE CASCADE);\n";
+  std::string rows =
+      "INSERT INTO parent VALUES (1, 'a'), (2, 'b');\n"
+      "INSERT INTO child VALUES (10, 1), (11, 1), (12, 2);\n";
+  testing::TempDir dir;
+  auto live = database(dir, "live.db", before + rows), want = database(dir, "want.db", after);
+  live->execute("PRAGMA foreign_keys = ON");  // as an application may have it
+  SchemaChange up =
+      plan_sqlite_change(read_sqlite_schema(*live, "mig_"), read_sqlite_schema(*want, "mig_"));
+  ASSERT_TRUE(up.outside_transaction);
+  for (const auto& st : up.statements) live->execute(st);
+  EXPECT_EQ(query_rows(*live, "SELECT count(*) FROM child", ""), (std::vector<V>{{"3"}}));
+  EXPECT_EQ(query_rows(*live,
+                       "SELECT count(*) FROM pragma_foreign_key_list('child') "
+                       "WHERE \"table\" = 'parent'",
+                       ""),
+            (std::vector<V>{{"1"}}));
+  EXPECT_EQ(definitions(*live), definitions(*want));
+}
+
+// A row left without its parent fails the rebuild at the foreign key check.
+TEST(SqliteDiff, ARowWithoutItsParentFailsTheRebuild) {
+  testing::TempDir dir;
+  auto live = database(dir, "live.db",
+                       "CREATE TABLE parent (id INTEGER PRIMARY KEY);\n"
+                       "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id));\n"
+                       "INSERT INTO child VALUES (7);\n");
+  auto want = database(dir, "want.db",
+                       "CREATE TABLE parent (id INTEGER PRIMARY KEY);\n"
+                       "CREATE TABLE child (parent_id INTEGER NOT NULL REFERENCES parent (id));\n");
+  SchemaChange up =
+      plan_sqlite_change(read_sqlite_schema(*live, "mig_"), read_sqlite_schema(*want, "mig_"));
+  bool failed = false;
+  for (const auto& st : up.statements) {
+    try {
+      live->execute(st);
+    } catch (const std::exception& e) {
+      failed = true;
+      EXPECT_NE(st.find("pragma_foreign_key_check"), std::string::npos) << st << ": " << e.what();
+      break;
+    }
+  }
+  EXPECT_TRUE(failed);
+}
+
+}  // namespace
+}  // namespace mig
