@@ -130,6 +130,11 @@ class Project {
   // proves it on the scratch databases first: its upgrade gives the
   // desired schema, its downgrade the replayed one. SQLite projects so far.
   DiffResult diff(const DiffOptions& options);
+  // Adopts an existing database: writes the project's first revision, whose
+  // upgrade makes the database's schema and whose downgrade removes it,
+  // proves it on a scratch database, and stamps it as applied on the
+  // database (no DDL runs there). SQLite projects so far.
+  BaselineResult baseline(const std::string& message);
 
  private:
   struct Impl;

@@ -189,6 +189,12 @@ struct DiffResult {
   std::string path;  // the revision written; empty with check or no difference
 };
 
+struct BaselineResult {
+  std::string path;       // the revision written
+  std::string revision;   // its id, stamped as applied on the database
+  size_t statements = 0;  // in its upgrade
+};
+
 struct SchemaResult {
   std::vector<SchemaObjectInfo> objects;
   std::string text;  // the same, as `mig schema` prints it

@@ -80,6 +80,7 @@ struct CommandLine {
   std::string init_dir = ".";
   RevisionOptions rev;
   DiffOptions diff;
+  std::string baseline_message;
   MigrateOptions up{"head", false};
   MigrateOptions down{"", false};
   bool status_exit_code = false;
@@ -142,6 +143,14 @@ void add_authoring_commands(CommandLine& cl) {
       ->required();
   diff_cmd->add_flag("--check", diff.check,
                      "write nothing; exit 1 when the revisions do not give that schema");
+  auto* baseline = cl.app.add_subcommand(
+      "baseline", "adopt an existing database: its schema as the first revision, stamped (SQLite)");
+  auto* base_msg = baseline->add_option("MESSAGE", cl.baseline_message, "what the revision is");
+  baseline->add_option("-m,--message", cl.baseline_message, "same as MESSAGE")->excludes(base_msg);
+  baseline->callback([&cl] {
+    if (cl.baseline_message.empty()) throw CLI::RequiredError("MESSAGE");
+    cl.action = [&cl] { return cmd_baseline(cl.ctx, cl.baseline_message); };
+  });
   diff_cmd->callback([&cl] {
     if (cl.diff.message.empty() && !cl.diff.check) throw CLI::RequiredError("MESSAGE");
     cl.action = [&cl] { return cmd_diff(cl.ctx, cl.diff); };

@@ -97,6 +97,12 @@ int cmd_diff(Context& ctx, const DiffOptions& options) {
   return options.check && result.differs ? 1 : 0;
 }
 
+int cmd_baseline(Context& ctx, const std::string& message) {
+  no_json(ctx, "baseline");
+  render_baseline(*ctx.out, ctx.settings, ctx.project->baseline(message));
+  return 0;
+}
+
 int cmd_upgrade(Context& ctx, const MigrateOptions& opts) { return migrate(ctx, opts, "upgrade"); }
 
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {

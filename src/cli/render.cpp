@@ -284,6 +284,13 @@ std::string verified_line(const VerifiedRevision& v) {
   return "ok   " + v.revision + "  " + v.message + (v.kind == "data" ? "  (data)" : "");
 }
 
+void render_baseline(Output& out, const Settings& settings, const BaselineResult& r) {
+  out.data("created " + r.path);
+  out.progress("baseline " + r.revision + " (" + std::to_string(r.statements) +
+               " statement(s)) is stamped as applied on " + settings.url.describe() +
+               "; nothing ran there");
+}
+
 void render_diff(Output& out, const std::string& to, bool check, const DiffResult& r) {
   if (!r.differs) {
     out.progress("no difference: the revisions already give the schema of " + to +

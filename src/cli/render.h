@@ -20,6 +20,7 @@ void render_status(Output& out, const Settings& settings, const StatusResult& st
 void render_check(Output& out, const CheckResult& result);
 void render_schema(Output& out, const SchemaResult& result);
 void render_verify(Output& out, const VerifyResult& result);
+void render_baseline(Output& out, const Settings& settings, const BaselineResult& result);
 // `to`: the desired schema; `check`: nothing was to be written.
 void render_diff(Output& out, const std::string& to, bool check, const DiffResult& result);
 // What upgrade and downgrade print once done (progress went by as it ran).

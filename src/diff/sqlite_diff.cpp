@@ -286,8 +286,8 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
   std::vector<const SqliteTable*> dropped, created;
   std::vector<std::pair<const SqliteTable*, const SqliteTable*>> added_to, rebuilt;
   std::set<std::string> remade;  // tables whose indexes are all made again
-  for (const auto& t : from.tables)
-    if (!new_tables.count(t.name)) dropped.push_back(&t);
+  for (auto t = from.tables.rbegin(); t != from.tables.rend(); ++t)  // the newest first
+    if (!new_tables.count(t->name)) dropped.push_back(&*t);
   for (const auto& t : to.tables) {
     auto old = old_tables.find(t.name);
     if (old == old_tables.end()) {

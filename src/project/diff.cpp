@@ -102,13 +102,35 @@ std::string section(const std::vector<std::string>& statements) {
   return out;
 }
 
+void sqlite_only(const Settings& s, const char* command) {
+  if (s.url.dialect != Dialect::SQLite)
+    throw UsageError(std::string(command) + " works on SQLite projects so far, not on " +
+                     traits(s.url.dialect).title);
+}
+
 }  // namespace
+
+std::string baseline_revision(const Settings& s, Database& live, const std::string& message,
+                              const std::function<std::string(const RevisionRequest&)>& write) {
+  sqlite_only(s, "mig baseline");
+  SchemaChange up = plan_sqlite_change({}, read_sqlite_schema(live, s.table_prefix));
+  SchemaChange down = plan_sqlite_change(read_sqlite_schema(live, s.table_prefix), {});
+  if (up.empty()) throw OperationError(s.url.describe() + " holds no schema to take a baseline of");
+  Scratch scratch(s, "baseline.db");
+  std::string empty = compared(*scratch.db, s.table_prefix);
+  prove(*scratch.db, s.table_prefix, up.statements, compared(live, s.table_prefix), "upgrade",
+        "the schema of the database");
+  prove(*scratch.db, s.table_prefix, down.statements, empty, "downgrade", "an empty database");
+  RevisionRequest request;
+  request.message = message;
+  request.upgrade = section(up.statements);
+  request.downgrade = section(down.statements);
+  return write(request);
+}
 
 DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
                           const std::function<std::string(const RevisionRequest&)>& write) {
-  if (s.url.dialect != Dialect::SQLite)
-    throw UsageError(std::string("mig diff works on SQLite projects so far, not on ") +
-                     traits(s.url.dialect).title);
+  sqlite_only(s, "mig diff");
   if (o.to.empty()) throw OptionError("{to}: no desired schema given");
   if (!o.check && o.message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");

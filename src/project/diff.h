@@ -3,6 +3,7 @@
 #include <functional>
 #include <string>
 
+#include "db/database.h"
 #include "graph/revision_graph.h"
 #include "mig/project.h"
 
@@ -16,5 +17,10 @@ namespace mig {
 DiffResult diff_to_schema(const Settings& settings, const RevisionGraph& graph,
                           const DiffOptions& options,
                           const std::function<std::string(const RevisionRequest&)>& write);
+
+// mig baseline: a revision whose upgrade makes `live`'s schema and whose
+// downgrade removes it, proven on a scratch database, saved by `write`.
+std::string baseline_revision(const Settings& settings, Database& live, const std::string& message,
+                              const std::function<std::string(const RevisionRequest&)>& write);
 
 }  // namespace mig

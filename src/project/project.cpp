@@ -395,6 +395,46 @@ DiffResult Project::diff(const DiffOptions& options) {
   });
 }
 
+BaselineResult Project::baseline(const std::string& message) {
+  Impl& p = *impl_;
+  if (p.use_embedded)
+    throw UsageError(
+        "the project's revisions are held in memory: there is no directory to write "
+        "a new one to");
+  if (message.find_first_not_of(" \t") == std::string::npos)
+    throw UsageError("MESSAGE must not be empty");
+  if (p.dialect() != Dialect::SQLite)
+    throw UsageError(std::string("mig baseline works on SQLite projects so far, not on ") +
+                     to_string(p.dialect()));
+  RevisionGraph g = p.graph(RevisionText::Summary);
+  if (g.size() > 0)
+    throw UsageError("a baseline starts a project's history, and " + p.settings.migrations_dir +
+                     " already holds " + std::to_string(g.size()) +
+                     " revision(s); write the next one with mig diff or mig revision");
+  if (p.settings.url.dialect == Dialect::SQLite && !Database::exists(p.settings.url))
+    throw OperationError("there is no database at " + p.settings.url.describe() +
+                         " to take a baseline of");
+  BaselineResult out;
+  {
+    auto db = p.connect();
+    VersionStore store(*db, p.settings.table_prefix);
+    if (store.exists() && !store.applied().empty())
+      throw OperationError(p.settings.url.describe() +
+                           " already records applied revisions; a baseline is for a database "
+                           "mig has not managed yet");
+    auto write = [&p](const RevisionRequest& r) {
+      return write_revision(
+          p.settings, [&p] { return p.graph(RevisionText::Summary); }, r);
+    };
+    out.path = baseline_revision(p.settings, *db, message, write);
+  }
+  const Revision written = load_revision(out.path, p.dialect());
+  out.revision = written.id;
+  out.statements = written.upgrade.size();
+  stamp(out.revision);
+  return out;
+}
+
 std::string Project::new_revision(const RevisionRequest& request) {
   Impl& p = *impl_;
   if (p.use_embedded)

@@ -1,5 +1,6 @@
 // End-to-end: init, revision, current, status, history, heads, show, --json.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <boost/filesystem.hpp>
 #include <nlohmann/json.hpp>
@@ -267,6 +268,39 @@ TEST(Diff, UsageErrorsExit2) {
                     {{"DATABASE_URL", "postgresql://u@127.0.0.1:1/app"}});
   EXPECT_EQ(pg.code, 2);
   EXPECT_NE(pg.err.find("SQLite projects so far"), std::string::npos) << pg.err;
+}
+
+}  // namespace
+}  // namespace mig::e2e
+
+namespace mig::e2e {
+namespace {
+
+TEST(Baseline, AdoptsTheDatabaseWithoutRunningDdlThere) {
+  Project p;
+  ASSERT_EQ(p.mig({"init"}).code, 0);
+  boost::filesystem::create_directories(p / "var");
+  sqlite3* db = nullptr;  // made by the application, not by mig
+  ASSERT_EQ(sqlite3_open(p.db().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL UNIQUE);"
+                         "CREATE INDEX users_email ON users (email);"
+                         "INSERT INTO users (email) VALUES ('a@example.com');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  Result r = p.mig({"baseline", "initial"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("created migrations/", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("is stamped as applied on SQLite file"), std::string::npos) << r.out;
+  Result status = p.mig({"status", "--exit-code"});
+  EXPECT_EQ(status.code, 0) << status.out;
+  EXPECT_EQ(query(p.db(), "SELECT email FROM users"), V{"a@example.com"});
+  Result again = p.mig({"baseline", "again"});
+  EXPECT_EQ(again.code, 2);
+  EXPECT_NE(again.err.find("a baseline starts a project's history"), std::string::npos)
+      << again.err;
+  EXPECT_EQ(p.mig({"baseline"}).code, 2);  // no MESSAGE
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include <sstream>
 
 #include "../test_support.h"
+#include "diff/sqlite_diff.h"
 #include "mig/project.h"
+#include "script/sql_splitter.h"
 
 namespace mig {
 namespace {
@@ -130,6 +132,84 @@ TEST_F(Diff, BadRequestsAreRefusedAndWriteNothing) {
   pg.url = parse_url("postgresql://app@db/shop", "test");
   EXPECT_THROW(Project(pg).diff(to(users)), UsageError);  // not yet: refused before connecting
   EXPECT_EQ(files_in(dir / "migrations"), 1u);
+}
+
+}  // namespace
+}  // namespace mig
+
+namespace mig {
+namespace {
+
+// A schema the size of a small application, made natively: twenty tables
+// with foreign keys, indexes, CHECK constraints, views and triggers.
+std::string application_schema() {
+  std::string sql =
+      "CREATE TABLE account (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL UNIQUE, "
+      "created TEXT DEFAULT CURRENT_TIMESTAMP);\n";
+  for (int i = 1; i < 20; ++i) {
+    std::string t = "t" + std::to_string(i),
+                parent = i == 1 ? "account" : "t" + std::to_string(i - 1);
+    sql += "CREATE TABLE " + t +
+           " (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES " + parent +
+           " (id) ON DELETE CASCADE, amount NUMERIC CHECK (amount >= 0), note TEXT COLLATE "
+           "NOCASE);\n";
+    sql += "CREATE INDEX " + t + "_parent ON " + t + " (parent_id);\n";
+    if (i % 5 == 0)
+      sql += "CREATE VIEW " + t + "_big AS SELECT id, amount FROM " + t + " WHERE amount > 100;\n";
+    if (i % 4 == 0)
+      sql += "CREATE TRIGGER " + t + "_touch AFTER UPDATE ON " + t +
+             " BEGIN UPDATE account SET created = created WHERE id = 1; END;\n";
+  }
+  return sql;
+}
+
+class Baseline : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Project::init(dir.path());
+    auto db = Database::open(parse_url("sqlite:" + dir / "var/mig.db", "test"), ConnectOptions{});
+    for (const auto& st : split_statements(application_schema(), Dialect::SQLite, "app.sql"))
+      db->execute(st.sql);
+    db->execute("INSERT INTO account (email) VALUES ('a@example.com')");
+  }
+  testing::TempDir dir;
+};
+
+TEST_F(Baseline, AdoptsADatabaseAndGivesANewOneTheSameSchema) {
+  BaselineResult r = Project::open(dir.path()).baseline("initial");
+  ASSERT_NE(r.path, "");
+  EXPECT_GE(r.statements, 40u);
+  Project adopted = Project::open(dir.path());
+  StatusResult status = adopted.status();
+  EXPECT_EQ(status.current, std::vector<std::string>{r.revision});
+  EXPECT_TRUE(status.up_to_date());
+  EXPECT_TRUE(adopted.check(true).ok());
+  // Nothing ran on the live database: its row is still there.
+  auto live = Database::open(parse_url("sqlite:" + dir / "var/mig.db", "test"), ConnectOptions{});
+  EXPECT_EQ(query_rows(*live, "SELECT count(*) FROM account", ""),
+            (std::vector<std::vector<std::string>>{{"1"}}));
+
+  // A new database gets the full schema from it, the same as the live one's.
+  Settings fresh = adopted.settings();
+  fresh.url = parse_url("sqlite:" + dir / "fresh.db", "test");
+  Project other(fresh);
+  ASSERT_EQ(other.upgrade().steps.size(), 1u);
+  EXPECT_EQ(other.schema().text, adopted.schema().text);
+  auto made = Database::open(fresh.url, ConnectOptions{});
+  EXPECT_EQ(read_sqlite_schema(*made, "mig_").tables.size(), 20u);
+  EXPECT_TRUE(other.verify().ok());
+}
+
+TEST_F(Baseline, IsOnlyForAProjectAndADatabaseWithoutHistory) {
+  Project p = Project::open(dir.path());
+  p.baseline("initial");
+  EXPECT_THROW(Project::open(dir.path()).baseline("again"), UsageError);  // revisions exist
+  testing::TempDir empty;
+  Project::init(empty.path());
+  EXPECT_THROW(Project::open(empty.path()).baseline("none"), OperationError);  // no database
+  Settings pg = p.settings();
+  pg.url = parse_url("postgresql://app@db/shop", "test");
+  EXPECT_THROW(Project(pg).baseline("x"), UsageError);  // not yet
 }
 
 }  // namespace
