@@ -55,6 +55,9 @@ struct DiffOptions {
   // name order, in the project's dialect.
   std::string to;
   bool check = false;  // write nothing: only say whether the revisions fall short
+  // What was renamed rather than dropped and made anew: "OLD=NEW" for a
+  // table, "TABLE.OLD=NEW" for a column (the schema alone cannot say).
+  std::vector<std::string> renames;
 };
 
 // A revision file an application carries in its binary instead of a

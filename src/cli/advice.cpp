@@ -41,6 +41,7 @@ std::string flag(const std::string& name) {
   if (name == "template_name") return "--template";
   if (name == "script") return "--sql";
   if (name == "scratch_url") return "--url";
+  if (name == "renames") return "--rename";
   std::string out = "--" + name;
   for (char& c : out)
     if (c == '_') c = '-';

@@ -141,6 +141,8 @@ void add_authoring_commands(CommandLine& cl) {
   diff_cmd->add_option("MESSAGE", diff.message, "what the revision does");
   diff_cmd->add_option("--to", diff.to, "the desired schema: a SQL file, or a directory of them")
       ->required();
+  diff_cmd->add_option("--rename", diff.renames,
+                       "OLD=NEW (a table) or TABLE.OLD=NEW (a column) was renamed, not replaced");
   diff_cmd->add_flag("--check", diff.check,
                      "write nothing; exit 1 when the revisions do not give that schema");
   auto* baseline = cl.app.add_subcommand(

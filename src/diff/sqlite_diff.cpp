@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 
+#include "errors.h"
+
 namespace mig {
 namespace {
 
@@ -126,6 +128,32 @@ std::string normalised(const std::string& text) {
   return out;
 }
 
+}  // namespace
+
+// `normalised`, and a quoted name that needs no quotes written without
+// them ("users" and users are one name; SQLite quotes the names it rewrites
+// in a rename).
+std::string comparable_sql(const std::string& text) {
+  std::string n = normalised(text), out;
+  for (size_t i = 0; i < n.size();) {
+    size_t end = skip_quoted(n, i);
+    if (end == i) {
+      out += n[i++];
+      continue;
+    }
+    std::string piece = n.substr(i, end - i);
+    bool plain = n[i] != '\'' && piece.size() > 2 &&
+                 (std::isalpha(static_cast<unsigned char>(piece[1])) || piece[1] == '_');
+    for (size_t j = 1; plain && j + 1 < piece.size(); ++j)
+      plain = std::isalnum(static_cast<unsigned char>(piece[j])) || piece[j] == '_';
+    out += plain ? piece.substr(1, piece.size() - 2) : piece;
+    i = end;
+  }
+  return out;
+}
+
+namespace {
+
 // The column an item defines, or "" for a table constraint.
 std::string column_name(const std::string& item) {
   size_t i = item.find_first_not_of(" \t\r\n");
@@ -208,15 +236,22 @@ std::map<std::string, const T*> by_name(const std::vector<T>& items) {
   return out;
 }
 
+std::string constraints_of(const SqliteTable& t) {
+  std::string out;
+  for (const auto& constraint : t.constraints) out += comparable_sql(constraint) + "\n";
+  return out;
+}
+
 enum class TableChange { None, AddColumns, Rebuild };
 
 TableChange table_change(const SqliteTable& from, const SqliteTable& to) {
   if (normalised_definition(from) == normalised_definition(to)) return TableChange::None;
-  if (from.constraints != to.constraints || from.options != to.options ||
+  if (constraints_of(from) != constraints_of(to) || from.options != to.options ||
       to.columns.size() <= from.columns.size())
     return TableChange::Rebuild;
   for (size_t i = 0; i < from.columns.size(); ++i)
-    if (from.columns[i] != to.columns[i] || from.column_defs[i] != to.column_defs[i])
+    if (from.columns[i] != to.columns[i] ||
+        comparable_sql(from.column_defs[i]) != comparable_sql(to.column_defs[i]))
       return TableChange::Rebuild;
   for (size_t i = from.columns.size(); i < to.columns.size(); ++i)
     if (!addable(to.column_defs[i])) return TableChange::Rebuild;
@@ -260,8 +295,8 @@ std::string drop_statement(const SqliteObject& o) {
 
 std::string normalised_definition(const SqliteTable& table) {
   std::string out;
-  for (const auto& def : table.column_defs) out += def + "\n";
-  for (const auto& constraint : table.constraints) out += constraint + "\n";
+  for (const auto& def : table.column_defs) out += comparable_sql(def) + "\n";
+  out += constraints_of(table);
   return out + table.options;
 }
 
@@ -278,6 +313,36 @@ SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix) {
       s.objects.push_back({r[0], r[1], r[2], r[3]});
   }
   return s;
+}
+
+std::pair<std::string, std::string> sqlite_rename(const SqliteSchema& from,
+                                                  const std::string& spec) {
+  auto refused = [&](const std::string& why) {
+    return OptionError("{renames}: '" + OptionError::literal(spec) + "' " + why);
+  };
+  size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
+    throw refused("is neither OLD=NEW (a table) nor TABLE.OLD=NEW (a column)");
+  std::string left = spec.substr(0, eq), right = spec.substr(eq + 1);
+  size_t dot = left.find('.');
+  std::string table = left.substr(0, dot);
+  auto t = std::find_if(from.tables.begin(), from.tables.end(),
+                        [&](const SqliteTable& x) { return x.name == table; });
+  if (t == from.tables.end())
+    throw refused("names a table the revisions do not make: " + OptionError::literal(table));
+  if (dot == std::string::npos)
+    return {"ALTER TABLE " + quoted(table) + " RENAME TO " + quoted(right),
+            "ALTER TABLE " + quoted(right) + " RENAME TO " + quoted(table)};
+  std::string column = left.substr(dot + 1);
+  if (size_t rdot = right.find('.'); rdot != std::string::npos) {
+    if (right.substr(0, rdot) != table) throw refused("moves a column to another table");
+    right = right.substr(rdot + 1);
+  }
+  if (std::find(t->columns.begin(), t->columns.end(), column) == t->columns.end())
+    throw refused("names a column " + OptionError::literal(table) + " does not have");
+  return {
+      "ALTER TABLE " + quoted(table) + " RENAME COLUMN " + quoted(column) + " TO " + quoted(right),
+      "ALTER TABLE " + quoted(table) + " RENAME COLUMN " + quoted(right) + " TO " + quoted(column)};
 }
 
 SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to) {
@@ -314,7 +379,7 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
   for (const auto& o : to.objects) new_objects[o.kind + " " + o.name] = &o;
   auto same = [&](const SqliteObject& o, const std::map<std::string, const SqliteObject*>& other) {
     auto it = other.find(o.kind + " " + o.name);
-    return it != other.end() && normalised(it->second->sql) == normalised(o.sql);
+    return it != other.end() && comparable_sql(it->second->sql) == comparable_sql(o.sql);
   };
   auto remade_object = [&](const SqliteObject& o,
                            const std::map<std::string, const SqliteObject*>& other) {

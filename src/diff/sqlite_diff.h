@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "db/database.h"
@@ -34,6 +35,10 @@ struct SqliteSchema {
 // Bookkeeping tables (`prefix`) and SQLite's own are left out.
 SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix);
 
+// SQL text in a form where white space, comments and needless quotes around
+// names do not count (for comparing, not for running).
+std::string comparable_sql(const std::string& text);
+
 // One table's parts in a form where formatting and comments do not count:
 // two tables that compare equal here were made by the same definition.
 std::string normalised_definition(const SqliteTable& table);
@@ -57,5 +62,11 @@ struct SchemaChange {
 // without its parent. Views and triggers are dropped first and made again
 // last whenever a table changes.
 SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to);
+
+// A rename the schema cannot show: "OLD=NEW" for a table, "TABLE.OLD=NEW"
+// for a column of TABLE in `from`. Returns the statement that renames and
+// the one that renames back; throws OptionError naming `spec`.
+std::pair<std::string, std::string> sqlite_rename(const SqliteSchema& from,
+                                                  const std::string& spec);
 
 }  // namespace mig

@@ -69,7 +69,7 @@ std::string compared(Database& db, const std::string& prefix) {
   SqliteSchema s = read_sqlite_schema(db, prefix);
   std::map<std::string, std::string> parts;
   for (const auto& t : s.tables) parts["table " + t.name] = normalised_definition(t);
-  for (const auto& o : s.objects) parts[o.kind + " " + o.name] = o.sql;
+  for (const auto& o : s.objects) parts[o.kind + " " + o.name] = comparable_sql(o.sql);
   for (const auto& [name, text] : parts) out += "\n" + name + "\n" + text + "\n";
   return out;
 }
@@ -142,19 +142,29 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
       .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
   load_schema(*desired.db, o.to, s.url.dialect);
 
+  std::string before = compared(*replayed.db, s.table_prefix);
+  std::string after = compared(*desired.db, s.table_prefix);
+  // Renames first, on the replayed database: the rest is planned from there.
+  std::vector<std::string> renames, renames_back;
+  for (const auto& spec : o.renames) {
+    auto [forward, back] = sqlite_rename(read_sqlite_schema(*replayed.db, s.table_prefix), spec);
+    apply(*replayed.db, {forward}, "rename");
+    renames.push_back(forward);
+    renames_back.insert(renames_back.begin(), back);
+  }
   SqliteSchema from = read_sqlite_schema(*replayed.db, s.table_prefix);
   SqliteSchema to = read_sqlite_schema(*desired.db, s.table_prefix);
   SchemaChange up = plan_sqlite_change(from, to), down = plan_sqlite_change(to, from);
-  std::string before = compared(*replayed.db, s.table_prefix);
-  std::string after = compared(*desired.db, s.table_prefix);
+  down.statements.insert(down.statements.end(), renames_back.begin(), renames_back.end());
   DiffResult out;
   out.differs = before != after;
   if (!out.differs) return out;
-  if (up.empty())
+  if (up.empty() && renames.empty())
     throw OperationError("the revisions and " + o.to +
                          " differ in what mig diff cannot express yet (expected -, found +):\n" +
                          diff_schemas(before, after));
-  out.upgrade = up.statements;
+  out.upgrade = renames;
+  out.upgrade.insert(out.upgrade.end(), up.statements.begin(), up.statements.end());
   out.downgrade = down.statements;
   out.outside_transaction = up.outside_transaction || down.outside_transaction;
   out.destructive = up.destructive;
@@ -164,8 +174,8 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
   if (o.check) return out;
   RevisionRequest request;
   request.message = o.message;
-  request.upgrade = section(up.statements);
-  request.downgrade = section(down.statements);
+  request.upgrade = section(out.upgrade);
+  request.downgrade = section(out.downgrade);
   if (out.outside_transaction) request.directives.push_back("-- mig:transaction off");
   if (out.destructive.empty() && up.rebuilds) {
     // Its DROP TABLE statements put rebuilt tables in place and lose no

@@ -112,6 +112,44 @@ TEST_F(Diff, ADirectoryOfFilesRunsInNameOrder) {
   EXPECT_EQ(r.downgrade, (std::vector<std::string>{"DROP VIEW \"names\""}));
 }
 
+// Renamed, not dropped and made anew: the data stays.
+TEST_F(Diff, RenamesAreSaidAndKeepTheData) {
+  std::string renamed =
+      "CREATE TABLE members (id INTEGER PRIMARY KEY, full_name TEXT);\n"
+      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES members (id) ON "
+      "DELETE CASCADE);\n";
+  DiffResult guessed = project().diff(to(renamed, true));
+  EXPECT_EQ(guessed.destructive, (std::vector<std::string>{"table users is dropped"}));
+
+  DiffOptions o = to(renamed);
+  o.renames = {"users=members", "members.name=full_name"};
+  DiffResult r = project().diff(o);
+  ASSERT_NE(r.path, "");
+  EXPECT_TRUE(r.destructive.empty());
+  ASSERT_GE(r.upgrade.size(), 2u);
+  EXPECT_EQ(r.upgrade[0], "ALTER TABLE \"users\" RENAME TO \"members\"");
+  EXPECT_EQ(r.upgrade[1], "ALTER TABLE \"members\" RENAME COLUMN \"name\" TO \"full_name\"");
+  Project p = project();
+  ASSERT_EQ(p.upgrade(UpgradeOptions{"a001"}).steps.size(), 1u);
+  auto db = Database::open(p.settings().url, ConnectOptions{});
+  db->execute("INSERT INTO users VALUES (1, 'Ada')");
+  db->execute("INSERT INTO posts VALUES (10, 1)");
+  ASSERT_EQ(p.upgrade().steps.size(), 1u);
+  EXPECT_EQ(query_rows(*db, "SELECT full_name FROM members", ""),
+            (std::vector<std::vector<std::string>>{{"Ada"}}));
+  EXPECT_EQ(query_rows(*db, "SELECT count(*) FROM posts JOIN members ON members.id = user_id", ""),
+            (std::vector<std::vector<std::string>>{{"1"}}));
+  ASSERT_EQ(p.downgrade(DowngradeOptions{"a001"}).steps.size(), 1u);
+  EXPECT_EQ(query_rows(*db, "SELECT name FROM users", ""),
+            (std::vector<std::vector<std::string>>{{"Ada"}}));
+
+  DiffOptions bad = to(renamed);
+  for (const char* spec : {"nobody=x", "users.nothing=x", "users", "users.name=posts.name"}) {
+    bad.renames = {spec};
+    EXPECT_THROW(project().diff(bad), OptionError) << spec;
+  }
+}
+
 TEST_F(Diff, BadRequestsAreRefusedAndWriteNothing) {
   try {
     project().diff(to(users + "CREATE TABLE broken (;\n"));
