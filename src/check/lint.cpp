@@ -47,22 +47,42 @@ bool has(const std::vector<std::string>& w, const char* word) {
   return std::find(w.begin(), w.end(), word) != w.end();
 }
 
-// The table a CREATE TABLE makes (`verb` CREATE) or a DROP TABLE drops,
-// lower-cased without its quotes and schema; "" for any other statement.
+// A table a CREATE TABLE makes, or a DROP TABLE drops: "temp.NAME" or
+// "main.NAME" (lower case, no quotes; a drop without a schema gives
+// "?.NAME"); "" for any other statement, and for CREATE TABLE IF NOT
+// EXISTS, which may make nothing.
 std::string table_named(const Statement& st, const std::string& verb) {
-  auto t = leading_tokens(st.sql, 12);
+  auto t = leading_tokens(st.sql, 16);
   size_t i = 0;
   if (t.empty() || t[i++] != verb) return "";
-  if (i < t.size() && (t[i] == "TEMP" || t[i] == "TEMPORARY")) ++i;
+  std::string schema = verb == "DROP" ? "?" : "main";
+  if (i < t.size() && (t[i] == "TEMP" || t[i] == "TEMPORARY")) schema = "temp", ++i;
   if (i >= t.size() || t[i++] != "TABLE") return "";
-  if (i < t.size() && t[i] == "IF") i += verb == "CREATE" ? 3 : 2;  // IF [NOT] EXISTS
-  if (i + 2 < t.size() && t[i + 1] == ".") i += 2;                  // schema.name
-  if (i >= t.size()) return "";
-  std::string name = t[i];
-  if (name.size() > 1 && (name[0] == '"' || name[0] == '`' || name[0] == '['))
-    name = name.substr(1, name.size() - 2);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
+  if (i < t.size() && t[i] == "IF") {
+    if (verb == "CREATE") return "";
+    i += 2;  // IF EXISTS
+  }
+  // A name: a word, "quoted", `quoted`, or [bracketed] (three tokens).
+  auto name_at = [&](size_t& k) -> std::string {
+    if (k >= t.size()) return "";
+    std::string n = t[k++];
+    if (n == "[") {
+      n = k < t.size() ? t[k++] : "";
+      if (k < t.size() && t[k] == "]") ++k;
+      return n;
+    }
+    if (n.size() > 1 && (n[0] == '"' || n[0] == '`')) n = n.substr(1, n.size() - 2);
+    return n;
+  };
+  std::string name = name_at(i);
+  if (i < t.size() && t[i] == ".") {
+    ++i;
+    schema = name;
+    name = name_at(i);
+  }
+  std::string key = schema + "." + name;
+  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name.empty() ? "" : key;
 }
 
 }  // namespace
@@ -120,7 +140,14 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
     for (const auto& st : r.upgrade) {
       if (std::string created = table_named(st, "CREATE"); !created.empty()) made.insert(created);
       std::string kind = destructive_kind(st);
-      if (kind == "DROP TABLE" && made.count(table_named(st, "DROP"))) continue;
+      if (kind == "DROP TABLE") {
+        std::string dropped = table_named(st, "DROP");
+        if (dropped.rfind("?.", 0) == 0) {  // no schema: a temp table of that name goes first
+          std::string name = dropped.substr(2);
+          dropped = made.count("temp." + name) ? "temp." + name : "main." + name;
+        }
+        if (made.erase(dropped)) continue;  // once: a second drop is of another table
+      }
       if (!kind.empty())
         out.push_back({"destructive", r.path, st.line, r.id,
                        "destructive statement (" + kind +

@@ -196,18 +196,54 @@ SqliteTable table_of(const std::string& name, const std::string& sql) {
   return t;
 }
 
-// A column that ALTER TABLE ADD COLUMN can add (see SQLite's ALTER TABLE).
-bool addable(const std::string& def) {
-  std::string u = upper(def);
-  for (const char* refused : {"PRIMARY", "UNIQUE", "CURRENT_", "DEFAULT(", "DEFAULT (", "STORED"})
-    if (u.find(refused) != std::string::npos) return false;
-  return u.find("NOT NULL") == std::string::npos || u.find("DEFAULT") != std::string::npos;
+// The words of a definition outside quotes, upper-cased ("(" as a word).
+std::vector<std::string> words_of(const std::string& def) {
+  std::vector<std::string> out;
+  std::string word;
+  auto flush = [&] {
+    if (!word.empty()) out.push_back(upper(word));
+    word.clear();
+  };
+  for (size_t i = 0; i < def.size();) {
+    if (size_t end = skip_quoted(def, i); end != i) {
+      flush();
+      out.push_back("'");
+      i = end;
+      continue;
+    }
+    char c = def[i++];
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      word += c;
+    } else {
+      flush();
+      if (c == '(') out.push_back("(");
+    }
+  }
+  flush();
+  return out;
 }
 
-bool generated(const std::string& def) {
-  std::string u = upper(def);
-  return u.find("GENERATED") != std::string::npos || u.find(" AS(") != std::string::npos ||
-         u.find(" AS (") != std::string::npos;
+// A column that ALTER TABLE ADD COLUMN can add (see SQLite's ALTER TABLE):
+// no PRIMARY KEY or UNIQUE, no STORED generated column, a constant default,
+// and a default when it is NOT NULL.
+bool addable(const std::string& def) {
+  auto w = words_of(def);
+  bool has_default = false, not_null = false;
+  for (size_t i = 1; i < w.size(); ++i) {
+    if (w[i] == "PRIMARY" || w[i] == "UNIQUE" || w[i] == "STORED") return false;
+    if (w[i] == "DEFAULT") {
+      has_default = true;
+      if (i + 1 < w.size() && (w[i + 1] == "(" || w[i + 1].rfind("CURRENT_", 0) == 0)) return false;
+    }
+    if (w[i] == "NULL" && w[i - 1] == "NOT") not_null = true;
+  }
+  return !not_null || has_default;
+}
+
+std::string literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
 }
 
 // The declared type of a column definition: what follows its name up to
@@ -263,14 +299,29 @@ void rebuild(const SqliteTable& from, const SqliteTable& to, SchemaChange& c) {
   std::string temp = quoted("_mig_new_" + to.name);
   c.statements.push_back("CREATE TABLE " + temp + " " + to.body +
                          (to.options.empty() ? "" : " " + to.options));
-  std::set<std::string> old(from.columns.begin(), from.columns.end());
+  std::set<std::string> old;
+  for (size_t i = 0; i < from.columns.size(); ++i)
+    if (!from.generated[i]) old.insert(from.columns[i]);
   std::string columns;
+  // A rowid no column holds (no INTEGER PRIMARY KEY) is kept too: an FTS
+  // index or a stored reference may name it.
+  bool rowids = !from.rowid_alias && !to.rowid_alias &&
+                upper(from.options).find("WITHOUT") == std::string::npos &&
+                upper(to.options).find("WITHOUT") == std::string::npos;
+  if (rowids) columns = "rowid";
   for (size_t i = 0; i < to.columns.size(); ++i)
-    if (old.count(to.columns[i]) && !generated(to.column_defs[i]))
+    if (old.count(to.columns[i]) && !to.generated[i])
       columns += (columns.empty() ? "" : ", ") + quoted(to.columns[i]);
+  // OR ABORT: the new table's own ON CONFLICT clauses must not drop rows.
   if (!columns.empty())
-    c.statements.push_back("INSERT INTO " + temp + " (" + columns + ") SELECT " + columns +
+    c.statements.push_back("INSERT OR ABORT INTO " + temp + " (" + columns + ") SELECT " + columns +
                            " FROM " + quoted(from.name));
+  if (from.autoincrement && to.autoincrement) {  // the counter goes on where it was
+    std::string name = literal("_mig_new_" + to.name);
+    c.statements.push_back("DELETE FROM sqlite_sequence WHERE name = " + name);
+    c.statements.push_back("INSERT INTO sqlite_sequence (name, seq) SELECT " + name +
+                           ", seq FROM sqlite_sequence WHERE name = " + literal(from.name));
+  }
   c.statements.push_back("DROP TABLE " + quoted(from.name));
   c.statements.push_back("ALTER TABLE " + temp + " RENAME TO " + quoted(to.name));
   std::set<std::string> kept(to.columns.begin(), to.columns.end());
@@ -302,15 +353,39 @@ std::string normalised_definition(const SqliteTable& table) {
 
 SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix) {
   SqliteSchema s;
+  std::set<std::string> shadow;
+  for (auto& r : query_rows(db, "SELECT name FROM pragma_table_list WHERE type = 'shadow'", ""))
+    shadow.insert(r[0]);
+  // Per table: generated columns (hidden 2, 3) and a rowid alias.
+  std::map<std::string, std::set<std::string>> generated;
+  std::map<std::string, int> integer_keys, keys;
+  for (auto& r :
+       query_rows(db,
+                  "SELECT m.name, x.name, x.hidden, x.pk, upper(x.type) FROM sqlite_master m "
+                  "JOIN pragma_table_xinfo(m.name) x WHERE m.type = 'table'",
+                  "")) {
+    if (r[2] == "2" || r[2] == "3") generated[r[0]].insert(r[1]);
+    if (r[3] != "0") ++keys[r[0]], integer_keys[r[0]] += r[4] == "INTEGER";
+  }
   for (auto& r : query_rows(db,
                             "SELECT type, name, tbl_name, sql FROM sqlite_master "
-                            "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' ORDER BY rowid",
+                            "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                            "ORDER BY rowid",
                             "")) {
-    if (r[2].compare(0, prefix.size(), prefix) == 0) continue;  // mig's own
-    if (r[0] == "table")
-      s.tables.push_back(table_of(r[1], r[3]));
-    else
+    if (r[2].compare(0, prefix.size(), prefix) == 0 || shadow.count(r[1]))
+      continue;  // not the user's
+    if (r[0] == "table" && upper(r[3]).rfind("CREATE VIRTUAL", 0) == 0) {
+      s.virtual_tables.push_back({"virtual table", r[1], r[1], r[3]});
+    } else if (r[0] == "table") {
+      SqliteTable t = table_of(r[1], r[3]);
+      for (const auto& column : t.columns)
+        t.generated.push_back(generated[t.name].count(column) > 0);
+      t.autoincrement = upper(r[3]).find("AUTOINCREMENT") != std::string::npos;
+      t.rowid_alias = keys[t.name] == 1 && integer_keys[t.name] == 1;
+      s.tables.push_back(std::move(t));
+    } else {
       s.objects.push_back({r[0], r[1], r[2], r[3]});
+    }
   }
   return s;
 }
@@ -346,6 +421,13 @@ std::pair<std::string, std::string> sqlite_rename(const SqliteSchema& from,
 }
 
 SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to) {
+  std::map<std::string, std::string> virtual_before, virtual_after;
+  for (const auto& v : from.virtual_tables) virtual_before[v.name] = comparable_sql(v.sql);
+  for (const auto& v : to.virtual_tables) virtual_after[v.name] = comparable_sql(v.sql);
+  if (virtual_before != virtual_after)
+    throw OperationError(
+        "mig diff does not change virtual tables (CREATE VIRTUAL TABLE) yet: their data lives "
+        "in tables of their own; write that part with mig revision");
   SchemaChange c;
   auto old_tables = by_name(from.tables), new_tables = by_name(to.tables);
   std::vector<const SqliteTable*> dropped, created;
@@ -370,7 +452,13 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
   bool tables_change =
       !dropped.empty() || !created.empty() || !added_to.empty() || !rebuilt.empty();
   c.outside_transaction = c.rebuilds = !rebuilt.empty();
-  if (c.outside_transaction) c.statements.push_back("PRAGMA foreign_keys = OFF");
+  // Foreign keys can only be switched off outside a transaction; the
+  // rebuild then runs in a transaction of its own, so a failure anywhere in
+  // it (the foreign key check at its end included) undoes all of it.
+  if (c.outside_transaction) {
+    c.statements.push_back("PRAGMA foreign_keys = OFF");
+    c.statements.push_back("BEGIN");
+  }
 
   // Views and triggers: all made again when a table changes (a rename
   // checks every one of them), else only those that changed.
@@ -381,9 +469,16 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
     auto it = other.find(o.kind + " " + o.name);
     return it != other.end() && comparable_sql(it->second->sql) == comparable_sql(o.sql);
   };
+  std::set<std::string> views_remade;  // (their INSTEAD OF triggers go with them)
+  for (const auto* objects : {&from.objects, &to.objects})
+    for (const auto& o : *objects)
+      if (o.kind == "view" &&
+          (tables_change || !same(o, objects == &from.objects ? new_objects : old_objects)))
+        views_remade.insert(o.name);
   auto remade_object = [&](const SqliteObject& o,
                            const std::map<std::string, const SqliteObject*>& other) {
     if (o.kind == "index") return remade.count(o.table) > 0 || !same(o, other);
+    if (o.kind == "trigger" && views_remade.count(o.table)) return true;
     return tables_change || !same(o, other);
   };
   for (auto it = from.objects.rbegin(); it != from.objects.rend(); ++it) {
@@ -416,6 +511,7 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
     c.statements.push_back(
         "INSERT INTO \"_mig_foreign_key_check\" SELECT count(*) FROM pragma_foreign_key_check");
     c.statements.push_back("DROP TABLE \"_mig_foreign_key_check\"");
+    c.statements.push_back("COMMIT");
   }
   return c;
 }

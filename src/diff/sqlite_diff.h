@@ -18,6 +18,9 @@ struct SqliteTable {
   std::vector<std::string> columns;      // names, in order
   std::vector<std::string> column_defs;  // each column's definition as written
   std::vector<std::string> constraints;  // table constraints, normalised
+  std::vector<bool> generated;           // per column: GENERATED ALWAYS AS (never copied)
+  bool autoincrement = false;            // its counter lives in sqlite_sequence
+  bool rowid_alias = false;              // an INTEGER PRIMARY KEY column holds the rowid
 };
 
 struct SqliteObject {
@@ -30,6 +33,9 @@ struct SqliteObject {
 struct SqliteSchema {
   std::vector<SqliteTable> tables;    // in the order they were made
   std::vector<SqliteObject> objects;  // likewise; indexes that constraints make are left out
+  // CREATE VIRTUAL TABLE (FTS and the like), whose shadow tables are left
+  // out: compared, but never changed (mig diff refuses to).
+  std::vector<SqliteObject> virtual_tables;
 };
 
 // Bookkeeping tables (`prefix`) and SQLite's own are left out.

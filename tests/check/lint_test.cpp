@@ -69,7 +69,7 @@ TEST(Lint, RulesAndTheirAllowances) {
 TEST(Lint, DroppingATableTheUpgradeMadeItselfIsNotDestructive) {
   std::vector<Revision> revs = {
       parse("-- mig:revision a001\n-- mig:upgrade\nCREATE TEMP TABLE \"_check\" (v INT);\n"
-            "CREATE TABLE IF NOT EXISTS main.Work (v INT);\nDROP TABLE temp._check;\n"
+            "CREATE TABLE main.Work (v INT);\nDROP TABLE temp._check;\n"
             "DROP TABLE IF EXISTS \"work\";\n-- mig:downgrade\nSELECT 1;\n"),
       parse("-- mig:revision a002\n-- mig:parent a001\n-- mig:upgrade\nCREATE TABLE n (v INT);\n"
             "DROP TABLE t;\n-- mig:downgrade\nSELECT 1;\n"),
@@ -78,6 +78,22 @@ TEST(Lint, DroppingATableTheUpgradeMadeItselfIsNotDestructive) {
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].revision, "a002");
   EXPECT_EQ(findings[0].line, 5);
+  // Drops that do lose a table the upgrade did not make are still caught.
+  for (const char* sql : {
+           "CREATE TABLE [scratch] (x INT);\nDROP TABLE [users];",
+           "CREATE TABLE IF NOT EXISTS users (x INT);\nDROP TABLE users;",  // may make nothing
+           "CREATE TEMP TABLE users AS SELECT * FROM main.users;\nDROP TABLE main.users;",
+           "CREATE TEMP TABLE t (x INT);\nDROP TABLE t;\nDROP TABLE t;",  // the second is main.t
+       }) {
+    std::vector<Revision> one = {parse(std::string("-- mig:revision b001\n-- mig:upgrade\n") + sql +
+                                       "\n-- mig:downgrade\nSELECT 1;\n")};
+    auto found = lint(RevisionGraph(one), LintOptions{});
+    EXPECT_EQ(found.size(), 1u) << sql;
+  }
+  std::vector<Revision> bracketed = {
+      parse("-- mig:revision c001\n-- mig:upgrade\nCREATE TABLE [tmp] (x INT);\n"
+            "DROP TABLE [tmp];\n-- mig:downgrade\nSELECT 1;\n")};
+  EXPECT_TRUE(lint(RevisionGraph(bracketed), LintOptions{}).empty());
 }
 
 TEST(Lint, IrreversibleWithADowngradeIsContradictory) {

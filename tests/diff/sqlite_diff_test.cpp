@@ -7,6 +7,7 @@
 
 #include "../test_support.h"
 #include "config/url.h"
+#include "mig/errors.h"
 #include "script/sql_splitter.h"
 
 namespace mig {
@@ -90,7 +91,8 @@ TEST(SqliteDiff, WhatAlterTableCannotDoRebuildsAndKeepsTheRows) {
                       "INSERT INTO t VALUES (1, 'one'), (2, 'two');");
   EXPECT_TRUE(r.up.outside_transaction);
   EXPECT_EQ(r.up.statements.front(), "PRAGMA foreign_keys = OFF");
-  EXPECT_TRUE(contains(r.up.statements, "INSERT INTO \"_mig_new_t\" (\"a\", \"b\") SELECT"));
+  EXPECT_TRUE(
+      contains(r.up.statements, "INSERT OR ABORT INTO \"_mig_new_t\" (\"a\", \"b\") SELECT"));
   EXPECT_TRUE(r.up.destructive.empty());
   EXPECT_EQ(query_rows(*r.db, "SELECT a, b, c FROM t ORDER BY a", ""),
             (std::vector<V>{{"1", "one", "0"}, {"2", "two", "0"}}));
@@ -179,6 +181,80 @@ TEST(SqliteDiff, ARowWithoutItsParentFailsTheRebuild) {
     }
   }
   EXPECT_TRUE(failed);
+  // The rebuild ran in its own transaction: undone, nothing of it stays.
+  live->execute("ROLLBACK");
+  EXPECT_EQ(query_rows(*live, "SELECT sql FROM sqlite_master WHERE name = 'child'", ""),
+            (std::vector<V>{{"CREATE TABLE child (parent_id INTEGER REFERENCES parent (id))"}}));
+  EXPECT_EQ(query_rows(*live, "SELECT count(*) FROM child", ""), (std::vector<V>{{"1"}}));
+}
+
+// What a rebuild must keep besides the columns: rowids no column holds,
+// the AUTOINCREMENT counter, rows the new table's ON CONFLICT would drop,
+// and columns whose names merely look like keywords.
+TEST(SqliteDiff, ARebuildKeepsRowidsCountersAndEveryRow) {
+  testing::TempDir dir;
+  auto live = database(dir, "live.db",
+                       "CREATE TABLE plain (generated_at TEXT, v TEXT);\n"
+                       "CREATE TABLE counted (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT);\n"
+                       "INSERT INTO plain (rowid, generated_at, v) VALUES (7, 'then', 'a'), "
+                       "(9, 'now', 'a');\n"
+                       "INSERT INTO counted (v) VALUES ('1'), ('2'), ('3');\n"
+                       "DELETE FROM counted WHERE id > 1;\n");
+  auto want =
+      database(dir, "want.db",
+               "CREATE TABLE plain (generated_at TEXT, v TEXT UNIQUE ON CONFLICT REPLACE, "
+               "w INTEGER NOT NULL DEFAULT 0);\n"
+               "CREATE TABLE counted (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT NOT NULL "
+               "DEFAULT '');\n");
+  SchemaChange up =
+      plan_sqlite_change(read_sqlite_schema(*live, "mig_"), read_sqlite_schema(*want, "mig_"));
+  std::string error;
+  for (const auto& st : up.statements) try {
+      live->execute(st);
+    } catch (const std::exception& e) {
+      error = e.what();
+      break;
+    }
+  // Two rows with one v: the UNIQUE refuses the copy instead of dropping one.
+  EXPECT_NE(error.find("UNIQUE"), std::string::npos) << error;
+  live->execute("ROLLBACK");
+  live->execute("UPDATE plain SET v = 'b' WHERE rowid = 9");
+  for (const auto& st : up.statements) live->execute(st);
+  EXPECT_EQ(query_rows(*live, "SELECT rowid, generated_at, v FROM plain ORDER BY rowid", ""),
+            (std::vector<V>{{"7", "then", "a"}, {"9", "now", "b"}}));
+  live->execute("INSERT INTO counted (v) VALUES ('4')");
+  EXPECT_EQ(query_rows(*live, "SELECT max(id) FROM counted", ""), (std::vector<V>{{"4"}}));
+}
+
+TEST(SqliteDiff, VirtualTablesAreComparedButNotChanged) {
+  testing::TempDir dir;
+  auto a = database(dir, "a.db", "CREATE VIRTUAL TABLE docs USING fts5(title, body);\n");
+  auto b = database(dir, "b.db",
+                    "CREATE VIRTUAL TABLE docs USING fts5(title, body);\nCREATE TABLE t (x);\n");
+  auto c = database(dir, "c.db", "CREATE VIRTUAL TABLE docs USING fts5(title);\n");
+  SqliteSchema sa = read_sqlite_schema(*a, "mig_");
+  EXPECT_TRUE(sa.tables.empty());  // the shadow tables are the virtual table's own
+  EXPECT_EQ(sa.virtual_tables.size(), 1u);
+  EXPECT_EQ(plan_sqlite_change(sa, read_sqlite_schema(*b, "mig_")).statements,
+            (V{"CREATE TABLE \"t\" (x)"}));
+  EXPECT_THROW(plan_sqlite_change(sa, read_sqlite_schema(*c, "mig_")), OperationError);
+}
+
+// Only SQLite's own tables are left out, not a user's named like them.
+TEST(SqliteDiff, ATableNamedLikeSqlitesOwnIsTheUsers) {
+  auto r = round_trip("CREATE TABLE t (a INTEGER);",
+                      "CREATE TABLE t (a INTEGER);\n"
+                      "CREATE TABLE SQLiteCache (k TEXT);\n");
+  EXPECT_EQ(r.up.statements, (V{"CREATE TABLE \"SQLiteCache\" (k TEXT)"}));
+}
+
+TEST(SqliteDiff, AnInsteadOfTriggerFollowsItsView) {
+  auto r = round_trip(
+      "CREATE TABLE t (a INTEGER);\nCREATE VIEW v AS SELECT a FROM t;\n"
+      "CREATE TRIGGER v_in INSTEAD OF INSERT ON v BEGIN INSERT INTO t VALUES (new.a); END;\n",
+      "CREATE TABLE t (a INTEGER);\nCREATE VIEW v AS SELECT a, a + 1 AS b FROM t;\n"
+      "CREATE TRIGGER v_in INSTEAD OF INSERT ON v BEGIN INSERT INTO t VALUES (new.a); END;\n");
+  EXPECT_TRUE(contains(r.up.statements, "CREATE TRIGGER v_in"));
 }
 
 }  // namespace

@@ -9,7 +9,7 @@ Schema inspect_sqlite(Database& db, SchemaBuilder& b) {
   for (auto& r : schema_rows(db,
                              "SELECT m.name, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
                              "FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-                             "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' "
+                             "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
                              "ORDER BY m.name, p.cid")) {
     if (b.ours(r[0])) continue;
     b.add("table", r[0], column_line(r[1], r[2], r[3] == "1", r[4]), true);
