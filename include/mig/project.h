@@ -52,9 +52,14 @@ struct RevisionRequest {
 struct DiffOptions {
   std::string message;  // the new revision's
   // The desired schema: a SQL file, or a directory whose .sql files run in
-  // name order, in the project's dialect.
+  // name order, in the project's dialect; or a database URL (its schema is
+  // read, nothing in it changes).
   std::string to;
+  // What to start from instead of the project's revisions (a file,
+  // directory or URL as for `to`); then nothing is written: give sql or check.
+  std::string from;
   bool check = false;  // write nothing: only say whether the revisions fall short
+  bool sql = false;    // write nothing: the statements are in the result
   // What was renamed rather than dropped and made anew: "OLD=NEW" for a
   // table, "TABLE.OLD=NEW" for a column (the schema alone cannot say).
   std::vector<std::string> renames;

@@ -143,6 +143,10 @@ void add_authoring_commands(CommandLine& cl) {
       ->required();
   diff_cmd->add_option("--rename", diff.renames,
                        "OLD=NEW (a table) or TABLE.OLD=NEW (a column) was renamed, not replaced");
+  diff_cmd->add_option("--from", diff.from,
+                       "start from this schema (file, directory or URL) instead of the revisions; "
+                       "with --sql or --check");
+  diff_cmd->add_flag("--sql", diff.sql, "print the statements; write nothing");
   diff_cmd->add_flag("--check", diff.check,
                      "write nothing; exit 1 when the revisions do not give that schema");
   auto* baseline = cl.app.add_subcommand(
@@ -154,7 +158,8 @@ void add_authoring_commands(CommandLine& cl) {
     cl.action = [&cl] { return cmd_baseline(cl.ctx, cl.baseline_message); };
   });
   diff_cmd->callback([&cl] {
-    if (cl.diff.message.empty() && !cl.diff.check) throw CLI::RequiredError("MESSAGE");
+    if (cl.diff.message.empty() && !cl.diff.check && !cl.diff.sql)
+      throw CLI::RequiredError("MESSAGE");
     cl.action = [&cl] { return cmd_diff(cl.ctx, cl.diff); };
   });
 }

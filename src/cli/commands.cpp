@@ -92,8 +92,9 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std
 
 int cmd_diff(Context& ctx, const DiffOptions& options) {
   no_json(ctx, "diff");
+  ctx.out->set_data_on_stdout(options.sql);
   DiffResult result = ctx.project->diff(options);
-  render_diff(*ctx.out, options.to, options.check, result);
+  render_diff(*ctx.out, options.to, options.check, options.sql, result);
   return options.check && result.differs ? 1 : 0;
 }
 

@@ -291,14 +291,18 @@ void render_baseline(Output& out, const Settings& settings, const BaselineResult
                "; nothing ran there");
 }
 
-void render_diff(Output& out, const std::string& to, bool check, const DiffResult& r) {
+void render_diff(Output& out, const std::string& to, bool check, bool sql, const DiffResult& r) {
   if (!r.differs) {
-    out.progress("no difference: the revisions already give the schema of " + to +
-                 "; nothing written");
+    out.notice("no difference: the schema of " + to + " is there already; nothing written");
+    return;
+  }
+  if (sql) {
+    for (const auto& st : r.upgrade) out.data(st + ";");
+    for (const auto& d : r.destructive) out.warn("destructive: " + d);
     return;
   }
   if (check) {
-    out.data("the revisions do not give the schema of " + to + "; the next revision would run:");
+    out.data("the schema of " + to + " is not there yet; the next revision would run:");
     for (const auto& st : r.upgrade) out.data("  " + st + ";");
     return;
   }

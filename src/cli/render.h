@@ -22,7 +22,9 @@ void render_schema(Output& out, const SchemaResult& result);
 void render_verify(Output& out, const VerifyResult& result);
 void render_baseline(Output& out, const Settings& settings, const BaselineResult& result);
 // `to`: the desired schema; `check`: nothing was to be written.
-void render_diff(Output& out, const std::string& to, bool check, const DiffResult& result);
+// `sql`: the statements alone, as a script.
+void render_diff(Output& out, const std::string& to, bool check, bool sql,
+                 const DiffResult& result);
 // What upgrade and downgrade print once done (progress went by as it ran).
 void render_migrate(Output& out, const Settings& settings, const MigrateResult& result);
 void render_seeds(Output& out, const SeedRunResult& result);

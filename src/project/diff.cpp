@@ -96,6 +96,32 @@ void prove(Database& db, const std::string& prefix, const std::vector<std::strin
                          diff_schemas(expected, found));
 }
 
+bool is_url(const std::string& source) {
+  return source.rfind("sqlite:", 0) == 0 || source.find("://") != std::string::npos;
+}
+
+// Puts `source`'s schema into `scratch`: its files run, or a live
+// database's schema made again there (that database is only read).
+void load_source(const Settings& s, Database& scratch, const std::string& source,
+                 const char* option) {
+  if (!is_url(source)) return load_schema(scratch, source, s.url.dialect);
+  std::string name = std::string("{") + option + "}";
+  DatabaseUrl url = parse_url(source, option);
+  if (url.dialect != Dialect::SQLite)
+    throw OptionError(name + ": mig diff reads SQLite databases so far, not " +
+                      OptionError::literal(url.describe()));
+  if (!Database::exists(url))
+    throw OptionError(name + ": there is no database at " + OptionError::literal(url.describe()));
+  auto live = Database::open(url, ConnectOptions{});
+  SchemaChange make = plan_sqlite_change({}, read_sqlite_schema(*live, s.table_prefix));
+  apply(scratch, make.statements, "copy of the schema");
+  std::string want = compared(*live, s.table_prefix), got = compared(scratch, s.table_prefix);
+  if (got != want)
+    throw OperationError("the schema of " + url.describe() +
+                         " cannot be made again exactly (expected -, found +):\n" +
+                         diff_schemas(want, got));
+}
+
 std::string section(const std::vector<std::string>& statements) {
   std::string out;
   for (const auto& st : statements) out += st + ";\n";
@@ -132,15 +158,22 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
                           const std::function<std::string(const RevisionRequest&)>& write) {
   sqlite_only(s, "mig diff");
   if (o.to.empty()) throw OptionError("{to}: no desired schema given");
-  if (!o.check && o.message.find_first_not_of(" \t") == std::string::npos)
+  bool writes = !o.check && !o.sql;
+  if (!o.from.empty() && writes)
+    throw OptionError("{from} compares two schemas and writes no revision: add {sql} or {check}");
+  if (writes && o.message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
   Scratch replayed(s, "replayed.db"), desired(s, "desired.db");
-  VersionStore store(*replayed.db, s.table_prefix);
-  store.ensure();
-  SilentReporter quiet;
-  Migrator(*replayed.db, store, g, quiet)
-      .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
-  load_schema(*desired.db, o.to, s.url.dialect);
+  if (o.from.empty()) {
+    VersionStore store(*replayed.db, s.table_prefix);
+    store.ensure();
+    SilentReporter quiet;
+    Migrator(*replayed.db, store, g, quiet)
+        .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
+  } else {
+    load_source(s, *replayed.db, o.from, "from");
+  }
+  load_source(s, *desired.db, o.to, "to");
 
   std::string before = compared(*replayed.db, s.table_prefix);
   std::string after = compared(*desired.db, s.table_prefix);
@@ -171,7 +204,7 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
   prove(*replayed.db, s.table_prefix, up.statements, after, "upgrade", "the desired schema");
   prove(*replayed.db, s.table_prefix, down.statements, before, "downgrade",
         "back the schema of the revisions");
-  if (o.check) return out;
+  if (!writes) return out;
   RevisionRequest request;
   request.message = o.message;
   request.upgrade = section(out.upgrade);

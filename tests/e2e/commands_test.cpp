@@ -252,6 +252,19 @@ TEST(Diff, FromAnEditedSchemaToAnAppliedRevision) {
   EXPECT_EQ(p.mig({"check"}).code, 1);
 }
 
+TEST(Diff, SqlPrintsAScriptBetweenTwoDatabases) {
+  Project p;
+  ASSERT_EQ(p.mig({"init"}).code, 0);
+  p.write("old.sql", "CREATE TABLE a (id INTEGER PRIMARY KEY);\n");
+  p.write("new.sql",
+          "CREATE TABLE a (id INTEGER PRIMARY KEY, v TEXT);\nCREATE INDEX a_v ON a (v);\n");
+  Result r = p.mig({"diff", "--from", "old.sql", "--to", "new.sql", "--sql"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out, "ALTER TABLE \"a\" ADD COLUMN v TEXT;\nCREATE INDEX a_v ON a (v);\n");
+  EXPECT_EQ(p.mig({"diff", "--from", "old.sql", "--to", "new.sql", "--check"}).code, 1);
+  EXPECT_EQ(p.mig({"diff", "x", "--from", "old.sql", "--to", "new.sql"}).code, 2);
+}
+
 TEST(Diff, UsageErrorsExit2) {
   Project p;
   p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");

@@ -150,6 +150,33 @@ TEST_F(Diff, RenamesAreSaidAndKeepTheData) {
   }
 }
 
+// Two schemas compared without the revisions: files, or live databases,
+// which are only read.
+TEST_F(Diff, FromOneSchemaToAnotherOnlyPrintsTheStatements) {
+  dir.write("old.sql", users);
+  {
+    auto live = Database::open(parse_url("sqlite:" + dir / "staging.db", "test"), ConnectOptions{});
+    live->execute("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT, email TEXT)");
+  }
+  DiffOptions o;
+  o.from = dir / "old.sql";
+  o.to = "sqlite:" + dir / "staging.db";
+  o.sql = true;
+  DiffResult r = project().diff(o);
+  EXPECT_TRUE(r.differs);
+  EXPECT_EQ(r.upgrade, (std::vector<std::string>{"ALTER TABLE \"users\" ADD COLUMN email TEXT"}));
+  EXPECT_EQ(r.path, "");
+  EXPECT_EQ(files_in(dir / "migrations"), 1u);
+  o.from = o.to;
+  EXPECT_FALSE(project().diff(o).differs);
+  o.sql = false;  // comparing two schemas writes no revision
+  EXPECT_THROW(project().diff(o), OptionError);
+  o.sql = true;
+  o.from = "sqlite:" + dir / "missing.db";
+  EXPECT_THROW(project().diff(o), OptionError);
+  EXPECT_FALSE(boost::filesystem::exists(dir / "missing.db"));  // not created by looking
+}
+
 TEST_F(Diff, BadRequestsAreRefusedAndWriteNothing) {
   try {
     project().diff(to(users + "CREATE TABLE broken (;\n"));
