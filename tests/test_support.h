@@ -2,6 +2,7 @@
 
 #include <boost/filesystem.hpp>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 namespace mig::testing {
@@ -30,5 +31,11 @@ class TempDir {
  private:
   boost::filesystem::path path_;
 };
+
+// The whole text of a file ("" if it cannot be read).
+inline std::string read_text(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
 
 }  // namespace mig::testing

@@ -351,6 +351,19 @@ std::string normalised_definition(const SqliteTable& table) {
   return out + table.options;
 }
 
+std::string definitions_text(const SqliteSchema& s) {
+  std::vector<std::string> parts;
+  for (const auto& t : s.tables)
+    parts.push_back("table " + t.name + "\n" + normalised_definition(t));
+  for (const auto* objects : {&s.objects, &s.virtual_tables})
+    for (const auto& o : *objects)
+      parts.push_back(o.kind + " " + o.name + "\n" + comparable_sql(o.sql));
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const auto& p : parts) out += p + "\n";
+  return out;
+}
+
 SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix) {
   SqliteSchema s;
   std::set<std::string> shadow;

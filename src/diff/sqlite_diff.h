@@ -49,6 +49,10 @@ std::string comparable_sql(const std::string& text);
 // two tables that compare equal here were made by the same definition.
 std::string normalised_definition(const SqliteTable& table);
 
+// Every definition of a schema in comparable form, sorted: two schemas
+// made by the same definitions give the same text.
+std::string definitions_text(const SqliteSchema& schema);
+
 // What takes a database from one schema to another.
 struct SchemaChange {
   std::vector<std::string> statements;

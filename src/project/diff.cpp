@@ -1,7 +1,6 @@
 #include "project/diff.h"
 
 #include <boost/filesystem.hpp>
-#include <map>
 
 #include "db/dialect_traits.h"
 #include "db/schema.h"
@@ -65,13 +64,8 @@ void load_schema(Database& db, const std::string& to, Dialect dialect) {
 // What the proof compares: `mig schema`'s form, and each definition as
 // written (which also holds what that form leaves out, CHECK constraints).
 std::string compared(Database& db, const std::string& prefix) {
-  std::string out = inspect_schema(db, prefix).text();
-  SqliteSchema s = read_sqlite_schema(db, prefix);
-  std::map<std::string, std::string> parts;
-  for (const auto& t : s.tables) parts["table " + t.name] = normalised_definition(t);
-  for (const auto& o : s.objects) parts[o.kind + " " + o.name] = comparable_sql(o.sql);
-  for (const auto& [name, text] : parts) out += "\n" + name + "\n" + text + "\n";
-  return out;
+  return inspect_schema(db, prefix).text() + "\n" +
+         definitions_text(read_sqlite_schema(db, prefix));
 }
 
 void apply(Database& db, const std::vector<std::string>& statements, const char* which) {

@@ -217,17 +217,7 @@ std::unique_ptr<Database> made(const std::string& name, const std::string& sql) 
   return db;
 }
 
-std::string definitions(Database& db) {
-  SqliteSchema s = read_sqlite_schema(db, "mig_");
-  std::vector<std::string> parts;
-  for (const auto& t : s.tables)
-    parts.push_back("table " + t.name + "\n" + normalised_definition(t));
-  for (const auto& o : s.objects) parts.push_back(o.kind + " " + o.name + ": " + o.sql);
-  std::sort(parts.begin(), parts.end());
-  std::string out;
-  for (const auto& p : parts) out += p + "\n";
-  return out;
-}
+std::string definitions(Database& db) { return definitions_text(read_sqlite_schema(db, "mig_")); }
 
 // Applies `plan` to `db`; "" or what failed.
 std::string apply(Database& db, const SchemaChange& plan) {

@@ -22,17 +22,7 @@ std::unique_ptr<Database> database(const testing::TempDir& dir, const std::strin
   return db;
 }
 
-std::string definitions(Database& db) {
-  SqliteSchema s = read_sqlite_schema(db, "mig_");
-  std::vector<std::string> parts;
-  for (const auto& t : s.tables)
-    parts.push_back("table " + t.name + "\n" + normalised_definition(t));
-  for (const auto& o : s.objects) parts.push_back(o.kind + " " + o.name + ": " + o.sql);
-  std::sort(parts.begin(), parts.end());
-  std::string out;
-  for (const auto& p : parts) out += p + "\n";
-  return out;
-}
+std::string definitions(Database& db) { return definitions_text(read_sqlite_schema(db, "mig_")); }
 
 bool contains(const V& statements, const std::string& part) {
   return std::any_of(statements.begin(), statements.end(),

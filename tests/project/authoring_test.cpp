@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/filesystem.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "../test_support.h"
 #include "mig/project.h"
@@ -12,12 +10,7 @@
 namespace mig {
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+std::string read(const std::string& path) { return testing::read_text(path); }
 
 RevisionRequest request(const std::string& message) {
   RevisionRequest r;

@@ -5,8 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/filesystem.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "../test_support.h"
 #include "diff/sqlite_diff.h"
@@ -16,12 +14,7 @@
 namespace mig {
 namespace {
 
-std::string read(const std::string& path) {
-  std::ifstream f(path);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+std::string read(const std::string& path) { return testing::read_text(path); }
 
 size_t files_in(const std::string& dir) {
   return std::distance(boost::filesystem::directory_iterator(dir),
