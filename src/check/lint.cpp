@@ -68,7 +68,8 @@ std::string table_named(const Statement& st, const std::string& verb) {
     std::string n = t[k++];
     if (n == "[") {
       n = k < t.size() ? t[k++] : "";
-      if (k < t.size() && t[k] == "]") ++k;
+      if (k >= t.size() || t[k] != "]") return "";  // [two words]: not a name this can follow
+      ++k;
       return n;
     }
     if (n.size() > 1 && (n[0] == '"' || n[0] == '`')) n = n.substr(1, n.size() - 2);
@@ -139,6 +140,21 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
     std::set<std::string> made;  // tables this upgrade creates: dropping them loses nothing
     for (const auto& st : r.upgrade) {
       if (std::string created = table_named(st, "CREATE"); !created.empty()) made.insert(created);
+      // ALTER TABLE x RENAME TO y: what was made is no longer called x, and
+      // y holds whatever x held.
+      auto t = leading_tokens(st.sql, 12);
+      auto rename = std::find(t.begin(), t.end(), "RENAME");
+      if (t.size() > 2 && t[0] == "ALTER" && t[1] == "TABLE" && rename != t.end() &&
+          rename + 1 != t.end() && rename[1] == "TO") {
+        Statement as_drop = st;
+        as_drop.sql = "DROP TABLE " + st.sql.substr(st.sql.find_first_of(" \t\n", 6));
+        std::string renamed = table_named(as_drop, "DROP");
+        if (renamed.rfind("?.", 0) == 0) {
+          made.erase("temp." + renamed.substr(2));
+          made.erase("main." + renamed.substr(2));
+        }
+        made.erase(renamed);
+      }
       std::string kind = destructive_kind(st);
       if (kind == "DROP TABLE") {
         std::string dropped = table_named(st, "DROP");

@@ -225,18 +225,20 @@ std::vector<std::string> words_of(const std::string& def) {
 
 // A column that ALTER TABLE ADD COLUMN can add (see SQLite's ALTER TABLE):
 // no PRIMARY KEY or UNIQUE, no STORED generated column, a constant default,
-// and a default when it is NOT NULL.
+// a default other than NULL when it is NOT NULL, and none with REFERENCES.
 bool addable(const std::string& def) {
   auto w = words_of(def);
-  bool has_default = false, not_null = false;
+  bool has_default = false, not_null = false, references = false;
   for (size_t i = 1; i < w.size(); ++i) {
     if (w[i] == "PRIMARY" || w[i] == "UNIQUE" || w[i] == "STORED") return false;
-    if (w[i] == "DEFAULT") {
-      has_default = true;
-      if (i + 1 < w.size() && (w[i + 1] == "(" || w[i + 1].rfind("CURRENT_", 0) == 0)) return false;
+    if (w[i] == "DEFAULT" && i + 1 < w.size()) {
+      if (w[i + 1] == "(" || w[i + 1].rfind("CURRENT_", 0) == 0) return false;
+      has_default = w[i + 1] != "NULL";  // DEFAULT NULL is no default here
     }
     if (w[i] == "NULL" && w[i - 1] == "NOT") not_null = true;
+    references |= w[i] == "REFERENCES";
   }
+  if (references && has_default) return false;  // refused while foreign keys are on
   return !not_null || has_default;
 }
 
@@ -299,18 +301,18 @@ void rebuild(const SqliteTable& from, const SqliteTable& to, SchemaChange& c) {
   std::string temp = quoted("_mig_new_" + to.name);
   c.statements.push_back("CREATE TABLE " + temp + " " + to.body +
                          (to.options.empty() ? "" : " " + to.options));
-  std::set<std::string> old;
+  std::set<std::string> old;  // (upper-cased: SQLite's names ignore case)
   for (size_t i = 0; i < from.columns.size(); ++i)
-    if (!from.generated[i]) old.insert(from.columns[i]);
+    if (!from.generated[i]) old.insert(upper(from.columns[i]));
   std::string columns;
-  // A rowid no column holds (no INTEGER PRIMARY KEY) is kept too: an FTS
-  // index or a stored reference may name it.
-  bool rowids = !from.rowid_alias && !to.rowid_alias &&
-                upper(from.options).find("WITHOUT") == std::string::npos &&
+  // Rowids are kept whenever the new table has them and no column holds
+  // them (with an INTEGER PRIMARY KEY the column copy keeps them): an FTS
+  // index or a stored reference may name them.
+  bool rowids = !to.rowid_alias && upper(from.options).find("WITHOUT") == std::string::npos &&
                 upper(to.options).find("WITHOUT") == std::string::npos;
   if (rowids) columns = "rowid";
   for (size_t i = 0; i < to.columns.size(); ++i)
-    if (old.count(to.columns[i]) && !to.generated[i])
+    if (old.count(upper(to.columns[i])) && !to.generated[i])
       columns += (columns.empty() ? "" : ", ") + quoted(to.columns[i]);
   // OR ABORT: the new table's own ON CONFLICT clauses must not drop rows.
   if (!columns.empty())
@@ -324,15 +326,16 @@ void rebuild(const SqliteTable& from, const SqliteTable& to, SchemaChange& c) {
   }
   c.statements.push_back("DROP TABLE " + quoted(from.name));
   c.statements.push_back("ALTER TABLE " + temp + " RENAME TO " + quoted(to.name));
-  std::set<std::string> kept(to.columns.begin(), to.columns.end());
+  std::set<std::string> kept;
+  for (const auto& column : to.columns) kept.insert(upper(column));
   for (const auto& column : from.columns)
-    if (!kept.count(column))
+    if (!kept.count(upper(column)))
       c.destructive.push_back("column " + from.name + "." + column + " is dropped");
   std::map<std::string, std::string> types;
   for (size_t i = 0; i < from.columns.size(); ++i)
-    types[from.columns[i]] = declared_type(from.column_defs[i]);
+    types[upper(from.columns[i])] = declared_type(from.column_defs[i]);
   for (size_t i = 0; i < to.columns.size(); ++i)
-    if (auto it = types.find(to.columns[i]);
+    if (auto it = types.find(upper(to.columns[i]));
         it != types.end() && upper(it->second) != upper(declared_type(to.column_defs[i])))
       c.destructive.push_back("column " + to.name + "." + to.columns[i] + " changes type (" +
                               it->second + " to " + declared_type(to.column_defs[i]) + ")");
@@ -375,11 +378,20 @@ SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix) {
   for (auto& r :
        query_rows(db,
                   "SELECT m.name, x.name, x.hidden, x.pk, upper(x.type) FROM sqlite_master m "
-                  "JOIN pragma_table_xinfo(m.name) x WHERE m.type = 'table'",
+                  "JOIN pragma_table_xinfo(m.name, 'main') x WHERE m.type = 'table' "
+                  "AND upper(m.sql) NOT LIKE 'CREATE VIRTUAL%'",
                   "")) {
     if (r[2] == "2" || r[2] == "3") generated[r[0]].insert(r[1]);
     if (r[3] != "0") ++keys[r[0]], integer_keys[r[0]] += r[4] == "INTEGER";
   }
+  // An INTEGER PRIMARY KEY DESC is no rowid alias: SQLite makes an index for it.
+  std::set<std::string> key_index;
+  for (auto& r : query_rows(db,
+                            "SELECT m.name FROM sqlite_master m JOIN pragma_index_list(m.name, "
+                            "'main') i WHERE m.type = 'table' AND i.origin = 'pk' "
+                            "AND upper(m.sql) NOT LIKE 'CREATE VIRTUAL%'",
+                            ""))
+    key_index.insert(r[0]);
   for (auto& r : query_rows(db,
                             "SELECT type, name, tbl_name, sql FROM sqlite_master "
                             "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
@@ -393,8 +405,9 @@ SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix) {
       SqliteTable t = table_of(r[1], r[3]);
       for (const auto& column : t.columns)
         t.generated.push_back(generated[t.name].count(column) > 0);
-      t.autoincrement = upper(r[3]).find("AUTOINCREMENT") != std::string::npos;
-      t.rowid_alias = keys[t.name] == 1 && integer_keys[t.name] == 1;
+      for (const auto& def : t.column_defs)
+        for (const auto& word : words_of(def)) t.autoincrement |= word == "AUTOINCREMENT";
+      t.rowid_alias = keys[t.name] == 1 && integer_keys[t.name] == 1 && !key_index.count(t.name);
       s.tables.push_back(std::move(t));
     } else {
       s.objects.push_back({r[0], r[1], r[2], r[3]});
@@ -437,10 +450,11 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
   std::map<std::string, std::string> virtual_before, virtual_after;
   for (const auto& v : from.virtual_tables) virtual_before[v.name] = comparable_sql(v.sql);
   for (const auto& v : to.virtual_tables) virtual_after[v.name] = comparable_sql(v.sql);
-  if (virtual_before != virtual_after)
-    throw OperationError(
-        "mig diff does not change virtual tables (CREATE VIRTUAL TABLE) yet: their data lives "
-        "in tables of their own; write that part with mig revision");
+  for (const auto& [name, sql] : virtual_before)
+    if (auto it = virtual_after.find(name); it != virtual_after.end() && it->second != sql)
+      throw OperationError("virtual table " + name +
+                           ": mig diff does not change a virtual table's definition yet (its "
+                           "data lives in tables of its own); write that part with mig revision");
   SchemaChange c;
   auto old_tables = by_name(from.tables), new_tables = by_name(to.tables);
   std::vector<const SqliteTable*> dropped, created;
@@ -502,6 +516,11 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
     if (it->kind == "index" && (goes_with_table || rebuilt_table)) continue;  // dropped with it
     c.statements.push_back(drop_statement(*it));
   }
+  for (const auto& v : from.virtual_tables)  // (one in both is the same: see above)
+    if (!virtual_after.count(v.name)) {
+      c.statements.push_back("DROP TABLE " + quoted(v.name));
+      c.destructive.push_back("virtual table " + v.name + " is dropped");
+    }
   for (const SqliteTable* t : dropped) {
     c.statements.push_back("DROP TABLE " + quoted(t->name));
     c.destructive.push_back("table " + t->name + " is dropped");
@@ -509,6 +528,8 @@ SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to
   for (const SqliteTable* t : created)
     c.statements.push_back("CREATE TABLE " + quoted(t->name) + " " + t->body +
                            (t->options.empty() ? "" : " " + t->options));
+  for (const auto& v : to.virtual_tables)
+    if (!virtual_before.count(v.name)) c.statements.push_back(v.sql);
   for (const auto& [old, now] : added_to)
     for (size_t i = old->columns.size(); i < now->columns.size(); ++i)
       c.statements.push_back("ALTER TABLE " + quoted(now->name) + " ADD COLUMN " +

@@ -84,6 +84,9 @@ TEST(Lint, DroppingATableTheUpgradeMadeItselfIsNotDestructive) {
            "CREATE TABLE IF NOT EXISTS users (x INT);\nDROP TABLE users;",  // may make nothing
            "CREATE TEMP TABLE users AS SELECT * FROM main.users;\nDROP TABLE main.users;",
            "CREATE TEMP TABLE t (x INT);\nDROP TABLE t;\nDROP TABLE t;",  // the second is main.t
+           "CREATE TABLE x (a INT);\nALTER TABLE x RENAME TO old_x;\n"
+           "ALTER TABLE users RENAME TO x;\nDROP TABLE x;",  // that is users' data
+           "CREATE TABLE [my table] (a INT);\nDROP TABLE [my];",
        }) {
     std::vector<Revision> one = {parse(std::string("-- mig:revision b001\n-- mig:upgrade\n") + sql +
                                        "\n-- mig:downgrade\nSELECT 1;\n")};
@@ -92,7 +95,7 @@ TEST(Lint, DroppingATableTheUpgradeMadeItselfIsNotDestructive) {
   }
   std::vector<Revision> bracketed = {
       parse("-- mig:revision c001\n-- mig:upgrade\nCREATE TABLE [tmp] (x INT);\n"
-            "DROP TABLE [tmp];\n-- mig:downgrade\nSELECT 1;\n")};
+            "ALTER TABLE tmp ADD COLUMN y INT;\nDROP TABLE [tmp];\n-- mig:downgrade\nSELECT 1;\n")};
   EXPECT_TRUE(lint(RevisionGraph(bracketed), LintOptions{}).empty());
 }
 

@@ -228,6 +228,44 @@ TEST(SqliteDiff, VirtualTablesAreComparedButNotChanged) {
   EXPECT_EQ(plan_sqlite_change(sa, read_sqlite_schema(*b, "mig_")).statements,
             (V{"CREATE TABLE \"t\" (x)"}));
   EXPECT_THROW(plan_sqlite_change(sa, read_sqlite_schema(*c, "mig_")), OperationError);
+  // Made from nothing (a baseline) and removed again, as written.
+  SchemaChange make = plan_sqlite_change({}, sa), remove = plan_sqlite_change(sa, {});
+  EXPECT_EQ(make.statements, (V{"CREATE VIRTUAL TABLE docs USING fts5(title, body)"}));
+  EXPECT_EQ(remove.statements, (V{"DROP TABLE \"docs\""}));
+  EXPECT_EQ(remove.destructive, (V{"virtual table docs is dropped"}));
+}
+
+// Rowids are kept when the alias goes; names that change case are the same
+// column; DESC keys are no alias; words in defaults are not keywords.
+TEST(SqliteDiff, RowidsAndNamesSurviveTheDefinitionsQuirks) {
+  testing::TempDir dir;
+  auto live = database(dir, "live.db",
+                       "CREATE TABLE a (id INTEGER PRIMARY KEY, email TEXT);\n"
+                       "CREATE TABLE d (id INTEGER PRIMARY KEY DESC, note TEXT DEFAULT "
+                       "'AUTOINCREMENT');\n"
+                       "INSERT INTO a VALUES (5, 'x'), (9, 'y');\n"
+                       "INSERT INTO d (rowid, id, note) VALUES (3, 30, 'n');\n");
+  auto want = database(dir, "want.db",
+                       "CREATE TABLE a (id TEXT PRIMARY KEY, Email TEXT CHECK (Email <> ''));\n"
+                       "CREATE TABLE d (id INTEGER PRIMARY KEY DESC, note TEXT NOT NULL DEFAULT "
+                       "'AUTOINCREMENT');\n");
+  SchemaChange up =
+      plan_sqlite_change(read_sqlite_schema(*live, "mig_"), read_sqlite_schema(*want, "mig_"));
+  EXPECT_EQ(up.destructive, (V{"column a.id changes type (INTEGER to TEXT)"}));
+  for (const auto& st : up.statements) live->execute(st);
+  EXPECT_EQ(query_rows(*live, "SELECT rowid, id, Email FROM a ORDER BY rowid", ""),
+            (std::vector<V>{{"5", "5", "x"}, {"9", "9", "y"}}));
+  EXPECT_EQ(query_rows(*live, "SELECT rowid, id FROM d", ""), (std::vector<V>{{"3", "30"}}));
+  // NOT NULL DEFAULT NULL, and REFERENCES with a default: not for ADD COLUMN.
+  auto e = database(dir, "e.db", "CREATE TABLE e (x INTEGER);\n");
+  for (const char* column :
+       {"y INTEGER NOT NULL DEFAULT NULL", "y INTEGER DEFAULT 1 REFERENCES e"}) {
+    auto f = database(dir, std::string("f") + column[14] + ".db",
+                      std::string("CREATE TABLE e (x INTEGER, ") + column + ");\n");
+    SchemaChange add =
+        plan_sqlite_change(read_sqlite_schema(*e, "mig_"), read_sqlite_schema(*f, "mig_"));
+    EXPECT_TRUE(add.rebuilds) << column;
+  }
 }
 
 // Only SQLite's own tables are left out, not a user's named like them.
