@@ -34,29 +34,31 @@ struct Scratch {
   Scratch& operator=(const Scratch&) = delete;
 };
 
-// The files of the desired schema: `to` itself, or its .sql files in name order.
-std::vector<std::string> schema_files(const std::string& to) {
-  if (fs::is_regular_file(to)) return {to};
-  if (!fs::is_directory(to))
-    throw OptionError("{to}: " + OptionError::literal(to) + " is neither a file nor a directory");
+// The files of a schema: `path` itself, or its .sql files in name order;
+// `option` names it in errors (to, from).
+std::vector<std::string> schema_files(const std::string& path, const std::string& option) {
+  std::string name = "{" + option + "}: " + OptionError::literal(path);
+  if (fs::is_regular_file(path)) return {path};
+  if (!fs::is_directory(path)) throw OptionError(name + " is neither a file nor a directory");
   std::vector<std::string> files;
-  for (fs::directory_iterator it(to), end; it != end; ++it)
+  for (fs::directory_iterator it(path), end; it != end; ++it)
     if (fs::is_regular_file(it->path()) && it->path().extension() == ".sql")
       files.push_back(it->path().string());
   std::sort(files.begin(), files.end());
-  if (files.empty()) throw OptionError("{to}: " + OptionError::literal(to) + " holds no .sql file");
+  if (files.empty()) throw OptionError(name + " holds no .sql file");
   return files;
 }
 
-// Runs the desired schema's statements; an error names the file and line.
-void load_schema(Database& db, const std::string& to, Dialect dialect) {
-  for (const auto& file : schema_files(to))
+// Runs a schema's statements; an error names the file and line.
+void load_schema(Database& db, const std::string& path, const std::string& option,
+                 Dialect dialect) {
+  for (const auto& file : schema_files(path, option))
     for (const auto& st : split_statements(read_file(file), dialect, file)) {
       try {
         db.execute(st.sql);
       } catch (const std::exception& e) {
         throw OperationError(file + ":" + std::to_string(st.line) +
-                             ": the desired schema does not load: " + e.what());
+                             ": the schema does not load: " + e.what());
       }
     }
 }
@@ -98,7 +100,7 @@ bool is_url(const std::string& source) {
 // database's schema made again there (that database is only read).
 void load_source(const Settings& s, Database& scratch, const std::string& source,
                  const char* option) {
-  if (!is_url(source)) return load_schema(scratch, source, s.url.dialect);
+  if (!is_url(source)) return load_schema(scratch, source, option, s.url.dialect);
   std::string name = std::string("{") + option + "}";
   DatabaseUrl url = parse_url(source, option);
   if (url.dialect != Dialect::SQLite)

@@ -175,7 +175,7 @@ TEST_F(Diff, BadRequestsAreRefusedAndWriteNothing) {
     project().diff(to(users + "CREATE TABLE broken (;\n"));
     ADD_FAILURE() << "a broken schema was loaded";
   } catch (const OperationError& e) {
-    EXPECT_NE(std::string(e.what()).find("schema.sql:2: the desired schema does not load"),
+    EXPECT_NE(std::string(e.what()).find("schema.sql:2: the schema does not load"),
               std::string::npos)
         << e.what();
   }
