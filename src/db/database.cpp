@@ -153,6 +153,8 @@ std::vector<std::string> bookkeeping_ddl(Dialect dialect, const std::string& p,
   return ddl;
 }
 
+void Database::begin_step() { execute(traits(dialect()).begin_transaction); }
+
 bool Database::exists(const DatabaseUrl& url) {
   if (url.dialect != Dialect::SQLite || url.is_memory()) return true;
   return boost::filesystem::exists(url.path);

@@ -131,8 +131,9 @@ class Database {
   // `text` as a SQL string literal, quoted by the database's own rules.
   virtual std::string quote(const std::string& text) = 0;
 
-  // One revision's statements plus its bookkeeping.
-  virtual void begin_step() = 0;
+  // One revision's statements plus its bookkeeping: a transaction of its
+  // own, begun as the dialect begins one (SQLite: a savepoint in the run's).
+  virtual void begin_step();
   // Commits the step. `last_sql` (statements mig wrote itself, separated by
   // ';') runs first, in the same call: one round trip to the server instead
   // of one per bookkeeping row, which was most of what mig added to each
@@ -142,11 +143,15 @@ class Database {
     step_committed();
   }
   // Returns false if the database also threw away earlier steps of the run.
-  virtual bool rollback_step() = 0;
+  virtual bool rollback_step() {
+    execute("ROLLBACK");
+    return true;
+  }
 
-  // Around a `transaction off` revision: leave any run-wide transaction.
-  virtual void suspend_transaction() = 0;
-  virtual void resume_transaction() = 0;
+  // Around a `transaction off` revision: leave any run-wide transaction
+  // (only SQLite keeps one).
+  virtual void suspend_transaction() {}
+  virtual void resume_transaction() {}
 
   // What puts the session back as the run found it, after a revision that
   // may have changed it (SET, SET ROLE, temporary tables), so the next one
@@ -160,7 +165,7 @@ class Database {
 
  protected:
   // What ends a step: COMMIT, or RELEASE of SQLite's savepoint.
-  virtual std::string commit_statement() const = 0;
+  virtual std::string commit_statement() const { return "COMMIT"; }
   virtual void step_committed() {}
 
   std::unique_ptr<soci::session> session_;

@@ -63,6 +63,5 @@ void ScriptConnection::begin_step() {
 bool ScriptConnection::rollback_step() { not_in_a_script("rollback"); }
 void ScriptConnection::suspend_transaction() { not_in_a_script("suspend_transaction"); }
 void ScriptConnection::resume_transaction() { not_in_a_script("resume_transaction"); }
-std::string ScriptConnection::commit_statement() const { return "COMMIT"; }
 
 }  // namespace mig

@@ -38,9 +38,6 @@ class ScriptConnection : public Database {
   void suspend_transaction() override;
   void resume_transaction() override;
 
- protected:
-  std::string commit_statement() const override;
-
  private:
   Dialect dialect_;
   std::string schema_;

@@ -124,19 +124,18 @@ std::string section(const std::vector<std::string>& statements) {
   return out;
 }
 
-void sqlite_only(const Settings& s, const char* command) {
+}  // namespace
+
+void require_sqlite(const Settings& s, const char* command) {
   if (s.url.dialect != Dialect::SQLite)
     throw UsageError(std::string(command) + " works on SQLite projects so far, not on " +
                      traits(s.url.dialect).title);
 }
 
-}  // namespace
-
 std::string baseline_revision(const Settings& s, Database& live, const std::string& message,
                               const std::function<std::string(const RevisionRequest&)>& write) {
-  sqlite_only(s, "mig baseline");
-  SchemaChange up = plan_sqlite_change({}, read_sqlite_schema(live, s.table_prefix));
-  SchemaChange down = plan_sqlite_change(read_sqlite_schema(live, s.table_prefix), {});
+  SqliteSchema schema = read_sqlite_schema(live, s.table_prefix);
+  SchemaChange up = plan_sqlite_change({}, schema), down = plan_sqlite_change(schema, {});
   if (up.empty()) throw OperationError(s.url.describe() + " holds no schema to take a baseline of");
   Scratch scratch(s, "baseline.db");
   std::string empty = compared(*scratch.db, s.table_prefix);
@@ -152,7 +151,7 @@ std::string baseline_revision(const Settings& s, Database& live, const std::stri
 
 DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
                           const std::function<std::string(const RevisionRequest&)>& write) {
-  sqlite_only(s, "mig diff");
+  require_sqlite(s, "mig diff");
   if (o.to.empty()) throw OptionError("{to}: no desired schema given");
   bool writes = !o.check && !o.sql;
   if (!o.from.empty() && writes)

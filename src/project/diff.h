@@ -9,6 +9,10 @@
 
 namespace mig {
 
+// Throws UsageError unless the project is on SQLite (what diff and baseline
+// support so far).
+void require_sqlite(const Settings& settings, const char* command);
+
 // mig diff: `graph` replayed on one scratch database, the desired schema
 // loaded into another, the statements between them planned both ways and
 // proved on the scratch databases, then `write` asked to save the revision
@@ -18,7 +22,7 @@ DiffResult diff_to_schema(const Settings& settings, const RevisionGraph& graph,
                           const DiffOptions& options,
                           const std::function<std::string(const RevisionRequest&)>& write);
 
-// mig baseline: a revision whose upgrade makes `live`'s schema and whose
+// mig baseline (after require_sqlite): a revision whose upgrade makes `live`'s schema and whose
 // downgrade removes it, proven on a scratch database, saved by `write`.
 std::string baseline_revision(const Settings& settings, Database& live, const std::string& message,
                               const std::function<std::string(const RevisionRequest&)>& write);

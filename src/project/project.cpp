@@ -124,6 +124,20 @@ struct Project::Impl {
   Observer* observer = &quiet;
 
   Dialect dialect() const { return settings.url.dialect; }
+
+  // New revision files go into the migrations directory, which a project
+  // of embedded revisions does not have.
+  void check_writable() const {
+    if (use_embedded)
+      throw UsageError(
+          "the project's revisions are held in memory: there is no directory to write "
+          "a new one to");
+  }
+  std::string write(const RevisionRequest& request) {
+    check_writable();
+    return write_revision(
+        settings, [this] { return graph(RevisionText::Summary); }, request);
+  }
   void say(const std::string& text) { tell(false, Observer::Level::Info, text); }
   void detail(const std::string& text) { tell(false, Observer::Level::Detail, text); }
   void warn(const std::string& text) { tell(false, Observer::Level::Warning, text); }
@@ -384,34 +398,24 @@ InitResult Project::init(const std::string& dir) { return init_project(dir); }
 
 DiffResult Project::diff(const DiffOptions& options) {
   Impl& p = *impl_;
-  if (p.use_embedded && !options.check)
-    throw UsageError(
-        "the project's revisions are held in memory: there is no directory to write "
-        "a new one to");
+  if (!options.check) p.check_writable();
   RevisionGraph g = p.graph();
-  return diff_to_schema(p.settings, g, options, [&p](const RevisionRequest& r) {
-    return write_revision(
-        p.settings, [&p] { return p.graph(RevisionText::Summary); }, r);
-  });
+  return diff_to_schema(p.settings, g, options,
+                        [&p](const RevisionRequest& r) { return p.write(r); });
 }
 
 BaselineResult Project::baseline(const std::string& message) {
   Impl& p = *impl_;
-  if (p.use_embedded)
-    throw UsageError(
-        "the project's revisions are held in memory: there is no directory to write "
-        "a new one to");
+  p.check_writable();
   if (message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
-  if (p.dialect() != Dialect::SQLite)
-    throw UsageError(std::string("mig baseline works on SQLite projects so far, not on ") +
-                     to_string(p.dialect()));
+  require_sqlite(p.settings, "mig baseline");
   RevisionGraph g = p.graph(RevisionText::Summary);
   if (g.size() > 0)
     throw UsageError("a baseline starts a project's history, and " + p.settings.migrations_dir +
                      " already holds " + std::to_string(g.size()) +
                      " revision(s); write the next one with mig diff or mig revision");
-  if (p.settings.url.dialect == Dialect::SQLite && !Database::exists(p.settings.url))
+  if (!Database::exists(p.settings.url))
     throw OperationError("there is no database at " + p.settings.url.describe() +
                          " to take a baseline of");
   BaselineResult out;
@@ -422,11 +426,8 @@ BaselineResult Project::baseline(const std::string& message) {
       throw OperationError(p.settings.url.describe() +
                            " already records applied revisions; a baseline is for a database "
                            "mig has not managed yet");
-    auto write = [&p](const RevisionRequest& r) {
-      return write_revision(
-          p.settings, [&p] { return p.graph(RevisionText::Summary); }, r);
-    };
-    out.path = baseline_revision(p.settings, *db, message, write);
+    out.path = baseline_revision(p.settings, *db, message,
+                                 [&p](const RevisionRequest& r) { return p.write(r); });
   }
   const Revision written = load_revision(out.path, p.dialect());
   out.revision = written.id;
@@ -437,12 +438,7 @@ BaselineResult Project::baseline(const std::string& message) {
 
 std::string Project::new_revision(const RevisionRequest& request) {
   Impl& p = *impl_;
-  if (p.use_embedded)
-    throw UsageError(
-        "the project's revisions are held in memory: there is no directory to write "
-        "a new one to");
-  return write_revision(
-      p.settings, [&p] { return p.graph(RevisionText::Summary); }, request);
+  return p.write(request);
 }
 
 std::string Project::merge(const std::vector<std::string>& revisions, const std::string& message) {

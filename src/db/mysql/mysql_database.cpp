@@ -209,17 +209,6 @@ class MysqlDatabase : public Database {
     return "'" + out + "'";
   }
 
-  void begin_step() override { execute("START TRANSACTION"); }
-  bool rollback_step() override {
-    execute("ROLLBACK");
-    return true;
-  }
-  void suspend_transaction() override {}
-  void resume_transaction() override {}
-
- protected:
-  std::string commit_statement() const override { return "COMMIT"; }
-
  private:
   std::unique_ptr<soci::session> connect(MYSQL*& conn) {
     std::unique_ptr<soci::session> session;

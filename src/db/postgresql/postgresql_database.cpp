@@ -150,17 +150,6 @@ class PostgresqlDatabase : public Database {
     return out;
   }
 
-  void begin_step() override { execute("BEGIN"); }
-  bool rollback_step() override {
-    execute("ROLLBACK");
-    return true;
-  }
-  void suspend_transaction() override {}
-  void resume_transaction() override {}
-
- protected:
-  std::string commit_statement() const override { return "COMMIT"; }
-
  private:
   DatabaseUrl url_;
   ConnectOptions options_;
