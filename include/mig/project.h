@@ -63,6 +63,14 @@ struct DiffOptions {
   // What was renamed rather than dropped and made anew: "OLD=NEW" for a
   // table, "TABLE.OLD=NEW" for a column (the schema alone cannot say).
   std::vector<std::string> renames;
+  // PostgreSQL: the server (a database URL) on which mig makes its scratch
+  // database, mig_dev_<random>, dropped afterwards; default: the project's.
+  // A user who may not create databases names an empty database of their
+  // own instead, which mig empties again after use.
+  std::string dev_url;
+  // Write the revision although the schema holds objects mig diff cannot
+  // express (listed in comments at its top); default: refuse, exit 1.
+  bool incomplete = false;
 };
 
 // A revision file an application carries in its binary instead of a
@@ -142,7 +150,8 @@ class Project {
   // upgrade makes the database's schema and whose downgrade removes it,
   // proves it on a scratch database, and stamps it as applied on the
   // database (no DDL runs there). SQLite projects so far.
-  BaselineResult baseline(const std::string& message);
+  // `dev_url` as for DiffOptions::dev_url.
+  BaselineResult baseline(const std::string& message, const std::string& dev_url = {});
 
  private:
   struct Impl;

@@ -181,11 +181,17 @@ struct SchemaObjectInfo {
 struct DiffResult {
   bool differs = false;                         // the revisions do not reach the desired schema
   std::vector<std::string> upgrade, downgrade;  // the statements between them
-  bool outside_transaction = false;             // a table is rebuilt
+  // It runs outside a transaction: a SQLite table is rebuilt (`rebuilds`)
+  // or a PostgreSQL enum gains a value.
+  bool outside_transaction = false;
+  bool rebuilds = false;
   // Changes that lose data (dropped tables and columns, changed types):
   // the revision is written without `-- mig:allow destructive`, so
   // `mig check` fails until someone has reviewed it.
   std::vector<std::string> destructive;
+  // What the schemas hold that mig diff cannot express ("domain price"),
+  // left out of the comparison; only with DiffOptions::incomplete.
+  std::vector<std::string> unsupported;
   std::string path;  // the revision written; empty with check or no difference
 };
 

@@ -42,6 +42,7 @@ std::string flag(const std::string& name) {
   if (name == "script") return "--sql";
   if (name == "scratch_url") return "--url";
   if (name == "renames") return "--rename";
+  if (name == "dev_url") return "--dev-url";
   std::string out = "--" + name;
   for (char& c : out)
     if (c == '_') c = '-';

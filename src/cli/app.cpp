@@ -80,7 +80,7 @@ struct CommandLine {
   std::string init_dir = ".";
   RevisionOptions rev;
   DiffOptions diff;
-  std::string baseline_message;
+  std::string baseline_message, baseline_dev_url;
   MigrateOptions up{"head", false};
   MigrateOptions down{"", false};
   bool status_exit_code = false;
@@ -137,7 +137,7 @@ void add_authoring_commands(CommandLine& cl) {
 
   DiffOptions& diff = cl.diff;
   auto* diff_cmd = cl.app.add_subcommand(
-      "diff", "write the next revision from a desired schema, proven first (SQLite)");
+      "diff", "write the next revision from a desired schema, proven first (SQLite, PostgreSQL)");
   diff_cmd->add_option("MESSAGE", diff.message, "what the revision does");
   diff_cmd->add_option("--to", diff.to, "the desired schema: a SQL file, or a directory of them")
       ->required();
@@ -149,13 +149,22 @@ void add_authoring_commands(CommandLine& cl) {
   diff_cmd->add_flag("--sql", diff.sql, "print the statements; write nothing");
   diff_cmd->add_flag("--check", diff.check,
                      "write nothing; exit 1 when the revisions do not give that schema");
+  diff_cmd->add_option("--dev-url", diff.dev_url,
+                       "PostgreSQL: the server for scratch databases (default: the project's), "
+                       "or an empty database of your own");
+  diff_cmd->add_flag("--incomplete", diff.incomplete,
+                     "write the revision although some objects cannot be expressed (named in "
+                     "comments)");
   auto* baseline = cl.app.add_subcommand(
-      "baseline", "adopt an existing database: its schema as the first revision, stamped (SQLite)");
+      "baseline",
+      "adopt an existing database: its schema as the first revision, stamped (SQLite, PostgreSQL)");
   auto* base_msg = baseline->add_option("MESSAGE", cl.baseline_message, "what the revision is");
   baseline->add_option("-m,--message", cl.baseline_message, "same as MESSAGE")->excludes(base_msg);
+  baseline->add_option("--dev-url", cl.baseline_dev_url,
+                       "PostgreSQL: the server for the scratch database (default: the project's)");
   baseline->callback([&cl] {
     if (cl.baseline_message.empty()) throw CLI::RequiredError("MESSAGE");
-    cl.action = [&cl] { return cmd_baseline(cl.ctx, cl.baseline_message); };
+    cl.action = [&cl] { return cmd_baseline(cl.ctx, cl.baseline_message, cl.baseline_dev_url); };
   });
   diff_cmd->callback([&cl] {
     if (cl.diff.message.empty() && !cl.diff.check && !cl.diff.sql)

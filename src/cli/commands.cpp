@@ -98,9 +98,9 @@ int cmd_diff(Context& ctx, const DiffOptions& options) {
   return options.check && result.differs ? 1 : 0;
 }
 
-int cmd_baseline(Context& ctx, const std::string& message) {
+int cmd_baseline(Context& ctx, const std::string& message, const std::string& dev_url) {
   no_json(ctx, "baseline");
-  render_baseline(*ctx.out, ctx.settings, ctx.project->baseline(message));
+  render_baseline(*ctx.out, ctx.settings, ctx.project->baseline(message, dev_url));
   return 0;
 }
 

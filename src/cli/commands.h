@@ -39,7 +39,7 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std
 // exit 1 when the revisions do not reach it.
 int cmd_diff(Context& ctx, const DiffOptions& options);
 // The first revision, taken from an existing database, and stamped there.
-int cmd_baseline(Context& ctx, const std::string& message);
+int cmd_baseline(Context& ctx, const std::string& message, const std::string& dev_url);
 int cmd_upgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_downgrade(Context& ctx, const MigrateOptions& opts);
 int cmd_current(Context& ctx);

@@ -302,13 +302,17 @@ void render_diff(Output& out, const std::string& to, bool check, bool sql, const
     return;
   }
   if (check) {
+    for (const auto& u : r.unsupported) out.warn("not compared: " + u);
     out.data("the schema of " + to + " is not there yet; the next revision would run:");
     for (const auto& st : r.upgrade) out.data("  " + st + ";");
     return;
   }
   out.data("created " + r.path);
+  for (const auto& u : r.unsupported) out.warn("not written, write it by hand: " + u);
   if (r.outside_transaction)
-    out.progress("it rebuilds a table, so it runs outside a transaction, with foreign keys off");
+    out.progress(
+        r.rebuilds ? "it rebuilds a table, so it runs outside a transaction, with foreign keys off"
+                   : "it adds an enum value, so it runs outside a transaction");
   for (const auto& d : r.destructive) out.warn("destructive: " + d);
   if (!r.destructive.empty())
     out.warn("review it: mig check fails on it until it carries -- mig:allow destructive");

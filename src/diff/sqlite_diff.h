@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "diff/schema_change.h"
 
 namespace mig {
 
@@ -52,17 +53,6 @@ std::string normalised_definition(const SqliteTable& table);
 // Every definition of a schema in comparable form, sorted: two schemas
 // made by the same definitions give the same text.
 std::string definitions_text(const SqliteSchema& schema);
-
-// What takes a database from one schema to another.
-struct SchemaChange {
-  std::vector<std::string> statements;
-  // A table is rebuilt: the revision must run outside a transaction, where
-  // foreign keys can be switched off.
-  bool outside_transaction = false;
-  std::vector<std::string> destructive;  // "table t is dropped", "column t.c is dropped", …
-  bool rebuilds = false;                 // (whose DROP TABLE loses nothing by itself)
-  bool empty() const { return statements.empty(); }
-};
 
 // Tables SQLite's ALTER TABLE cannot change are rebuilt: the new table is
 // made under a temporary name, the rows copied, the old table dropped and

@@ -4,6 +4,7 @@
 
 #include "db/dialect_traits.h"
 #include "db/schema.h"
+#include "diff/postgresql_diff.h"
 #include "diff/sqlite_diff.h"
 #include "engine/migrator.h"
 #include "engine/version_store.h"
@@ -15,24 +16,146 @@ namespace mig {
 namespace fs = boost::filesystem;
 namespace {
 
-// A SQLite file of its own in the temporary directory, gone afterwards.
-struct Scratch {
-  fs::path dir;
-  std::unique_ptr<Database> db;
-  Scratch(const Settings& s, const char* name) {
-    dir =
-        fs::path(s.temp_dir.empty() ? "/tmp" : s.temp_dir) / fs::unique_path("mig-diff-%%%%-%%%%");
-    fs::create_directories(dir);
-    db = Database::open(parse_url("sqlite://" + (dir / name).string(), "diff"), ConnectOptions{});
-  }
-  ~Scratch() {
-    db.reset();
-    boost::system::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  Scratch(const Scratch&) = delete;
-  Scratch& operator=(const Scratch&) = delete;
+// One empty database mig may fill and empty again as it likes.
+class Scratch {
+ public:
+  virtual ~Scratch() = default;
+  Database& db() { return *db_; }
+  // Back to an empty database.
+  virtual void empty() = 0;
+
+ protected:
+  std::unique_ptr<Database> db_;
 };
+
+// A SQLite file of its own in the temporary directory, gone afterwards.
+class SqliteScratch : public Scratch {
+ public:
+  explicit SqliteScratch(const Settings& s) {
+    dir_ =
+        fs::path(s.temp_dir.empty() ? "/tmp" : s.temp_dir) / fs::unique_path("mig-diff-%%%%-%%%%");
+    fs::create_directories(dir_);
+    open();
+  }
+  ~SqliteScratch() override {
+    db_.reset();
+    boost::system::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  void empty() override {
+    db_.reset();
+    fs::remove(dir_ / "scratch.db");
+    open();
+  }
+
+ private:
+  void open() {
+    db_ = Database::open(parse_url("sqlite://" + (dir_ / "scratch.db").string(), "diff"),
+                         ConnectOptions{});
+  }
+  fs::path dir_;
+};
+
+// Drops everything the connected user owns in the database's schemas and
+// makes its current schema again, empty (as fast as making a database).
+void empty_postgresql(Database& db) {
+  db.execute("SET client_min_messages = warning");  // (not every object a drop cascades to)
+  auto schema = query_rows(db, "SELECT quote_ident(current_schema())").at(0).at(0);
+  auto others = query_rows(db,
+                           "SELECT quote_ident(nspname) FROM pg_namespace WHERE nspowner = "
+                           "current_user::regrole AND nspname <> current_schema() AND nspname "
+                           "NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'");
+  for (const auto& x :
+       query_rows(db, "SELECT quote_ident(extname) FROM pg_extension WHERE extname <> 'plpgsql'"))
+    db.execute("DROP EXTENSION " + x[0] + " CASCADE");
+  db.execute("DROP SCHEMA " + schema + " CASCADE");
+  for (const auto& n : others) db.execute("DROP SCHEMA " + n[0] + " CASCADE");
+  db.execute("CREATE SCHEMA " + schema);
+}
+
+// PostgreSQL: a database of mig's own on the server, mig_dev_<random>,
+// dropped afterwards (also when mig diff fails).
+class ServerScratch : public Scratch {
+ public:
+  explicit ServerScratch(const DatabaseUrl& server) : server_(server) {
+    url_ = server;
+    url_.database = "mig_dev_" + fs::unique_path("%%%%%%%%%%%%").string();
+    Database::open(server_, ConnectOptions{})->execute("CREATE DATABASE " + url_.database);
+    db_ = Database::open(url_, ConnectOptions{});
+  }
+  ~ServerScratch() override {
+    db_.reset();
+    try {
+      Database::open(server_, ConnectOptions{})
+          ->execute("DROP DATABASE IF EXISTS " + url_.database + " WITH (FORCE)");
+    } catch (const std::exception&) {
+      // (the server went away: nothing is left to drop, or nothing can be)
+    }
+  }
+  void empty() override { empty_postgresql(*db_); }
+
+ private:
+  DatabaseUrl server_, url_;
+};
+
+// PostgreSQL, for a user who may not create databases: the dev URL's own
+// database, which must hold nothing (or only what an earlier mig diff left
+// there, which a marker table tells) and is emptied after use.
+class BorrowedScratch : public Scratch {
+ public:
+  BorrowedScratch(const DatabaseUrl& url, const std::string& prefix)
+      : marker_(prefix + "dev_scratch") {
+    db_ = Database::open(url, ConnectOptions{});
+    PgSchema held = read_postgresql_schema(*db_, prefix);
+    bool holds = !held.tables.empty() || !held.views.empty() || !held.functions.empty() ||
+                 !held.enums.empty() || !held.sequences.empty() || !held.unsupported.empty();
+    if (holds && !db_->table_exists(marker_))
+      throw OptionError("{dev_url}: " + OptionError::literal(url.describe()) +
+                        " is not empty; mig diff empties the database it works in, so it "
+                        "takes only an empty one (or one that may create databases)");
+    empty();
+  }
+  ~BorrowedScratch() override {
+    try {
+      empty_postgresql(*db_);
+    } catch (const std::exception&) {
+      // (what is left is marked: the next mig diff clears it)
+    }
+  }
+  void empty() override {
+    empty_postgresql(*db_);
+    db_->execute("CREATE TABLE " + marker_ + " (made_by TEXT)");
+  }
+
+ private:
+  std::string marker_;
+};
+
+std::unique_ptr<Scratch> make_scratch(const Settings& s, const std::string& dev_url) {
+  if (s.url.dialect == Dialect::SQLite) {
+    if (!dev_url.empty())
+      throw OptionError(
+          "{dev_url} names a server for scratch databases; on SQLite they are "
+          "temporary files");
+    return std::make_unique<SqliteScratch>(s);
+  }
+  DatabaseUrl server = dev_url.empty() ? s.url : parse_url(dev_url, "dev_url");
+  if (server.dialect != s.url.dialect)
+    throw OptionError("{dev_url}: " + OptionError::literal(server.describe()) + " is not " +
+                      traits(s.url.dialect).title + ", the project's database");
+  try {
+    return std::make_unique<ServerScratch>(server);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string why = e.what();
+    if (dev_url.empty() || why.find("permission denied") == std::string::npos)
+      throw OperationError(
+          "mig diff cannot make its scratch database on " + server.describe() + ": " + why +
+          (dev_url.empty() ? "; name a server that allows it with --dev-url" : ""));
+    return std::make_unique<BorrowedScratch>(server, s.table_prefix);
+  }
+}
 
 // The files of a schema: `path` itself, or its .sql files in name order;
 // `option` names it in errors (to, from).
@@ -49,7 +172,8 @@ std::vector<std::string> schema_files(const std::string& path, const std::string
   return files;
 }
 
-// Runs a schema's statements; an error names the file and line.
+// Runs a schema's statements; an error names the file and line. What a
+// dump does to the session (search_path emptied) is undone afterwards.
 void load_schema(Database& db, const std::string& path, const std::string& option,
                  Dialect dialect) {
   for (const auto& file : schema_files(path, option))
@@ -61,31 +185,74 @@ void load_schema(Database& db, const std::string& path, const std::string& optio
                              ": the schema does not load: " + e.what());
       }
     }
+  if (dialect == Dialect::PostgreSQL) db.execute("RESET ALL");
 }
 
-// What the proof compares: `mig schema`'s form, and each definition as
-// written (which also holds what that form leaves out, CHECK constraints).
-std::string compared(Database& db, const std::string& prefix) {
-  return inspect_schema(db, prefix).text() + "\n" +
-         definitions_text(read_sqlite_schema(db, prefix));
-}
+// One database's side of mig diff: its schema as a value, the text the
+// proof compares, and the statements between two values.
+struct SqliteSide {
+  using Model = SqliteSchema;
+  static Model read(Database& db, const std::string& prefix) {
+    return read_sqlite_schema(db, prefix);
+  }
+  // `mig schema`'s form, and each definition as written (which also holds
+  // what that form leaves out, CHECK constraints).
+  static std::string text(Database& db, const std::string& prefix) {
+    return inspect_schema(db, prefix).text() + "\n" + definitions_text(read(db, prefix));
+  }
+  static SchemaChange plan(const Model& from, const Model& to) {
+    return plan_sqlite_change(from, to);
+  }
+  static std::pair<std::string, std::string> rename(const Model& from, const std::string& spec) {
+    return sqlite_rename(from, spec);
+  }
+  static std::vector<std::string> unsupported(const Model&) { return {}; }
+  static bool transactional() { return false; }
+};
 
-void apply(Database& db, const std::vector<std::string>& statements, const char* which) {
+struct PostgresqlSide {
+  using Model = PgSchema;
+  static Model read(Database& db, const std::string& prefix) {
+    return read_postgresql_schema(db, prefix);
+  }
+  static std::string text(Database& db, const std::string& prefix) {
+    return postgresql_definitions_text(read(db, prefix));
+  }
+  static SchemaChange plan(const Model& from, const Model& to) {
+    return plan_postgresql_change(from, to);
+  }
+  static std::pair<std::string, std::string> rename(const Model& from, const std::string& spec) {
+    return postgresql_rename(from, spec);
+  }
+  static std::vector<std::string> unsupported(const Model& m) { return m.unsupported; }
+  static bool transactional() { return true; }
+};
+
+// Runs statements on a scratch database, in one transaction where the
+// revision will have one.
+template <typename Side>
+void apply(Database& db, const std::vector<std::string>& statements, const char* which,
+           bool in_transaction = Side::transactional()) {
+  if (in_transaction) db.execute("BEGIN");
   for (size_t i = 0; i < statements.size(); ++i) {
     try {
       db.execute(statements[i]);
     } catch (const std::exception& e) {
+      std::string why = e.what();
+      if (in_transaction) db.execute("ROLLBACK");
       throw OperationError("the written " + std::string(which) + " fails on the scratch database " +
                            "at statement " + std::to_string(i + 1) + " (" + statements[i] +
-                           "): " + e.what() + "; nothing was written");
+                           "): " + why + "; nothing was written");
     }
   }
+  if (in_transaction) db.execute("COMMIT");
 }
 
-void prove(Database& db, const std::string& prefix, const std::vector<std::string>& statements,
+template <typename Side>
+void prove(Database& db, const std::string& prefix, const SchemaChange& change,
            const std::string& expected, const char* which, const char* reaches) {
-  apply(db, statements, which);
-  std::string found = compared(db, prefix);
+  apply<Side>(db, change.statements, which, Side::transactional() && !change.outside_transaction);
+  std::string found = Side::text(db, prefix);
   if (found != expected)
     throw OperationError("the written " + std::string(which) + " does not give " + reaches +
                          " (expected -, found +); nothing was written:\n" +
@@ -96,22 +263,29 @@ bool is_url(const std::string& source) {
   return source.rfind("sqlite:", 0) == 0 || source.find("://") != std::string::npos;
 }
 
+std::string listed(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += "\n  " + n;
+  return out;
+}
+
 // Puts `source`'s schema into `scratch`: its files run, or a live
 // database's schema made again there (that database is only read).
+template <typename Side>
 void load_source(const Settings& s, Database& scratch, const std::string& source,
                  const char* option) {
   if (!is_url(source)) return load_schema(scratch, source, option, s.url.dialect);
   std::string name = std::string("{") + option + "}";
   DatabaseUrl url = parse_url(source, option);
-  if (url.dialect != Dialect::SQLite)
-    throw OptionError(name + ": mig diff reads SQLite databases so far, not " +
-                      OptionError::literal(url.describe()));
+  if (url.dialect != s.url.dialect)
+    throw OptionError(name + ": " + OptionError::literal(url.describe()) + " is not " +
+                      traits(s.url.dialect).title + ", the project's database");
   if (!Database::exists(url))
     throw OptionError(name + ": there is no database at " + OptionError::literal(url.describe()));
   auto live = Database::open(url, ConnectOptions{});
-  SchemaChange make = plan_sqlite_change({}, read_sqlite_schema(*live, s.table_prefix));
-  apply(scratch, make.statements, "copy of the schema");
-  std::string want = compared(*live, s.table_prefix), got = compared(scratch, s.table_prefix);
+  typename Side::Model model = Side::read(*live, s.table_prefix);
+  apply<Side>(scratch, Side::plan({}, model).statements, "copy of the schema");
+  std::string want = Side::text(*live, s.table_prefix), got = Side::text(scratch, s.table_prefix);
   if (got != want)
     throw OperationError("the schema of " + url.describe() +
                          " cannot be made again exactly (expected -, found +):\n" +
@@ -124,67 +298,72 @@ std::string section(const std::vector<std::string>& statements) {
   return out;
 }
 
-}  // namespace
-
-void require_sqlite(const Settings& s, const char* command) {
-  if (s.url.dialect != Dialect::SQLite)
-    throw UsageError(std::string(command) + " works on SQLite projects so far, not on " +
-                     traits(s.url.dialect).title);
-}
-
-std::string baseline_revision(const Settings& s, Database& live, const std::string& message,
-                              const std::function<std::string(const RevisionRequest&)>& write) {
-  SqliteSchema schema = read_sqlite_schema(live, s.table_prefix);
-  SchemaChange up = plan_sqlite_change({}, schema), down = plan_sqlite_change(schema, {});
+template <typename Side>
+std::string baseline_with(const Settings& s, Database& live, const std::string& message,
+                          const std::string& dev_url,
+                          const std::function<std::string(const RevisionRequest&)>& write) {
+  typename Side::Model schema = Side::read(live, s.table_prefix);
+  if (auto missing = Side::unsupported(schema); !missing.empty())
+    throw OperationError(s.url.describe() +
+                         " holds what mig baseline cannot express yet:" + listed(missing));
+  SchemaChange up = Side::plan({}, schema), down = Side::plan(schema, {});
   if (up.empty()) throw OperationError(s.url.describe() + " holds no schema to take a baseline of");
-  Scratch scratch(s, "baseline.db");
-  std::string empty = compared(*scratch.db, s.table_prefix);
-  prove(*scratch.db, s.table_prefix, up.statements, compared(live, s.table_prefix), "upgrade",
-        "the schema of the database");
-  prove(*scratch.db, s.table_prefix, down.statements, empty, "downgrade", "an empty database");
+  auto scratch = make_scratch(s, dev_url);
+  std::string empty = Side::text(scratch->db(), s.table_prefix);
+  prove<Side>(scratch->db(), s.table_prefix, up, Side::text(live, s.table_prefix), "upgrade",
+              "the schema of the database");
+  prove<Side>(scratch->db(), s.table_prefix, down, empty, "downgrade", "an empty database");
   RevisionRequest request;
   request.message = message;
   request.upgrade = section(up.statements);
   request.downgrade = section(down.statements);
+  if (up.outside_transaction || down.outside_transaction)
+    request.directives.push_back("-- mig:transaction off");
   return write(request);
 }
 
-DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
-                          const std::function<std::string(const RevisionRequest&)>& write) {
-  require_sqlite(s, "mig diff");
-  if (o.to.empty()) throw OptionError("{to}: no desired schema given");
+template <typename Side>
+DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
+                     const std::function<std::string(const RevisionRequest&)>& write) {
   bool writes = !o.check && !o.sql;
-  if (!o.from.empty() && writes)
-    throw OptionError("{from} compares two schemas and writes no revision: add {sql} or {check}");
-  if (writes && o.message.find_first_not_of(" \t") == std::string::npos)
-    throw UsageError("MESSAGE must not be empty");
-  Scratch replayed(s, "replayed.db"), desired(s, "desired.db");
+  auto scratch = make_scratch(s, o.dev_url);
+  // The desired schema first, kept as a value: the scratch database is
+  // then emptied for the revisions.
+  load_source<Side>(s, scratch->db(), o.to, "to");
+  std::string after = Side::text(scratch->db(), s.table_prefix);
+  typename Side::Model to = Side::read(scratch->db(), s.table_prefix);
+  scratch->empty();
+  Database& db = scratch->db();  // (emptied: maybe another connection)
   if (o.from.empty()) {
-    VersionStore store(*replayed.db, s.table_prefix);
+    VersionStore store(db, s.table_prefix);
     store.ensure();
     SilentReporter quiet;
-    Migrator(*replayed.db, store, g, quiet)
+    Migrator(db, store, g, quiet)
         .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
   } else {
-    load_source(s, *replayed.db, o.from, "from");
+    load_source<Side>(s, db, o.from, "from");
   }
-  load_source(s, *desired.db, o.to, "to");
-
-  std::string before = compared(*replayed.db, s.table_prefix);
-  std::string after = compared(*desired.db, s.table_prefix);
+  std::string before = Side::text(db, s.table_prefix);
+  DiffResult out;
+  out.unsupported = Side::unsupported(to);
+  for (const auto& name : Side::unsupported(Side::read(db, s.table_prefix)))
+    if (std::find(out.unsupported.begin(), out.unsupported.end(), name) == out.unsupported.end())
+      out.unsupported.push_back(name);
+  if (!out.unsupported.empty() && !o.incomplete && !o.check)
+    throw OperationError("the schemas hold what mig diff cannot express yet (add --incomplete " +
+                         std::string("to write the rest, with these named in comments):") +
+                         listed(out.unsupported));
   // Renames first, on the replayed database: the rest is planned from there.
   std::vector<std::string> renames, renames_back;
   for (const auto& spec : o.renames) {
-    auto [forward, back] = sqlite_rename(read_sqlite_schema(*replayed.db, s.table_prefix), spec);
-    apply(*replayed.db, {forward}, "rename");
+    auto [forward, back] = Side::rename(Side::read(db, s.table_prefix), spec);
+    apply<Side>(db, {forward}, "rename");
     renames.push_back(forward);
     renames_back.insert(renames_back.begin(), back);
   }
-  SqliteSchema from = read_sqlite_schema(*replayed.db, s.table_prefix);
-  SqliteSchema to = read_sqlite_schema(*desired.db, s.table_prefix);
-  SchemaChange up = plan_sqlite_change(from, to), down = plan_sqlite_change(to, from);
+  typename Side::Model from = Side::read(db, s.table_prefix);
+  SchemaChange up = Side::plan(from, to), down = Side::plan(to, from);
   down.statements.insert(down.statements.end(), renames_back.begin(), renames_back.end());
-  DiffResult out;
   out.differs = before != after;
   if (!out.differs) return out;
   if (up.empty() && renames.empty())
@@ -195,16 +374,18 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
   out.upgrade.insert(out.upgrade.end(), up.statements.begin(), up.statements.end());
   out.downgrade = down.statements;
   out.outside_transaction = up.outside_transaction || down.outside_transaction;
+  out.rebuilds = up.rebuilds || down.rebuilds;
   out.destructive = up.destructive;
-  prove(*replayed.db, s.table_prefix, up.statements, after, "upgrade", "the desired schema");
-  prove(*replayed.db, s.table_prefix, down.statements, before, "downgrade",
-        "back the schema of the revisions");
+  prove<Side>(db, s.table_prefix, up, after, "upgrade", "the desired schema");
+  prove<Side>(db, s.table_prefix, down, before, "downgrade", "back the schema of the revisions");
   if (!writes) return out;
   RevisionRequest request;
   request.message = o.message;
   request.upgrade = section(out.upgrade);
   request.downgrade = section(out.downgrade);
   if (out.outside_transaction) request.directives.push_back("-- mig:transaction off");
+  for (const auto& name : out.unsupported)
+    request.directives.push_back("-- Not written by mig diff, to be written by hand: " + name);
   if (out.destructive.empty() && up.rebuilds) {
     // Its DROP TABLE statements put rebuilt tables in place and lose no
     // data; a revision that does lose some is left for mig check to stop.
@@ -214,6 +395,36 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
   }
   out.path = write(request);
   return out;
+}
+
+}  // namespace
+
+void require_diffable(const Settings& s, const char* command) {
+  if (s.url.dialect == Dialect::MySQL)
+    throw UsageError(std::string(command) +
+                     " works on SQLite and PostgreSQL projects so far, not on " +
+                     traits(s.url.dialect).title);
+}
+
+std::string baseline_revision(const Settings& s, Database& live, const std::string& message,
+                              const std::string& dev_url,
+                              const std::function<std::string(const RevisionRequest&)>& write) {
+  if (s.url.dialect == Dialect::PostgreSQL)
+    return baseline_with<PostgresqlSide>(s, live, message, dev_url, write);
+  return baseline_with<SqliteSide>(s, live, message, dev_url, write);
+}
+
+DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
+                          const std::function<std::string(const RevisionRequest&)>& write) {
+  require_diffable(s, "mig diff");
+  if (o.to.empty()) throw OptionError("{to}: no desired schema given");
+  bool writes = !o.check && !o.sql;
+  if (!o.from.empty() && writes)
+    throw OptionError("{from} compares two schemas and writes no revision: add {sql} or {check}");
+  if (writes && o.message.find_first_not_of(" \t") == std::string::npos)
+    throw UsageError("MESSAGE must not be empty");
+  if (s.url.dialect == Dialect::PostgreSQL) return diff_with<PostgresqlSide>(s, g, o, write);
+  return diff_with<SqliteSide>(s, g, o, write);
 }
 
 }  // namespace mig

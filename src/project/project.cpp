@@ -404,12 +404,12 @@ DiffResult Project::diff(const DiffOptions& options) {
                         [&p](const RevisionRequest& r) { return p.write(r); });
 }
 
-BaselineResult Project::baseline(const std::string& message) {
+BaselineResult Project::baseline(const std::string& message, const std::string& dev_url) {
   Impl& p = *impl_;
   p.check_writable();
   if (message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
-  require_sqlite(p.settings, "mig baseline");
+  require_diffable(p.settings, "mig baseline");
   RevisionGraph g = p.graph(RevisionText::Summary);
   if (g.size() > 0)
     throw UsageError("a baseline starts a project's history, and " + p.settings.migrations_dir +
@@ -426,7 +426,7 @@ BaselineResult Project::baseline(const std::string& message) {
       throw OperationError(p.settings.url.describe() +
                            " already records applied revisions; a baseline is for a database "
                            "mig has not managed yet");
-    out.path = baseline_revision(p.settings, *db, message,
+    out.path = baseline_revision(p.settings, *db, message, dev_url,
                                  [&p](const RevisionRequest& r) { return p.write(r); });
   }
   const Revision written = load_revision(out.path, p.dialect());

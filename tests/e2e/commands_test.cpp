@@ -277,10 +277,14 @@ TEST(Diff, UsageErrorsExit2) {
       << missing.err;
   Result json = p.mig({"--json", "diff", "x", "--to", "nowhere.sql"});
   EXPECT_EQ(json.code, 2);
-  Result pg = p.mig({"diff", "x", "--to", "nowhere.sql"},
-                    {{"DATABASE_URL", "postgresql://u@127.0.0.1:1/app"}});
-  EXPECT_EQ(pg.code, 2);
-  EXPECT_NE(pg.err.find("SQLite projects so far"), std::string::npos) << pg.err;
+  Result my =
+      p.mig({"diff", "x", "--to", "nowhere.sql"}, {{"DATABASE_URL", "mysql://u@127.0.0.1:1/app"}});
+  EXPECT_EQ(my.code, 2);
+  EXPECT_NE(my.err.find("SQLite and PostgreSQL projects so far"), std::string::npos) << my.err;
+  Result dev = p.mig({"diff", "x", "--to", "schema.sql", "--dev-url", "postgresql://u@h/d"});
+  EXPECT_EQ(dev.code, 2);
+  EXPECT_NE(dev.err.find("--dev-url names a server for scratch databases"), std::string::npos)
+      << dev.err;
 }
 
 }  // namespace

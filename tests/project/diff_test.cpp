@@ -186,9 +186,12 @@ TEST_F(Diff, BadRequestsAreRefusedAndWriteNothing) {
   DiffOptions unnamed = to(users);
   unnamed.message = " ";
   EXPECT_THROW(project().diff(unnamed), UsageError);
-  Settings pg = project().settings();
-  pg.url = parse_url("postgresql://app@db/shop", "test");
-  EXPECT_THROW(Project(pg).diff(to(users)), UsageError);  // not yet: refused before connecting
+  Settings my = project().settings();
+  my.url = parse_url("mysql://app@db/shop", "test");
+  EXPECT_THROW(Project(my).diff(to(users)), UsageError);  // not yet: refused before connecting
+  DiffOptions dev = to(users);
+  dev.dev_url = "postgresql://app@db/dev";
+  EXPECT_THROW(project().diff(dev), OptionError);  // SQLite's scratch databases are files
   EXPECT_EQ(files_in(dir / "migrations"), 1u);
 }
 
