@@ -89,6 +89,80 @@ std::string pg_contents(const TestDatabase& db) {
          comparable(pg_dump(db, "--data-only --inserts"));
 }
 
+// The same kind of schema in the connection's own schema, which is what
+// mig diff reads.
+const char* kPgApp = R"SQL(
+CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+CREATE SEQUENCE ticket_seq START 100;
+CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL,
+  mood mood DEFAULT 'ok', note text);
+CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  customer_id int REFERENCES customer (id),
+  ticket int DEFAULT nextval('ticket_seq'), total numeric(10, 2));
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN NEW.note := coalesce(NEW.note, '') || '!'; RETURN NEW; END $$;
+CREATE TRIGGER customer_touch BEFORE INSERT ON customer
+  FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;
+CREATE INDEX orders_total ON orders (total);
+COMMENT ON TABLE orders IS 'what was bought';
+INSERT INTO customer (name) VALUES ('Ann');
+)SQL";
+
+// The declarative workflow on real pg_dump output: the dump of a database
+// is the desired schema, the database is changed and dumped again, and
+// mig diff writes each next revision; mig baseline adopts that database.
+TEST(PgDiffFromDump, RevisionsFollowTheDumpAndBaselineAdoptsItsDatabase) {
+  Project p;
+  TestDatabase source{Kind::PostgreSQL, ""}, app{Kind::PostgreSQL, ""};
+  std::map<std::string, std::string> env = {{"DATABASE_URL", app.url()}};
+  p.write("source.sql", kPgApp);
+  pg_tool("psql", source, "-v ON_ERROR_STOP=1 -f " + quote(p / "source.sql"));
+  p.write("schema.sql", pg_dump(source, "--schema-only --no-owner"));
+  Result first = p.mig({"diff", "initial", "--to", "schema.sql"}, env);
+  ASSERT_EQ(first.code, 0) << first.err;
+  EXPECT_NE(first.out.find("created migrations/"), std::string::npos) << first.out;
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  Result same = p.mig({"diff", "--check", "--to", "schema.sql"}, env);
+  EXPECT_EQ(same.code, 0) << same.err;
+  EXPECT_NE(same.out.find("no difference"), std::string::npos) << same.out;
+
+  pg_tool("psql", source,
+          "-v ON_ERROR_STOP=1 -c 'ALTER TABLE customer ADD COLUMN email text' "
+          "-c 'CREATE UNIQUE INDEX customer_email ON customer (lower(email))' "
+          "-c \"ALTER TYPE mood ADD VALUE 'meh' AFTER 'ok'\"");
+  p.write("schema.sql", pg_dump(source, "--schema-only --no-owner"));
+  Result behind = p.mig({"diff", "--check", "--to", "schema.sql"}, env);
+  EXPECT_EQ(behind.code, 1);
+  EXPECT_NE(behind.out.find("ALTER TABLE customer ADD COLUMN email text;"), std::string::npos)
+      << behind.out;
+  Result next = p.mig({"diff", "add_email", "--to", "schema.sql"}, env);
+  ASSERT_EQ(next.code, 0) << next.err;
+  EXPECT_NE(next.out.find("it adds an enum value, so it runs outside a transaction"),
+            std::string::npos)
+      << next.out;
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  EXPECT_EQ(p.mig({"diff", "--check", "--to", "schema.sql"}, env).code, 0);
+  // Two live databases compared by URL: nothing between them now.
+  Result urls = p.mig({"diff", "--from", app.url(), "--to", source.url(), "--sql"}, env);
+  EXPECT_EQ(urls.code, 0) << urls.err;
+  EXPECT_NE(urls.err.find("no difference"), std::string::npos) << urls.out << urls.err;
+  EXPECT_EQ(urls.out, "");
+
+  Project adopt;
+  std::map<std::string, std::string> at_source = {{"DATABASE_URL", source.url()}};
+  Result baseline = adopt.mig({"baseline", "-m", "adopt"}, at_source);
+  ASSERT_EQ(baseline.code, 0) << baseline.err;
+  EXPECT_NE(baseline.out.find("is stamped as applied"), std::string::npos) << baseline.out;
+  EXPECT_NE(adopt.mig({"status"}, at_source).out.find("pending:  none"), std::string::npos);
+  EXPECT_EQ(source.query("SELECT name FROM customer"), V{"Ann"});  // nothing ran there
+  // Its revision makes that schema on an empty database, as the dump does.
+  TestDatabase fresh{Kind::PostgreSQL, ""};
+  ASSERT_EQ(adopt.mig({"upgrade"}, {{"DATABASE_URL", fresh.url()}}).code, 0);
+  EXPECT_EQ(comparable(pg_dump(fresh, "--schema-only --no-owner")),
+            comparable(pg_dump(source, "--schema-only --no-owner")));
+}
+
 class PgDump : public ::testing::Test {
  protected:
   Project p;
