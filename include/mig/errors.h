@@ -88,6 +88,13 @@ class OperationError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// An operation stopped because the flag given to Project::set_interrupt
+// was set; what it made for itself (scratch databases) is gone.
+class InterruptedError : public OperationError {
+ public:
+  using OperationError::OperationError;
+};
+
 // An OperationError that points at a place in an input file.
 class FileError : public OperationError {
  public:

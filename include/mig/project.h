@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -105,6 +106,10 @@ class Project {
   const Settings& settings() const;
   // Told about progress while an operation runs; may be null (the default).
   void set_observer(Observer* observer);
+  // A flag (set from a signal handler, say) that diff and baseline look at
+  // between statements: once it is true they stop, drop their scratch
+  // databases and throw InterruptedError. May be null (the default).
+  void set_interrupt(const std::atomic<bool>* flag);
   // Another URL whose password must never be printed or stored either.
   void mask(const DatabaseUrl& url);
 

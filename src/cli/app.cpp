@@ -343,6 +343,9 @@ int run_action(CommandLine& cl) {
   } catch (const UsageError& e) {
     report(cl.ctx, "error: " + cli_message(e));
     return 2;
+  } catch (const InterruptedError& e) {
+    report(cl.ctx, e.what());
+    return 130;  // as a shell reports a command ended by Ctrl-C
   } catch (const OperationError& e) {
     report(cl.ctx, "error: " + cli_message(e));
     return 1;

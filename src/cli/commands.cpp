@@ -1,5 +1,9 @@
 #include "cli/commands.h"
 
+#include <signal.h>
+
+#include <atomic>
+
 #include "cli/render.h"
 
 namespace mig {
@@ -90,9 +94,45 @@ int cmd_merge(Context& ctx, const std::vector<std::string>& revisions, const std
   return 0;
 }
 
+namespace {
+
+std::atomic<bool> interrupted{false};
+extern "C" void on_interrupt(int) { interrupted = true; }
+
+// While it lives, the first Ctrl-C (or SIGTERM) asks the project to stop at
+// the next statement, dropping its scratch databases; a second one ends mig
+// at once, as the handler is reset by the first.
+class InterruptScope {
+ public:
+  explicit InterruptScope(Project& project) : project_(project) {
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+    project_.set_interrupt(&interrupted);
+  }
+  ~InterruptScope() {
+    project_.set_interrupt(nullptr);
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptScope(const InterruptScope&) = delete;
+  InterruptScope& operator=(const InterruptScope&) = delete;
+
+ private:
+  Project& project_;
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
+
+}  // namespace
+
 int cmd_diff(Context& ctx, const DiffOptions& options) {
   no_json(ctx, "diff");
   ctx.out->set_data_on_stdout(options.sql);
+  InterruptScope scope(*ctx.project);
   DiffResult result = ctx.project->diff(options);
   render_diff(*ctx.out, options.to, options.check, options.sql, result);
   return options.check && result.differs ? 1 : 0;
@@ -100,6 +140,7 @@ int cmd_diff(Context& ctx, const DiffOptions& options) {
 
 int cmd_baseline(Context& ctx, const std::string& message, const std::string& dev_url) {
   no_json(ctx, "baseline");
+  InterruptScope scope(*ctx.project);
   render_baseline(*ctx.out, ctx.settings, ctx.project->baseline(message, dev_url));
   return 0;
 }

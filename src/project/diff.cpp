@@ -174,10 +174,11 @@ std::vector<std::string> schema_files(const std::string& path, const std::string
 
 // Runs a schema's statements; an error names the file and line. What a
 // dump does to the session (search_path emptied) is undone afterwards.
-void load_schema(Database& db, const std::string& path, const std::string& option,
-                 Dialect dialect) {
+void load_schema(Database& db, const std::string& path, const std::string& option, Dialect dialect,
+                 const Interrupt& stop) {
   for (const auto& file : schema_files(path, option))
     for (const auto& st : split_statements(read_file(file), dialect, file)) {
+      stop.check();
       try {
         db.execute(st.sql);
       } catch (const std::exception& e) {
@@ -232,14 +233,16 @@ struct PostgresqlSide {
 // revision will have one.
 template <typename Side>
 void apply(Database& db, const std::vector<std::string>& statements, const char* which,
-           bool in_transaction = Side::transactional()) {
+           const Interrupt& stop, bool in_transaction = Side::transactional()) {
   if (in_transaction) db.execute("BEGIN");
   for (size_t i = 0; i < statements.size(); ++i) {
     try {
+      stop.check();
       db.execute(statements[i]);
     } catch (const std::exception& e) {
       std::string why = e.what();
       if (in_transaction) db.execute("ROLLBACK");
+      if (dynamic_cast<const InterruptedError*>(&e)) throw;
       throw OperationError("the written " + std::string(which) + " fails on the scratch database " +
                            "at statement " + std::to_string(i + 1) + " (" + statements[i] +
                            "): " + why + "; nothing was written");
@@ -250,14 +253,26 @@ void apply(Database& db, const std::vector<std::string>& statements, const char*
 
 template <typename Side>
 void prove(Database& db, const std::string& prefix, const SchemaChange& change,
-           const std::string& expected, const char* which, const char* reaches) {
-  apply<Side>(db, change.statements, which, Side::transactional() && !change.outside_transaction);
+           const std::string& expected, const char* which, const char* reaches,
+           const Interrupt& stop) {
+  apply<Side>(db, change.statements, which, stop,
+              Side::transactional() && !change.outside_transaction);
   std::string found = Side::text(db, prefix);
   if (found != expected)
     throw OperationError("the written " + std::string(which) + " does not give " + reaches +
                          " (expected -, found +); nothing was written:\n" +
                          diff_schemas(expected, found));
 }
+
+// The replay on the scratch database says nothing, and stops when told to.
+class StopReporter : public SilentReporter {
+ public:
+  explicit StopReporter(const Interrupt& stop) : stop_(stop) {}
+  void statement(const Revision&, size_t, const Statement&) override { stop_.check(); }
+
+ private:
+  const Interrupt& stop_;
+};
 
 bool is_url(const std::string& source) {
   return source.rfind("sqlite:", 0) == 0 || source.find("://") != std::string::npos;
@@ -273,8 +288,8 @@ std::string listed(const std::vector<std::string>& names) {
 // database's schema made again there (that database is only read).
 template <typename Side>
 void load_source(const Settings& s, Database& scratch, const std::string& source,
-                 const char* option) {
-  if (!is_url(source)) return load_schema(scratch, source, option, s.url.dialect);
+                 const char* option, const Interrupt& stop) {
+  if (!is_url(source)) return load_schema(scratch, source, option, s.url.dialect, stop);
   std::string name = std::string("{") + option + "}";
   DatabaseUrl url = parse_url(source, option);
   if (url.dialect != s.url.dialect)
@@ -284,7 +299,7 @@ void load_source(const Settings& s, Database& scratch, const std::string& source
     throw OptionError(name + ": there is no database at " + OptionError::literal(url.describe()));
   auto live = Database::open(url, ConnectOptions{});
   typename Side::Model model = Side::read(*live, s.table_prefix);
-  apply<Side>(scratch, Side::plan({}, model).statements, "copy of the schema");
+  apply<Side>(scratch, Side::plan({}, model).statements, "copy of the schema", stop);
   std::string want = Side::text(*live, s.table_prefix), got = Side::text(scratch, s.table_prefix);
   if (got != want)
     throw OperationError("the schema of " + url.describe() +
@@ -300,7 +315,7 @@ std::string section(const std::vector<std::string>& statements) {
 
 template <typename Side>
 std::string baseline_with(const Settings& s, Database& live, const std::string& message,
-                          const std::string& dev_url,
+                          const std::string& dev_url, const Interrupt& stop,
                           const std::function<std::string(const RevisionRequest&)>& write) {
   typename Side::Model schema = Side::read(live, s.table_prefix);
   if (auto missing = Side::unsupported(schema); !missing.empty())
@@ -311,8 +326,8 @@ std::string baseline_with(const Settings& s, Database& live, const std::string& 
   auto scratch = make_scratch(s, dev_url);
   std::string empty = Side::text(scratch->db(), s.table_prefix);
   prove<Side>(scratch->db(), s.table_prefix, up, Side::text(live, s.table_prefix), "upgrade",
-              "the schema of the database");
-  prove<Side>(scratch->db(), s.table_prefix, down, empty, "downgrade", "an empty database");
+              "the schema of the database", stop);
+  prove<Side>(scratch->db(), s.table_prefix, down, empty, "downgrade", "an empty database", stop);
   RevisionRequest request;
   request.message = message;
   request.upgrade = section(up.statements);
@@ -324,12 +339,13 @@ std::string baseline_with(const Settings& s, Database& live, const std::string& 
 
 template <typename Side>
 DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
+                     const Interrupt& stop,
                      const std::function<std::string(const RevisionRequest&)>& write) {
   bool writes = !o.check && !o.sql;
   auto scratch = make_scratch(s, o.dev_url);
   // The desired schema first, kept as a value: the scratch database is
   // then emptied for the revisions.
-  load_source<Side>(s, scratch->db(), o.to, "to");
+  load_source<Side>(s, scratch->db(), o.to, "to", stop);
   std::string after = Side::text(scratch->db(), s.table_prefix);
   typename Side::Model to = Side::read(scratch->db(), s.table_prefix);
   scratch->empty();
@@ -337,11 +353,11 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
   if (o.from.empty()) {
     VersionStore store(db, s.table_prefix);
     store.ensure();
-    SilentReporter quiet;
+    StopReporter quiet(stop);
     Migrator(db, store, g, quiet)
         .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
   } else {
-    load_source<Side>(s, db, o.from, "from");
+    load_source<Side>(s, db, o.from, "from", stop);
   }
   std::string before = Side::text(db, s.table_prefix);
   DiffResult out;
@@ -357,7 +373,7 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
   std::vector<std::string> renames, renames_back;
   for (const auto& spec : o.renames) {
     auto [forward, back] = Side::rename(Side::read(db, s.table_prefix), spec);
-    apply<Side>(db, {forward}, "rename");
+    apply<Side>(db, {forward}, "rename", stop);
     renames.push_back(forward);
     renames_back.insert(renames_back.begin(), back);
   }
@@ -376,8 +392,9 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
   out.outside_transaction = up.outside_transaction || down.outside_transaction;
   out.rebuilds = up.rebuilds || down.rebuilds;
   out.destructive = up.destructive;
-  prove<Side>(db, s.table_prefix, up, after, "upgrade", "the desired schema");
-  prove<Side>(db, s.table_prefix, down, before, "downgrade", "back the schema of the revisions");
+  prove<Side>(db, s.table_prefix, up, after, "upgrade", "the desired schema", stop);
+  prove<Side>(db, s.table_prefix, down, before, "downgrade", "back the schema of the revisions",
+              stop);
   if (!writes) return out;
   RevisionRequest request;
   request.message = o.message;
@@ -407,14 +424,15 @@ void require_diffable(const Settings& s, const char* command) {
 }
 
 std::string baseline_revision(const Settings& s, Database& live, const std::string& message,
-                              const std::string& dev_url,
+                              const std::string& dev_url, const Interrupt& stop,
                               const std::function<std::string(const RevisionRequest&)>& write) {
   if (s.url.dialect == Dialect::PostgreSQL)
-    return baseline_with<PostgresqlSide>(s, live, message, dev_url, write);
-  return baseline_with<SqliteSide>(s, live, message, dev_url, write);
+    return baseline_with<PostgresqlSide>(s, live, message, dev_url, stop, write);
+  return baseline_with<SqliteSide>(s, live, message, dev_url, stop, write);
 }
 
 DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
+                          const Interrupt& stop,
                           const std::function<std::string(const RevisionRequest&)>& write) {
   require_diffable(s, "mig diff");
   if (o.to.empty()) throw OptionError("{to}: no desired schema given");
@@ -423,8 +441,8 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
     throw OptionError("{from} compares two schemas and writes no revision: add {sql} or {check}");
   if (writes && o.message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
-  if (s.url.dialect == Dialect::PostgreSQL) return diff_with<PostgresqlSide>(s, g, o, write);
-  return diff_with<SqliteSide>(s, g, o, write);
+  if (s.url.dialect == Dialect::PostgreSQL) return diff_with<PostgresqlSide>(s, g, o, stop, write);
+  return diff_with<SqliteSide>(s, g, o, stop, write);
 }
 
 }  // namespace mig

@@ -122,6 +122,7 @@ struct Project::Impl {
   std::shared_ptr<Redactor> redactor = std::make_shared<Redactor>();
   Observer quiet;
   Observer* observer = &quiet;
+  const std::atomic<bool>* interrupt = nullptr;
 
   Dialect dialect() const { return settings.url.dialect; }
 
@@ -390,6 +391,8 @@ void Project::set_observer(Observer* observer) {
   impl_->observer = observer ? observer : &impl_->quiet;
 }
 
+void Project::set_interrupt(const std::atomic<bool>* flag) { impl_->interrupt = flag; }
+
 void Project::mask(const DatabaseUrl& url) { impl_->redactor->add_url(url); }
 
 // ---------------------------------------------------------------- authoring
@@ -400,7 +403,7 @@ DiffResult Project::diff(const DiffOptions& options) {
   Impl& p = *impl_;
   if (!options.check) p.check_writable();
   RevisionGraph g = p.graph();
-  return diff_to_schema(p.settings, g, options,
+  return diff_to_schema(p.settings, g, options, Interrupt{p.interrupt},
                         [&p](const RevisionRequest& r) { return p.write(r); });
 }
 
@@ -426,7 +429,7 @@ BaselineResult Project::baseline(const std::string& message, const std::string& 
       throw OperationError(p.settings.url.describe() +
                            " already records applied revisions; a baseline is for a database "
                            "mig has not managed yet");
-    out.path = baseline_revision(p.settings, *db, message, dev_url,
+    out.path = baseline_revision(p.settings, *db, message, dev_url, Interrupt{p.interrupt},
                                  [&p](const RevisionRequest& r) { return p.write(r); });
   }
   const Revision written = load_revision(out.path, p.dialect());

@@ -5,12 +5,16 @@
 // then downgraded and upgraded again. Bookkeeping must survive what a dump
 // does to its session (search_path emptied, LOCK TABLES, SET ...).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <array>
+#include <boost/filesystem.hpp>
+#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include "config/url.h"
 #include "database_support.h"
@@ -161,6 +165,34 @@ TEST(PgDiffFromDump, RevisionsFollowTheDumpAndBaselineAdoptsItsDatabase) {
   ASSERT_EQ(adopt.mig({"upgrade"}, {{"DATABASE_URL", fresh.url()}}).code, 0);
   EXPECT_EQ(comparable(pg_dump(fresh, "--schema-only --no-owner")),
             comparable(pg_dump(source, "--schema-only --no-owner")));
+}
+
+// Ctrl-C while mig diff works: it stops after the statement it is in,
+// drops its scratch database and writes nothing (exit 130).
+TEST(PgDiffFromDump, CtrlCDropsTheScratchDatabase) {
+  Project p;
+  TestDatabase app{Kind::PostgreSQL, ""};
+  // A role of the test's own, whose databases can be counted.
+  server_execute(Kind::PostgreSQL, "DROP ROLE IF EXISTS mig_diff_ctrl_c");
+  server_execute(Kind::PostgreSQL, "CREATE ROLE mig_diff_ctrl_c LOGIN PASSWORD 'pw' CREATEDB");
+  std::string dev = "postgresql://mig_diff_ctrl_c:pw@" + app.url().substr(app.url().find('@') + 1);
+  auto owned = [] {
+    TestDatabase any{Kind::PostgreSQL, ""};
+    return any.query(
+        "SELECT count(*) FROM pg_database d JOIN pg_roles r ON r.oid = d.datdba "
+        "WHERE r.rolname = 'mig_diff_ctrl_c'");
+  };
+  p.write("schema.sql", "CREATE TABLE t (id integer);\nSELECT pg_sleep(3);\n");
+  int pid = p.spawn({"diff", "slow", "--to", "schema.sql", "--dev-url", dev},
+                    {{"DATABASE_URL", app.url()}});
+  for (int i = 0; i < 100 && owned() == V{"0"}; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_EQ(owned(), V{"1"});  // at work in its scratch database
+  kill(pid, SIGINT);
+  EXPECT_EQ(wait_exit(pid), 130);
+  EXPECT_EQ(owned(), V{"0"});
+  EXPECT_TRUE(boost::filesystem::is_empty(p / "migrations"));
+  server_execute(Kind::PostgreSQL, "DROP ROLE mig_diff_ctrl_c");
 }
 
 class PgDump : public ::testing::Test {
