@@ -4,6 +4,7 @@
 
 #include "db/dialect_traits.h"
 #include "db/schema.h"
+#include "diff/mysql_diff.h"
 #include "diff/postgresql_diff.h"
 #include "diff/sqlite_diff.h"
 #include "engine/migrator.h"
@@ -56,6 +57,12 @@ class SqliteScratch : public Scratch {
   fs::path dir_;
 };
 
+std::string my_quoted(const std::string& name) {
+  std::string out = "`";
+  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
+  return out + "`";
+}
+
 // Drops everything the connected user owns in the database's schemas and
 // makes its current schema again, empty (as fast as making a database).
 void empty_postgresql(Database& db) {
@@ -73,8 +80,42 @@ void empty_postgresql(Database& db) {
   db.execute("CREATE SCHEMA " + schema);
 }
 
-// PostgreSQL: a database of mig's own on the server, mig_dev_<random>,
-// dropped afterwards (also when mig diff fails).
+// Drops every table, view, routine and event of the connected database.
+void empty_mysql(Database& db) {
+  db.execute("SET FOREIGN_KEY_CHECKS = 0");
+  for (const auto& r : query_rows(db,
+                                  "SELECT table_name, table_type FROM "
+                                  "information_schema.tables WHERE table_schema = DATABASE()"))
+    db.execute((r[1] == "VIEW" ? "DROP VIEW " : "DROP TABLE ") + my_quoted(r[0]));
+  for (const auto& r : query_rows(db,
+                                  "SELECT routine_name, routine_type FROM "
+                                  "information_schema.routines WHERE routine_schema = DATABASE()"))
+    db.execute("DROP " + r[1] + " " + my_quoted(r[0]));
+  for (const auto& r : query_rows(db,
+                                  "SELECT event_name FROM information_schema.events WHERE "
+                                  "event_schema = DATABASE()"))
+    db.execute("DROP EVENT " + my_quoted(r[0]));
+  db.execute("SET FOREIGN_KEY_CHECKS = 1");
+}
+
+void empty_database(Database& db) {
+  if (db.dialect() == Dialect::MySQL) return empty_mysql(db);
+  empty_postgresql(db);
+}
+
+// Whether a database holds anything of the user's.
+bool holds_objects(Database& db, const std::string& prefix) {
+  if (db.dialect() == Dialect::MySQL) {
+    MySchema m = read_mysql_schema(db, prefix);
+    return !m.tables.empty() || !m.views.empty() || !m.routines.empty() || !m.unsupported.empty();
+  }
+  PgSchema held = read_postgresql_schema(db, prefix);
+  return !held.tables.empty() || !held.views.empty() || !held.functions.empty() ||
+         !held.enums.empty() || !held.sequences.empty() || !held.unsupported.empty();
+}
+
+// PostgreSQL and MySQL: a database of mig's own on the server,
+// mig_dev_<random>, dropped afterwards (also when mig diff fails).
 class ServerScratch : public Scratch {
  public:
   explicit ServerScratch(const DatabaseUrl& server) : server_(server) {
@@ -87,18 +128,19 @@ class ServerScratch : public Scratch {
     db_.reset();
     try {
       Database::open(server_, ConnectOptions{})
-          ->execute("DROP DATABASE IF EXISTS " + url_.database + " WITH (FORCE)");
+          ->execute("DROP DATABASE IF EXISTS " + url_.database +
+                    (server_.dialect == Dialect::PostgreSQL ? " WITH (FORCE)" : ""));
     } catch (const std::exception&) {
       // (the server went away: nothing is left to drop, or nothing can be)
     }
   }
-  void empty() override { empty_postgresql(*db_); }
+  void empty() override { empty_database(*db_); }
 
  private:
   DatabaseUrl server_, url_;
 };
 
-// PostgreSQL, for a user who may not create databases: the dev URL's own
+// PostgreSQL and MySQL, for a user who may not create databases: the dev URL's own
 // database, which must hold nothing (or only what an earlier mig diff left
 // there, which a marker table tells) and is emptied after use.
 class BorrowedScratch : public Scratch {
@@ -106,10 +148,7 @@ class BorrowedScratch : public Scratch {
   BorrowedScratch(const DatabaseUrl& url, const std::string& prefix)
       : marker_(prefix + "dev_scratch") {
     db_ = Database::open(url, ConnectOptions{});
-    PgSchema held = read_postgresql_schema(*db_, prefix);
-    bool holds = !held.tables.empty() || !held.views.empty() || !held.functions.empty() ||
-                 !held.enums.empty() || !held.sequences.empty() || !held.unsupported.empty();
-    if (holds && !db_->table_exists(marker_))
+    if (holds_objects(*db_, prefix) && !db_->table_exists(marker_))
       throw OptionError("{dev_url}: " + OptionError::literal(url.describe()) +
                         " is not empty; mig diff empties the database it works in, so it "
                         "takes only an empty one (or one that may create databases)");
@@ -117,13 +156,13 @@ class BorrowedScratch : public Scratch {
   }
   ~BorrowedScratch() override {
     try {
-      empty_postgresql(*db_);
+      empty_database(*db_);
     } catch (const std::exception&) {
       // (what is left is marked: the next mig diff clears it)
     }
   }
   void empty() override {
-    empty_postgresql(*db_);
+    empty_database(*db_);
     db_->execute("CREATE TABLE " + marker_ + " (made_by TEXT)");
   }
 
@@ -149,7 +188,9 @@ std::unique_ptr<Scratch> make_scratch(const Settings& s, const std::string& dev_
     throw;
   } catch (const std::exception& e) {
     std::string why = e.what();
-    if (dev_url.empty() || why.find("permission denied") == std::string::npos)
+    bool refused = why.find("permission denied") != std::string::npos ||  // PostgreSQL
+                   why.find("Access denied") != std::string::npos;        // MySQL
+    if (dev_url.empty() || !refused)
       throw OperationError(
           "mig diff cannot make its scratch database on " + server.describe() + ": " + why +
           (dev_url.empty() ? "; name a server that allows it with --dev-url" : ""));
@@ -209,6 +250,24 @@ struct SqliteSide {
   }
   static std::vector<std::string> unsupported(const Model&) { return {}; }
   static bool transactional() { return false; }
+};
+
+struct MysqlSide {
+  using Model = MySchema;
+  static Model read(Database& db, const std::string& prefix) {
+    return read_mysql_schema(db, prefix);
+  }
+  static std::string text(Database& db, const std::string& prefix) {
+    return mysql_definitions_text(read(db, prefix));
+  }
+  static SchemaChange plan(const Model& from, const Model& to) {
+    return plan_mysql_change(from, to);
+  }
+  static std::pair<std::string, std::string> rename(const Model& from, const std::string& spec) {
+    return mysql_rename(from, spec);
+  }
+  static std::vector<std::string> unsupported(const Model& m) { return m.unsupported; }
+  static bool transactional() { return false; }  // (DDL commits on its own)
 };
 
 struct PostgresqlSide {
@@ -416,25 +475,19 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
 
 }  // namespace
 
-void require_diffable(const Settings& s, const char* command) {
-  if (s.url.dialect == Dialect::MySQL)
-    throw UsageError(std::string(command) +
-                     " works on SQLite and PostgreSQL projects so far, not on " +
-                     traits(s.url.dialect).title);
-}
-
 std::string baseline_revision(const Settings& s, Database& live, const std::string& message,
                               const std::string& dev_url, const Interrupt& stop,
                               const std::function<std::string(const RevisionRequest&)>& write) {
   if (s.url.dialect == Dialect::PostgreSQL)
     return baseline_with<PostgresqlSide>(s, live, message, dev_url, stop, write);
+  if (s.url.dialect == Dialect::MySQL)
+    return baseline_with<MysqlSide>(s, live, message, dev_url, stop, write);
   return baseline_with<SqliteSide>(s, live, message, dev_url, stop, write);
 }
 
 DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
                           const Interrupt& stop,
                           const std::function<std::string(const RevisionRequest&)>& write) {
-  require_diffable(s, "mig diff");
   if (o.to.empty()) throw OptionError("{to}: no desired schema given");
   bool writes = !o.check && !o.sql;
   if (!o.from.empty() && writes)
@@ -442,6 +495,7 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
   if (writes && o.message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
   if (s.url.dialect == Dialect::PostgreSQL) return diff_with<PostgresqlSide>(s, g, o, stop, write);
+  if (s.url.dialect == Dialect::MySQL) return diff_with<MysqlSide>(s, g, o, stop, write);
   return diff_with<SqliteSide>(s, g, o, stop, write);
 }
 

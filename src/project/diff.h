@@ -20,10 +20,6 @@ struct Interrupt {
   }
 };
 
-// Throws UsageError unless the project is on SQLite or PostgreSQL (what
-// diff and baseline support so far).
-void require_diffable(const Settings& settings, const char* command);
-
 // mig diff: the desired schema loaded into a scratch database and read,
 // the database emptied and `graph` replayed there, the statements between
 // the two planned both ways and proved on it, then `write` asked to save
@@ -34,9 +30,9 @@ DiffResult diff_to_schema(const Settings& settings, const RevisionGraph& graph,
                           const DiffOptions& options, const Interrupt& interrupt,
                           const std::function<std::string(const RevisionRequest&)>& write);
 
-// mig baseline (after require_diffable): a revision whose upgrade makes `live`'s schema and
+// mig baseline: a revision whose upgrade makes `live`'s schema and
 // whose downgrade removes it, proven on a scratch database (on `dev_url`'s
-// server for PostgreSQL), saved by `write`.
+// server for PostgreSQL and MySQL), saved by `write`.
 std::string baseline_revision(const Settings& settings, Database& live, const std::string& message,
                               const std::string& dev_url, const Interrupt& interrupt,
                               const std::function<std::string(const RevisionRequest&)>& write);

@@ -412,7 +412,6 @@ BaselineResult Project::baseline(const std::string& message, const std::string& 
   p.check_writable();
   if (message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
-  require_diffable(p.settings, "mig baseline");
   RevisionGraph g = p.graph(RevisionText::Summary);
   if (g.size() > 0)
     throw UsageError("a baseline starts a project's history, and " + p.settings.migrations_dir +
