@@ -64,8 +64,9 @@ struct DiffOptions {
   // What was renamed rather than dropped and made anew: "OLD=NEW" for a
   // table, "TABLE.OLD=NEW" for a column (the schema alone cannot say).
   std::vector<std::string> renames;
-  // PostgreSQL: the server (a database URL) on which mig makes its scratch
-  // database, mig_dev_<random>, dropped afterwards; default: the project's.
+  // PostgreSQL and MySQL: the server (a database URL) on which mig makes
+  // its scratch database, mig_dev_<random>, dropped afterwards; default:
+  // the project's.
   // A user who may not create databases names an empty database of their
   // own instead, which mig empties again after use.
   std::string dev_url;
@@ -146,15 +147,15 @@ class Project {
   // `scratch_url`, or a temporary SQLite file when empty.
   VerifyResult verify(const std::string& scratch_url = "");
   SchemaResult schema();
-  // Replays the revisions on one scratch database and loads `to` into
-  // another, writes the revision between them (parent: the head) and
-  // proves it on the scratch databases first: its upgrade gives the
-  // desired schema, its downgrade the replayed one. SQLite projects so far.
+  // Loads `to` into a scratch database and replays the revisions there
+  // after it, writes the revision between them (parent: the head) and
+  // proves it on the scratch database first: its upgrade gives the desired
+  // schema, its downgrade the replayed one. SQLite, PostgreSQL and MySQL.
   DiffResult diff(const DiffOptions& options);
   // Adopts an existing database: writes the project's first revision, whose
   // upgrade makes the database's schema and whose downgrade removes it,
   // proves it on a scratch database, and stamps it as applied on the
-  // database (no DDL runs there). SQLite projects so far.
+  // database (no DDL runs there).
   // `dev_url` as for DiffOptions::dev_url.
   BaselineResult baseline(const std::string& message, const std::string& dev_url = {});
 

@@ -136,10 +136,12 @@ void add_authoring_commands(CommandLine& cl) {
   });
 
   DiffOptions& diff = cl.diff;
-  auto* diff_cmd = cl.app.add_subcommand(
-      "diff", "write the next revision from a desired schema, proven first (SQLite, PostgreSQL)");
+  auto* diff_cmd =
+      cl.app.add_subcommand("diff", "write the next revision from a desired schema, proven first");
   diff_cmd->add_option("MESSAGE", diff.message, "what the revision does");
-  diff_cmd->add_option("--to", diff.to, "the desired schema: a SQL file, or a directory of them")
+  diff_cmd
+      ->add_option("--to", diff.to,
+                   "the desired schema: a SQL file, a directory of them, or a database URL")
       ->required();
   diff_cmd->add_option("--rename", diff.renames,
                        "OLD=NEW (a table) or TABLE.OLD=NEW (a column) was renamed, not replaced");
@@ -149,19 +151,20 @@ void add_authoring_commands(CommandLine& cl) {
   diff_cmd->add_flag("--sql", diff.sql, "print the statements; write nothing");
   diff_cmd->add_flag("--check", diff.check,
                      "write nothing; exit 1 when the revisions do not give that schema");
-  diff_cmd->add_option("--dev-url", diff.dev_url,
-                       "PostgreSQL: the server for scratch databases (default: the project's), "
-                       "or an empty database of your own");
+  diff_cmd->add_option(
+      "--dev-url", diff.dev_url,
+      "PostgreSQL, MySQL: the server for scratch databases (default: the project's), "
+      "or an empty database of your own");
   diff_cmd->add_flag("--incomplete", diff.incomplete,
                      "write the revision although some objects cannot be expressed (named in "
                      "comments)");
   auto* baseline = cl.app.add_subcommand(
-      "baseline",
-      "adopt an existing database: its schema as the first revision, stamped (SQLite, PostgreSQL)");
+      "baseline", "adopt an existing database: its schema as the first revision, stamped");
   auto* base_msg = baseline->add_option("MESSAGE", cl.baseline_message, "what the revision is");
   baseline->add_option("-m,--message", cl.baseline_message, "same as MESSAGE")->excludes(base_msg);
-  baseline->add_option("--dev-url", cl.baseline_dev_url,
-                       "PostgreSQL: the server for the scratch database (default: the project's)");
+  baseline->add_option(
+      "--dev-url", cl.baseline_dev_url,
+      "PostgreSQL, MySQL: the server for the scratch database (default: the project's)");
   baseline->callback([&cl] {
     if (cl.baseline_message.empty()) throw CLI::RequiredError("MESSAGE");
     cl.action = [&cl] { return cmd_baseline(cl.ctx, cl.baseline_message, cl.baseline_dev_url); };

@@ -391,9 +391,27 @@ class Planner {
     });
   }
 
+  // One table option's value ("DEFAULT CHARSET" in "… DEFAULT CHARSET=x …").
+  static std::string option(const std::string& options, const std::string& name) {
+    size_t at = options.find(name + "=");
+    if (at == std::string::npos) return {};
+    size_t start = at + name.size() + 1, end = options.find(' ', start);
+    return options.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  }
+
   // Every change to one table in one ALTER TABLE (one copy of its rows at
-  // most), foreign keys aside.
+  // most), foreign keys aside; a new character set first, in one of its own.
   void alter(const MyTable& a, const MyTable& b) {
+    std::string charset = option(b.options, "DEFAULT CHARSET"), collate = option(b.options, "COLLATE");
+    bool converted = !charset.empty() && (charset != option(a.options, "DEFAULT CHARSET") ||
+                                          collate != option(a.options, "COLLATE"));
+    if (converted) {
+      // Its text columns follow the table's character set, as the desired
+      // schema's do; a character the new set lacks would be lost.
+      emit("ALTER TABLE " + b.name + " CONVERT TO CHARACTER SET " + charset +
+           (collate.empty() ? "" : " COLLATE " + collate));
+      c_.destructive.push_back("table " + b.name + " converts its text to " + charset);
+    }
     std::vector<std::string> clauses;
     for (const auto& [name, line] : a.checks)
       if (!line_of(b.checks, name) || *line_of(b.checks, name) != line)
@@ -424,7 +442,10 @@ class Planner {
       }
       const std::string& before = a.column_defs[old - a.columns.begin()];
       bool moved = at - order.begin() != static_cast<long>(i);
-      if (before == b.column_defs[i] && !moved) continue;
+      // CONVERT TO may have widened a text type to hold the new set's bytes.
+      std::string type = type_of(b.column_defs[i]);
+      bool text = type.find("text") != std::string::npos || type.find("char") != std::string::npos;
+      if (before == b.column_defs[i] && !moved && !(converted && text)) continue;
       clauses.push_back("MODIFY COLUMN " + b.column_defs[i] + place);
       order.erase(at);
       order.insert(order.begin() + static_cast<long>(i), b.columns[i]);

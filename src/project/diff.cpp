@@ -494,6 +494,9 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
     throw OptionError("{from} compares two schemas and writes no revision: add {sql} or {check}");
   if (writes && o.message.find_first_not_of(" \t") == std::string::npos)
     throw UsageError("MESSAGE must not be empty");
+  // Bad paths are found before any server is asked for a scratch database.
+  if (!is_url(o.to)) schema_files(o.to, "to");
+  if (!o.from.empty() && !is_url(o.from)) schema_files(o.from, "from");
   if (s.url.dialect == Dialect::PostgreSQL) return diff_with<PostgresqlSide>(s, g, o, stop, write);
   if (s.url.dialect == Dialect::MySQL) return diff_with<MysqlSide>(s, g, o, stop, write);
   return diff_with<SqliteSide>(s, g, o, stop, write);

@@ -277,10 +277,18 @@ TEST(Diff, UsageErrorsExit2) {
       << missing.err;
   Result json = p.mig({"--json", "diff", "x", "--to", "nowhere.sql"});
   EXPECT_EQ(json.code, 2);
-  Result my =
+  // A server where no scratch database can be made is an operation error.
+  Result nowhere =
       p.mig({"diff", "x", "--to", "nowhere.sql"}, {{"DATABASE_URL", "mysql://u@127.0.0.1:1/app"}});
-  EXPECT_EQ(my.code, 2);
-  EXPECT_NE(my.err.find("SQLite and PostgreSQL projects so far"), std::string::npos) << my.err;
+  EXPECT_EQ(nowhere.code, 2);  // (found before connecting)
+  p.write("schema.sql", "CREATE TABLE t (v INTEGER);\n");
+  Result my =
+      p.mig({"diff", "x", "--to", "schema.sql"}, {{"DATABASE_URL", "mysql://u@127.0.0.1:1/app"}});
+  EXPECT_EQ(my.code, 1);
+  EXPECT_NE(my.err.find("mig diff cannot make its scratch database on"), std::string::npos)
+      << my.err;
+  EXPECT_NE(my.err.find("name a server that allows it with --dev-url"), std::string::npos)
+      << my.err;
   Result dev = p.mig({"diff", "x", "--to", "schema.sql", "--dev-url", "postgresql://u@h/d"});
   EXPECT_EQ(dev.code, 2);
   EXPECT_NE(dev.err.find("--dev-url names a server for scratch databases"), std::string::npos)

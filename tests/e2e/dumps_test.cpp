@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "config/url.h"
+#include "diff/mysql_diff.h"
 #include "database_support.h"
 #include "harness.h"
 
@@ -390,6 +391,55 @@ TEST_F(MariadbDump, OneRevisionPerRunGivesTheSameDatabase) {
 
 // A revision's own transaction is its own business, and mig's progress
 // record must not claim more than is committed.
+// The schema as mig diff compares it (a dump would differ in what is not
+// schema: AUTO_INCREMENT counters, the creating session's character set).
+std::string my_definitions(const TestDatabase& db) {
+  auto conn = Database::open(parse_url(db.url(), "test"), ConnectOptions{});
+  return mysql_definitions_text(read_mysql_schema(*conn, "mig_"));
+}
+
+// The declarative workflow on real mariadb-dump output (routines and
+// triggers included), and mig baseline of the dumped database.
+TEST(MariadbDiffFromDump, RevisionsFollowTheDumpAndBaselineAdoptsItsDatabase) {
+  Project p;
+  TestDatabase source{Kind::MySQL, ""}, app{Kind::MySQL, ""};
+  std::map<std::string, std::string> env = {{"DATABASE_URL", app.url()}};
+  p.write("source.sql", kMariadbSource);
+  mariadb(source, p / "source.sql");
+  auto dump = [&] {
+    p.write("schema.sql", mariadb_dump(source, "--no-data --routines --triggers"));
+  };
+  dump();
+  Result first = p.mig({"diff", "initial", "--to", "schema.sql"}, env);
+  ASSERT_EQ(first.code, 0) << first.err;
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  Result same = p.mig({"diff", "--check", "--to", "schema.sql"}, env);
+  EXPECT_EQ(same.code, 0) << same.out << same.err;
+
+  source.execute(
+      "ALTER TABLE customer ADD COLUMN email varchar(200) AFTER name, "
+      "ADD UNIQUE KEY customer_email (email)");
+  dump();
+  Result behind = p.mig({"diff", "--check", "--to", "schema.sql"}, env);
+  EXPECT_EQ(behind.code, 1);
+  EXPECT_NE(behind.out.find("ADD COLUMN `email` varchar(200) DEFAULT NULL AFTER `name`"),
+            std::string::npos)
+      << behind.out;
+  ASSERT_EQ(p.mig({"diff", "add_email", "--to", "schema.sql"}, env).code, 0);
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  EXPECT_EQ(p.mig({"diff", "--check", "--to", "schema.sql"}, env).code, 0);
+  EXPECT_EQ(my_definitions(app), my_definitions(source));
+
+  Project adopt;
+  std::map<std::string, std::string> at_source = {{"DATABASE_URL", source.url()}};
+  Result baseline = adopt.mig({"baseline", "-m", "adopt"}, at_source);
+  ASSERT_EQ(baseline.code, 0) << baseline.err;
+  EXPECT_NE(adopt.mig({"status"}, at_source).out.find("pending:  none"), std::string::npos);
+  TestDatabase fresh{Kind::MySQL, ""};
+  ASSERT_EQ(adopt.mig({"upgrade"}, {{"DATABASE_URL", fresh.url()}}).code, 0);
+  EXPECT_EQ(my_definitions(fresh), my_definitions(source));
+}
+
 TEST(Mariadb, RevisionsOwnTransactionsAreKeptAndAnOpenOneIsRefused) {
   Project p;
   TestDatabase db(Kind::MySQL, "");

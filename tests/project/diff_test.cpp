@@ -188,7 +188,7 @@ TEST_F(Diff, BadRequestsAreRefusedAndWriteNothing) {
   EXPECT_THROW(project().diff(unnamed), UsageError);
   Settings my = project().settings();
   my.url = parse_url("mysql://app@db/shop", "test");
-  EXPECT_THROW(Project(my).diff(to(users)), UsageError);  // not yet: refused before connecting
+  EXPECT_THROW(Project(my).diff(to(users)), OperationError);  // no server for its scratch database
   DiffOptions dev = to(users);
   dev.dev_url = "postgresql://app@db/dev";
   EXPECT_THROW(project().diff(dev), OptionError);  // SQLite's scratch databases are files

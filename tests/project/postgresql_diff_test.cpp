@@ -397,6 +397,10 @@ TEST_F(PgDiff, AnEmptyDatabaseOfTheUsersOwnServesWhenDatabasesCannotBeMade) {
   e2e::server_execute(Kind::PostgreSQL, "ALTER DATABASE " + dev.name() + " OWNER TO mig_nocreate");
   dev.execute("ALTER SCHEMA public OWNER TO mig_nocreate");
   std::string dev_url = "postgresql://mig_nocreate:pw@" + dev.url().substr(dev.url().find('@') + 1);
+  // (That user cannot make a scratch database: the dev database is used.)
+  EXPECT_THROW(Database::open(parse_url(dev_url, "test"), ConnectOptions{})
+                   ->execute("CREATE DATABASE mig_dev_probe"),
+               std::exception);
   DiffOptions o = to("CREATE TYPE k AS ENUM ('x');\nCREATE TABLE t (id integer, k k);");
   o.dev_url = dev_url;
   DiffResult r = Project::open(dir.path()).diff(o);
