@@ -6,6 +6,7 @@
 #include "db/schema.h"
 #include "diff/mysql_diff.h"
 #include "diff/postgresql_diff.h"
+#include "diff/renamed_from.h"
 #include "diff/sqlite_diff.h"
 #include "engine/migrator.h"
 #include "engine/version_store.h"
@@ -218,7 +219,8 @@ std::vector<std::string> schema_files(const std::string& path, const std::string
 void load_schema(Database& db, const std::string& path, const std::string& option, Dialect dialect,
                  const Interrupt& stop) {
   for (const auto& file : schema_files(path, option))
-    for (const auto& st : split_statements(read_file(file), dialect, file)) {
+    for (const auto& st :
+         split_statements(read_renamed_from(read_file(file), file).text, dialect, file)) {
       stop.check();
       try {
         db.execute(st.sql);
@@ -429,9 +431,23 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
                          std::string("to write the rest, with these named in comments):") +
                          listed(out.unsupported));
   // Renames first, on the replayed database: the rest is planned from there.
+  // A marker whose old name the revisions no longer have is done already.
   std::vector<std::string> renames, renames_back;
-  for (const auto& spec : o.renames) {
-    auto [forward, back] = Side::rename(Side::read(db, s.table_prefix), spec);
+  std::vector<std::pair<std::string, bool>> specs;  // (spec, from a marker)
+  if (!is_url(o.to))
+    for (const auto& file : schema_files(o.to, "to"))
+      for (const auto& spec : read_renamed_from(read_file(file), file).renames)
+        specs.push_back({spec, true});
+  for (const auto& spec : o.renames) specs.push_back({spec, false});
+  for (const auto& [spec, marked] : specs) {
+    std::pair<std::string, std::string> step;
+    try {
+      step = Side::rename(Side::read(db, s.table_prefix), spec);
+    } catch (const OptionError&) {
+      if (marked) continue;
+      throw;
+    }
+    auto [forward, back] = step;
     apply<Side>(db, {forward}, "rename", stop);
     renames.push_back(forward);
     renames_back.insert(renames_back.begin(), back);

@@ -106,6 +106,36 @@ TEST_F(Diff, ADirectoryOfFilesRunsInNameOrder) {
 }
 
 // Renamed, not dropped and made anew: the data stays.
+// The renames said in the schema file itself, which can stay there: once
+// applied, the markers name what the revisions no longer have.
+TEST_F(Diff, RenamedFromMarkersInTheSchemaRenameOnce) {
+  std::string marked =
+      "CREATE TABLE members ( -- mig:renamed-from users\n"
+      "  id INTEGER PRIMARY KEY,\n  full_name TEXT -- mig:renamed-from name\n);\n"
+      "CREATE TABLE posts (id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES members (id) ON "
+      "DELETE CASCADE);\n";
+  DiffResult r = project().diff(to(marked));
+  ASSERT_NE(r.path, "");
+  EXPECT_TRUE(r.destructive.empty());
+  EXPECT_EQ(r.upgrade.at(0), "ALTER TABLE \"users\" RENAME TO \"members\"");
+  EXPECT_EQ(r.upgrade.at(1), "ALTER TABLE \"members\" RENAME COLUMN \"name\" TO \"full_name\"");
+  Project p = project();
+  ASSERT_EQ(p.upgrade(UpgradeOptions{"a001"}).steps.size(), 1u);
+  auto db = Database::open(p.settings().url, ConnectOptions{});
+  db->execute("INSERT INTO users VALUES (1, 'Ada')");
+  ASSERT_EQ(p.upgrade().steps.size(), 1u);
+  EXPECT_EQ(query_rows(*db, "SELECT full_name FROM members", ""),
+            (std::vector<std::vector<std::string>>{{"Ada"}}));
+  EXPECT_FALSE(project().diff(to(marked)).differs);
+  // A marker that says nothing is named by its line.
+  try {
+    project().diff(to("CREATE TABLE users (\n  id INTEGER PRIMARY KEY, -- mig:renamed-from\n);"));
+    FAIL() << "accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.line(), 2);
+  }
+}
+
 TEST_F(Diff, RenamesAreSaidAndKeepTheData) {
   std::string renamed =
       "CREATE TABLE members (id INTEGER PRIMARY KEY, full_name TEXT);\n"
