@@ -225,31 +225,16 @@ std::string mysql_definitions_text(const MySchema& s) {
 }
 
 std::pair<std::string, std::string> mysql_rename(const MySchema& from, const std::string& spec) {
-  auto refused = [&](const std::string& why) {
-    return OptionError("{renames}: '" + OptionError::literal(spec) + "' " + why);
+  auto table = [&](const std::string& name) {
+    return std::find_if(from.tables.begin(), from.tables.end(),
+                        [&](const MyTable& x) { return x.name == bq(name); });
   };
-  size_t eq = spec.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
-    throw refused("is neither OLD=NEW (a table) nor TABLE.OLD=NEW (a column)");
-  std::string left = spec.substr(0, eq), right = spec.substr(eq + 1);
-  size_t dot = left.find('.');
-  std::string table = bq(left.substr(0, dot));
-  auto t = std::find_if(from.tables.begin(), from.tables.end(),
-                        [&](const MyTable& x) { return x.name == table; });
-  if (t == from.tables.end())
-    throw refused("names a table the revisions do not make: " + OptionError::literal(table));
-  if (dot == std::string::npos)
-    return {"ALTER TABLE " + table + " RENAME TO " + bq(right),
-            "ALTER TABLE " + bq(right) + " RENAME TO " + table};
-  std::string column = bq(left.substr(dot + 1));
-  if (size_t rdot = right.find('.'); rdot != std::string::npos) {
-    if (bq(right.substr(0, rdot)) != table) throw refused("moves a column to another table");
-    right = right.substr(rdot + 1);
-  }
-  if (std::find(t->columns.begin(), t->columns.end(), column) == t->columns.end())
-    throw refused("names a column " + OptionError::literal(table) + " does not have");
-  return {"ALTER TABLE " + table + " RENAME COLUMN " + column + " TO " + bq(right),
-          "ALTER TABLE " + table + " RENAME COLUMN " + bq(right) + " TO " + column};
+  return rename_statements(
+      spec, bq, [&](const std::string& t) { return table(t) != from.tables.end(); },
+      [&](const std::string& t, const std::string& c) {
+        const auto& columns = table(t)->columns;
+        return std::find(columns.begin(), columns.end(), bq(c)) != columns.end();
+      });
 }
 
 namespace {
@@ -353,8 +338,8 @@ class Planner {
     for (const auto& [name, t] : tb) {
       auto old = ta.find(name);
       for (const auto& [key, line] : t->foreign) {
-        bool add = old == ta.end() ? deferred_.count(name + " " + key) > 0
-                                   : !has_key(*old->second, line);
+        bool add =
+            old == ta.end() ? deferred_.count(name + " " + key) > 0 : !has_key(*old->second, line);
         // A name the server gave is left to the server to give again (it
         // then names the key's index after its columns, as it first did).
         if (add)
@@ -402,7 +387,8 @@ class Planner {
   // Every change to one table in one ALTER TABLE (one copy of its rows at
   // most), foreign keys aside; a new character set first, in one of its own.
   void alter(const MyTable& a, const MyTable& b) {
-    std::string charset = option(b.options, "DEFAULT CHARSET"), collate = option(b.options, "COLLATE");
+    std::string charset = option(b.options, "DEFAULT CHARSET"),
+                collate = option(b.options, "COLLATE");
     bool converted = !charset.empty() && (charset != option(a.options, "DEFAULT CHARSET") ||
                                           collate != option(a.options, "COLLATE"));
     if (converted) {

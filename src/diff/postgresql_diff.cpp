@@ -369,33 +369,17 @@ std::string postgresql_definitions_text(const PgSchema& s) {
 
 std::pair<std::string, std::string> postgresql_rename(const PgSchema& from,
                                                       const std::string& spec) {
-  auto refused = [&](const std::string& why) {
-    return OptionError("{renames}: '" + OptionError::literal(spec) + "' " + why);
+  auto table = [&](const std::string& name) {
+    return std::find_if(from.tables.begin(), from.tables.end(),
+                        [&](const PgTable& x) { return x.name == as_identifier(name); });
   };
-  size_t eq = spec.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
-    throw refused("is neither OLD=NEW (a table) nor TABLE.OLD=NEW (a column)");
-  std::string left = spec.substr(0, eq), right = spec.substr(eq + 1);
-  size_t dot = left.find('.');
-  std::string table = as_identifier(left.substr(0, dot));
-  auto t = std::find_if(from.tables.begin(), from.tables.end(),
-                        [&](const PgTable& x) { return x.name == table; });
-  if (t == from.tables.end())
-    throw refused("names a table the revisions do not make: " + OptionError::literal(table));
-  if (dot == std::string::npos)
-    return {"ALTER TABLE " + table + " RENAME TO " + as_identifier(right),
-            "ALTER TABLE " + as_identifier(right) + " RENAME TO " + table};
-  std::string column = as_identifier(left.substr(dot + 1));
-  if (size_t rdot = right.find('.'); rdot != std::string::npos) {
-    if (as_identifier(right.substr(0, rdot)) != table)
-      throw refused("moves a column to another table");
-    right = right.substr(rdot + 1);
-  }
-  if (std::none_of(t->columns.begin(), t->columns.end(),
-                   [&](const PgColumn& c) { return c.name == column; }))
-    throw refused("names a column " + OptionError::literal(table) + " does not have");
-  return {"ALTER TABLE " + table + " RENAME COLUMN " + column + " TO " + as_identifier(right),
-          "ALTER TABLE " + table + " RENAME COLUMN " + as_identifier(right) + " TO " + column};
+  return rename_statements(
+      spec, as_identifier, [&](const std::string& t) { return table(t) != from.tables.end(); },
+      [&](const std::string& t, const std::string& c) {
+        const auto& columns = table(t)->columns;
+        return std::any_of(columns.begin(), columns.end(),
+                           [&](const PgColumn& x) { return x.name == as_identifier(c); });
+      });
 }
 
 namespace {

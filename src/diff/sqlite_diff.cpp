@@ -418,32 +418,16 @@ SqliteSchema read_sqlite_schema(Database& db, const std::string& prefix) {
 
 std::pair<std::string, std::string> sqlite_rename(const SqliteSchema& from,
                                                   const std::string& spec) {
-  auto refused = [&](const std::string& why) {
-    return OptionError("{renames}: '" + OptionError::literal(spec) + "' " + why);
+  auto table = [&](const std::string& name) {
+    return std::find_if(from.tables.begin(), from.tables.end(),
+                        [&](const SqliteTable& x) { return x.name == name; });
   };
-  size_t eq = spec.find('=');
-  if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size())
-    throw refused("is neither OLD=NEW (a table) nor TABLE.OLD=NEW (a column)");
-  std::string left = spec.substr(0, eq), right = spec.substr(eq + 1);
-  size_t dot = left.find('.');
-  std::string table = left.substr(0, dot);
-  auto t = std::find_if(from.tables.begin(), from.tables.end(),
-                        [&](const SqliteTable& x) { return x.name == table; });
-  if (t == from.tables.end())
-    throw refused("names a table the revisions do not make: " + OptionError::literal(table));
-  if (dot == std::string::npos)
-    return {"ALTER TABLE " + quoted(table) + " RENAME TO " + quoted(right),
-            "ALTER TABLE " + quoted(right) + " RENAME TO " + quoted(table)};
-  std::string column = left.substr(dot + 1);
-  if (size_t rdot = right.find('.'); rdot != std::string::npos) {
-    if (right.substr(0, rdot) != table) throw refused("moves a column to another table");
-    right = right.substr(rdot + 1);
-  }
-  if (std::find(t->columns.begin(), t->columns.end(), column) == t->columns.end())
-    throw refused("names a column " + OptionError::literal(table) + " does not have");
-  return {
-      "ALTER TABLE " + quoted(table) + " RENAME COLUMN " + quoted(column) + " TO " + quoted(right),
-      "ALTER TABLE " + quoted(table) + " RENAME COLUMN " + quoted(right) + " TO " + quoted(column)};
+  return rename_statements(
+      spec, quoted, [&](const std::string& t) { return table(t) != from.tables.end(); },
+      [&](const std::string& t, const std::string& c) {
+        const auto& columns = table(t)->columns;
+        return std::find(columns.begin(), columns.end(), c) != columns.end();
+      });
 }
 
 SchemaChange plan_sqlite_change(const SqliteSchema& from, const SqliteSchema& to) {
