@@ -6,12 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../e2e/database_support.h"
-#include "../test_support.h"
-#include "config/url.h"
 #include "mig/errors.h"
-#include "mig/project.h"
-#include "script/sql_splitter.h"
+#include "server_diff_support.h"
 
 namespace mig {
 namespace {
@@ -24,63 +20,8 @@ std::string definitions(const std::string& url) {
   return mysql_definitions_text(read_mysql_schema(*db, "mig_"));
 }
 
-bool has(const std::vector<std::string>& v, const std::string& text) {
-  for (const auto& s : v)
-    if (s.find(text) != std::string::npos) return true;
-  return false;
-}
-
-void load(const std::string& url, const std::string& sql) {
-  auto conn = Database::open(parse_url(url, "test"), ConnectOptions{});
-  for (const auto& st : split_statements(sql, Dialect::MySQL, "schema.sql")) conn->execute(st.sql);
-}
-
-class MyDiff : public ::testing::Test {
- protected:
-  void SetUp() override {
-    Project::init(dir.path());
-    dir.write("mig.toml", "[database]\nurl = \"" + db.url() + "\"\n");
-  }
-  DiffOptions to(const std::string& sql, const std::string& message = "next") {
-    dir.write("schema.sql", sql);
-    DiffOptions o;
-    o.message = message;
-    o.to = dir / "schema.sql";
-    return o;
-  }
-  std::string native(const std::string& sql) {
-    TestDatabase fresh(Kind::MySQL, "");
-    load(fresh.url(), sql);
-    return definitions(fresh.url());
-  }
-  void upgrade() { Project::open(dir.path()).upgrade(); }
-  void downgrade() {
-    DowngradeOptions o;
-    o.target = "-1";
-    Project::open(dir.path()).downgrade(o);
-  }
-  DiffResult round_trip(const std::string& before, const std::string& after) {
-    Project::open(dir.path()).diff(to(before, "before"));
-    upgrade();
-    std::string was = definitions(db.url());
-    EXPECT_EQ(was, native(before));
-    DiffResult r = Project::open(dir.path()).diff(to(after));
-    EXPECT_TRUE(r.differs);
-    EXPECT_NE(r.path, "");
-    upgrade();
-    std::string want = native(after);
-    EXPECT_EQ(definitions(db.url()), want);
-    downgrade();
-    EXPECT_EQ(definitions(db.url()), was);
-    upgrade();
-    EXPECT_EQ(definitions(db.url()), want);
-    EXPECT_FALSE(Project::open(dir.path()).diff(to(after)).differs);
-    return r;
-  }
-
-  testing::TempDir dir;
-  TestDatabase db{Kind::MySQL, ""};
-};
+using testing::has;
+using MyDiff = testing::ServerDiff<Kind::MySQL, definitions>;
 
 TEST_F(MyDiff, ColumnsChangeAndMoveInOneAlterAndKeepTheirRows) {
   Project::open(dir.path())
@@ -238,7 +179,7 @@ TEST_F(MyDiff, BaselineOfAnApplicationSchemaMakesItAgainOnAnEmptyDatabase) {
   sql +=
       "CREATE FUNCTION open_total(t bigint) RETURNS decimal(12,2) READS SQL DATA "
       "RETURN (SELECT coalesce(sum(amount), 0) FROM entity5_open WHERE tenant_id = t);\n";
-  load(live.url(), sql);
+  testing::load(Dialect::MySQL, live.url(), sql);
   live.execute("INSERT INTO tenant (name) VALUES ('acme')");
   testing::TempDir adopt;
   Project::init(adopt.path());

@@ -6,12 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include "../e2e/database_support.h"
-#include "../test_support.h"
-#include "config/url.h"
 #include "mig/errors.h"
-#include "mig/project.h"
-#include "script/sql_splitter.h"
+#include "server_diff_support.h"
 
 namespace mig {
 namespace {
@@ -56,68 +52,8 @@ class ScratchRole {
   std::string name_, dev_url_;
 };
 
-bool has(const std::vector<std::string>& v, const std::string& text) {
-  for (const auto& s : v)
-    if (s.find(text) != std::string::npos) return true;
-  return false;
-}
-
-class PgDiff : public ::testing::Test {
- protected:
-  void SetUp() override {
-    Project::init(dir.path());
-    dir.write("mig.toml", "[database]\nurl = \"" + db.url() + "\"\n");
-  }
-  DiffOptions to(const std::string& sql, const std::string& message = "next") {
-    dir.write("schema.sql", sql);
-    DiffOptions o;
-    o.message = message;
-    o.to = dir / "schema.sql";
-    return o;
-  }
-  // The schema `sql` gives when loaded natively into a database of its own.
-  std::string native(const std::string& sql) {
-    TestDatabase fresh(Kind::PostgreSQL, "");
-    auto conn = Database::open(parse_url(fresh.url(), "test"), ConnectOptions{});
-    for (const auto& st : split_statements(sql, Dialect::PostgreSQL, "schema.sql"))
-      conn->execute(st.sql);
-    conn.reset();
-    return definitions(fresh.url());
-  }
-  void upgrade() { Project::open(dir.path()).upgrade(); }
-  void downgrade() {
-    DowngradeOptions o;
-    o.target = "-1";
-    Project::open(dir.path()).downgrade(o);
-  }
-  // `before` written and applied, then the revision to `after`: applied,
-  // undone and applied again, each time compared with the native schema.
-  DiffResult round_trip(const std::string& before, const std::string& after,
-                        const std::vector<std::string>& renames = {}) {
-    Project::open(dir.path()).diff(to(before, "before"));
-    upgrade();
-    std::string was = definitions(db.url());
-    EXPECT_EQ(was, native(before));
-    DiffOptions o = to(after);
-    o.renames = renames;
-    DiffResult r = Project::open(dir.path()).diff(o);
-    EXPECT_TRUE(r.differs);
-    EXPECT_NE(r.path, "");
-    upgrade();
-    std::string want = native(after);
-    EXPECT_EQ(definitions(db.url()), want);
-    downgrade();
-    EXPECT_EQ(definitions(db.url()), was);
-    upgrade();
-    EXPECT_EQ(definitions(db.url()), want);
-    EXPECT_FALSE(Project::open(dir.path()).diff(to(after)).differs);
-    return r;
-  }
-  std::vector<std::string> rows(const std::string& sql) { return db.query(sql); }
-
-  testing::TempDir dir;
-  TestDatabase db{Kind::PostgreSQL, ""};
-};
+using testing::has;
+using PgDiff = testing::ServerDiff<Kind::PostgreSQL, definitions>;
 
 TEST_F(PgDiff, ColumnsChangeInPlaceAndKeepTheirRows) {
   std::string before =
@@ -461,11 +397,7 @@ std::string application_schema() {
 
 TEST_F(PgDiff, BaselineOfAnApplicationSchemaMakesItAgainOnAnEmptyDatabase) {
   TestDatabase live(Kind::PostgreSQL, "");
-  {
-    auto conn = Database::open(parse_url(live.url(), "test"), ConnectOptions{});
-    for (const auto& st : split_statements(application_schema(), Dialect::PostgreSQL, "app.sql"))
-      conn->execute(st.sql);
-  }
+  { testing::load(Dialect::PostgreSQL, live.url(), application_schema()); }
   live.execute("INSERT INTO tenant (name) VALUES ('acme')");
   testing::TempDir adopt;
   Project::init(adopt.path());
