@@ -108,9 +108,10 @@ class InterruptScope {
     struct sigaction sa {};
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;  // (the statement at work is not cut short)
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
+    interrupted = false;
     project_.set_interrupt(&interrupted);
   }
   ~InterruptScope() {
@@ -129,17 +130,35 @@ class InterruptScope {
 
 }  // namespace
 
+namespace {
+
+// Database URLs given as options: their passwords are never printed.
+// Returns how `source` is named in messages.
+std::string masked(Context& ctx, const std::string& source, const char* option) {
+  if (source.find("://") == std::string::npos && source.rfind("sqlite:", 0) != 0) return source;
+  DatabaseUrl url = parse_url(source, option);
+  ctx.redactor->add_url(url);
+  ctx.project->mask(url);
+  return url.describe();
+}
+
+}  // namespace
+
 int cmd_diff(Context& ctx, const DiffOptions& options) {
   no_json(ctx, "diff");
   ctx.out->set_data_on_stdout(options.sql);
+  std::string to = masked(ctx, options.to, "--to");
+  masked(ctx, options.from, "--from");
+  masked(ctx, options.dev_url, "--dev-url");
   InterruptScope scope(*ctx.project);
   DiffResult result = ctx.project->diff(options);
-  render_diff(*ctx.out, options.to, options.check, options.sql, result);
+  render_diff(*ctx.out, to, options.check, options.sql, result);
   return options.check && result.differs ? 1 : 0;
 }
 
 int cmd_baseline(Context& ctx, const std::string& message, const std::string& dev_url) {
   no_json(ctx, "baseline");
+  masked(ctx, dev_url, "--dev-url");
   InterruptScope scope(*ctx.project);
   render_baseline(*ctx.out, ctx.settings, ctx.project->baseline(message, dev_url));
   return 0;

@@ -10,13 +10,16 @@
 #include "errors.h"
 
 namespace mig {
-namespace {
 
-std::string bq(const std::string& name) {
+std::string mysql_quoted(const std::string& name) {
   std::string out = "`";
   for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
   return out + "`";
 }
+
+namespace {
+
+std::string bq(const std::string& name) { return mysql_quoted(name); }
 
 // The backquoted name that starts at `at` (as written, quotes included),
 // or empty.
@@ -309,21 +312,36 @@ class Planner {
   SchemaChange plan() {
     auto ta = named(a_.tables), tb = named(b_.tables);
     auto va = named(a_.views), vb = named(b_.views);
-    auto ra = named(a_.routines), rb = named(b_.routines);
+    auto ra = routines(a_), rb = routines(b_);
     for (const auto& [name, v] : va)
       if (!vb.count(name) || vb[name]->sql != v->sql) emit("DROP VIEW " + name);
     for (const auto& t : a_.triggers)
       if (tb.count(t.table) && !same_object(b_.triggers, t)) emit("DROP TRIGGER " + t.name);
     for (const auto& [name, r] : ra)
       if (!rb.count(name) || rb[name]->sql != r->sql || rb[name]->procedure != r->procedure)
-        emit(std::string(r->procedure ? "DROP PROCEDURE " : "DROP FUNCTION ") + name);
+        emit("DROP " + name);  // (the key is the kind and the name)
+    // Columns whose definition changes: a foreign key on them, at either
+    // end, must go while they change and come back after.
+    std::set<std::string> changing;
+    for (const auto& [name, t] : ta)
+      if (auto now = tb.find(name); now != tb.end())
+        for (size_t i = 0; i < t->columns.size(); ++i) {
+          const auto& after = now->second->columns;
+          auto at = std::find(after.begin(), after.end(), t->columns[i]);
+          if (at != after.end() &&
+              now->second->column_defs[at - after.begin()] != t->column_defs[i])
+            changing.insert(name + "." + t->columns[i]);
+        }
     // Foreign keys first: of tables that go (so the rest drop in any
-    // order) and those that change or go.
+    // order), those that change or go, and those on changing columns.
     for (const auto& [name, t] : ta) {
       auto now = tb.find(name);
-      for (const auto& [key, line] : t->foreign)
-        if (now == tb.end() || !has_key(*now->second, line))
+      for (const auto& [key, line] : t->foreign) {
+        bool held = on_changing(name, line, changing);
+        if (held) held_.insert(name + " " + comparable_key(line));
+        if (now == tb.end() || !has_key(*now->second, line) || held)
           emit("ALTER TABLE " + name + " DROP FOREIGN KEY " + key);
+      }
     }
     std::vector<std::string> dropped;
     for (const auto& [name, t] : ta)
@@ -338,8 +356,9 @@ class Planner {
     for (const auto& [name, t] : tb) {
       auto old = ta.find(name);
       for (const auto& [key, line] : t->foreign) {
-        bool add =
-            old == ta.end() ? deferred_.count(name + " " + key) > 0 : !has_key(*old->second, line);
+        bool add = old == ta.end() ? deferred_.count(name + " " + key) > 0
+                                   : !has_key(*old->second, line) ||
+                                         held_.count(name + " " + comparable_key(line)) > 0;
         // A name the server gave is left to the server to give again (it
         // then names the key's index after its columns, as it first did).
         if (add)
@@ -363,9 +382,41 @@ class Planner {
     for (size_t i = 0; i < v.size(); ++i) out += (i ? by : "") + v[i];
     return out;
   }
+  // A function and a procedure may share a name.
+  static std::map<std::string, const MyObject*> routines(const MySchema& s) {
+    std::map<std::string, const MyObject*> out;
+    for (const auto& r : s.routines) out[(r.procedure ? "PROCEDURE " : "FUNCTION ") + r.name] = &r;
+    return out;
+  }
   static bool same_object(const std::vector<MyObject>& items, const MyObject& x) {
     return std::any_of(items.begin(), items.end(),
                        [&](const MyObject& y) { return y.name == x.name && y.sql == x.sql; });
+  }
+
+  // Whether a foreign key of `table` (its line) uses a changing column, its
+  // own or the one it points at.
+  static bool on_changing(const std::string& table, const std::string& line,
+                          const std::set<std::string>& changing) {
+    auto names = [](const std::string& list) {
+      std::vector<std::string> out;
+      for (size_t at = list.find('`'); at != std::string::npos;) {
+        std::string name = quoted_at(list, at);
+        if (name.empty()) break;
+        out.push_back(name);
+        at = list.find('`', at + name.size());
+      }
+      return out;
+    };
+    size_t own = line.find("FOREIGN KEY ("), ref = line.find(" REFERENCES ");
+    if (own == std::string::npos || ref == std::string::npos) return false;
+    for (const auto& c : names(line.substr(own + 12, ref - own - 12)))
+      if (changing.count(table + "." + c)) return true;
+    std::string target = quoted_at(line, ref + 12);
+    size_t open = line.find('(', ref), close = line.find(')', open);
+    if (target.empty() || open == std::string::npos || close == std::string::npos) return false;
+    for (const auto& c : names(line.substr(open, close - open)))
+      if (changing.count(target + "." + c)) return true;
+    return false;
   }
 
   // Whether `t` has a foreign key defined as `line` (a name the server
@@ -515,6 +566,7 @@ class Planner {
   const MySchema& b_;
   SchemaChange c_;
   std::set<std::string> deferred_;
+  std::set<std::string> held_;  // foreign keys dropped while their columns change
 };
 
 }  // namespace

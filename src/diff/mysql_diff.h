@@ -37,6 +37,9 @@ struct MySchema {
   std::vector<std::string> unsupported;  // "partitioned table `t`", "event `e`", …
 };
 
+// A name as MySQL quotes it: `name`.
+std::string mysql_quoted(const std::string& name);
+
 // Bookkeeping tables (`prefix`) are left out.
 MySchema read_mysql_schema(Database& db, const std::string& prefix);
 

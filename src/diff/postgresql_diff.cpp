@@ -434,7 +434,7 @@ class Planner {
 
     // Extensions and types first: what the tables use.
     for (const auto& x : b_.extensions)
-      if (!contains(a_.extensions, x)) emit("CREATE EXTENSION IF NOT EXISTS " + x);
+      if (!contains(a_.extensions, x)) emit("CREATE EXTENSION IF NOT EXISTS " + x + " CASCADE");
     std::set<std::string> remade_enums;
     for (const auto& [name, e] : eb) {
       auto old = ea.find(name);
@@ -450,6 +450,7 @@ class Planner {
           emit("ALTER TYPE " + name + " RENAME TO " + temporary_name("mig_old_", name));
           emit("CREATE TYPE " + name + " AS ENUM (" + join(e->labels) + ")");
           remade_enums.insert(name);
+          remade_enums_.insert(name);
         }
       }
     }
@@ -464,12 +465,21 @@ class Planner {
     // them; their bodies are checked when they run, not now.
     bool functions_made = false;
     auto fa = signatures(a_), fb = signatures(b_);
+    std::vector<std::string> new_tables, old_tables;
+    for (const auto& t : b_.tables)
+      if (!by_name(a_.tables).count(t.name)) new_tables.push_back(t.name);
+    for (const auto& t : a_.tables)
+      if (!by_name(b_.tables).count(t.name)) old_tables.push_back(t.name);
+    std::vector<const PgFunction*> late_functions;
     for (const auto& [sig, f] : fb) {
       auto old = fa.find(sig);
       if (old != fa.end() && old->second->def == f->def) continue;
       if (!functions_made) emit("SET check_function_bodies = false");
       functions_made = true;
-      emit(f->def);
+      if (uses_row_type(*f, new_tables))
+        late_functions.push_back(f);
+      else
+        emit(f->def);
     }
 
     // What each table's columns go through decides which views must go.
@@ -499,11 +509,15 @@ class Planner {
     for (auto it = order.rbegin(); it != order.rend(); ++it)
       emit(std::string((*it)->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
            (*it)->name);
-    // Foreign keys before the keys and tables they point at.
+    // Foreign keys before the keys and tables they point at (those of a
+    // table that goes too, when they point at one that stays).
     for (const auto& [name, t] : ta) {
-      if (!tb.count(name)) continue;
-      for (const auto& k : t->constraints)
-        if (k.type == 'f' && !same_constraint(*tb[name], k)) drop_constraint(name, k);
+      for (const auto& k : t->constraints) {
+        if (k.type != 'f') continue;
+        bool goes = tb.count(name) ? !same_constraint(*tb[name], k)
+                                   : tb.count(k.references) > 0 && k.references != name;
+        if (goes) drop_constraint(name, k);
+      }
     }
     for (const auto& [name, t] : ta) {
       if (!tb.count(name)) continue;
@@ -518,22 +532,38 @@ class Planner {
         dropped_tables.push_back(name);
         c_.destructive.push_back("table " + name + " is dropped");
       }
+    for (const auto& [sig, f] : fa)
+      if (!fb.count(sig) && uses_row_type(*f, old_tables)) drop_function(*f);
+    // Foreign keys of tables that go, to tables that stay: before the keys
+    // they need go.
     if (!dropped_tables.empty()) emit("DROP TABLE " + join(dropped_tables));
 
     for (const auto& [name, t] : ta)
       if (auto now = tb.find(name); now != tb.end()) alter_table(*t, *now->second, remade_enums);
     for (const auto& name : remade_enums) emit("DROP TYPE " + temporary_name("mig_old_", name));
 
-    create_tables(ta);
-    for (const auto& [name, t] : tb) {
-      auto old = ta.find(name);
-      for (const auto& k : t->constraints) {
-        bool is_new = old == ta.end() ? k.deferred_create : !same_constraint(*old->second, k);
-        if (k.type != 'f' && is_new) add_constraint(name, k);
+    // Keys of tables already there before the new tables whose foreign
+    // keys may need them; the new tables' own after them.
+    auto keys_and_indexes = [&](bool new_tables) {
+      for (const auto& [name, t] : tb) {
+        auto old = ta.find(name);
+        if ((old == ta.end()) != new_tables) continue;
+        for (const auto& k : t->constraints) {
+          bool is_new = old == ta.end() ? k.deferred_create : !same_constraint(*old->second, k);
+          if (k.type != 'f' && is_new) add_constraint(name, k);
+        }
       }
-    }
-    for (const auto& i : b_.indexes)
-      if (made.count(i.table) ? tb.count(i.table) : !has_same(a_.indexes, i)) emit(i.def);
+      for (const auto& i : b_.indexes) {
+        bool table_made = made.count(i.table) && tb.count(i.table);
+        if (table_made != new_tables) continue;
+        if (table_made || (!made.count(i.table) && !has_same(a_.indexes, i))) emit(i.def);
+      }
+    };
+    keys_and_indexes(false);
+    create_tables(ta);
+    keys_and_indexes(true);
+    // Functions that take or give a new table's rows once it is there.
+    for (const auto* f : late_functions) emit(f->def);
     for (const auto& [name, t] : tb) {
       auto old = ta.find(name);
       for (const auto& k : t->constraints) {
@@ -560,20 +590,50 @@ class Planner {
       if (made.count(t.table) || !has_same(a_.triggers, t)) emit(t.def);
 
     for (const auto& [sig, f] : fa)
-      if (!fb.count(sig))
-        emit(std::string(f->procedure ? "DROP PROCEDURE " : "DROP FUNCTION ") + sig);
+      if (!fb.count(sig) && !uses_row_type(*f, old_tables)) drop_function(*f);
     for (const auto& [name, q] : qa)
       if (!qb.count(name)) emit("DROP SEQUENCE IF EXISTS " + name);
     for (const auto& [name, e] : ea)
       if (!eb.count(name)) emit("DROP TYPE " + name);
     comments(ta, tb, ea, eb, qa, qb, fa, fb, made);
+    // In one statement: one extension may need another.
+    std::vector<std::string> extensions_dropped;
     for (const auto& x : a_.extensions)
-      if (!contains(b_.extensions, x)) emit("DROP EXTENSION " + x);
+      if (!contains(b_.extensions, x)) extensions_dropped.push_back(x);
+    if (!extensions_dropped.empty()) emit("DROP EXTENSION " + join(extensions_dropped));
     return c_;
   }
 
  private:
   void emit(const std::string& sql) { c_.statements.push_back(sql); }
+  // The type of an array's elements ("mood" for "mood[]"), else the type.
+  static std::string element(std::string type) {
+    while (type.size() > 2 && type.compare(type.size() - 2, 2, "[]") == 0)
+      type.resize(type.size() - 2);
+    return type;
+  }
+  void drop_function(const PgFunction& f) {
+    emit(std::string(f.procedure ? "DROP PROCEDURE " : "DROP FUNCTION ") + f.signature);
+  }
+  // Whether a function's arguments or result name one of `tables` (its
+  // row type), which must then be there when it is made.
+  static bool uses_row_type(const PgFunction& f, const std::vector<std::string>& tables) {
+    size_t body = std::min(f.def.find(" AS "), f.def.find("\nAS "));
+    size_t begin = f.def.find("BEGIN ATOMIC");
+    std::string head = f.def.substr(0, std::min(body, begin));
+    if (begin != std::string::npos) head = f.def;  // (a body parsed when made)
+    for (const auto& t : tables) {
+      for (size_t at = head.find(t); at != std::string::npos; at = head.find(t, at + 1)) {
+        auto word = [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '"';
+        };
+        bool starts = at == 0 || !word(head[at - 1]);
+        bool ends = at + t.size() >= head.size() || !word(head[at + t.size()]);
+        if (starts && ends) return true;
+      }
+    }
+    return false;
+  }
 
   static bool contains(const std::vector<std::string>& v, const std::string& x) {
     return std::find(v.begin(), v.end(), x) != v.end();
@@ -625,7 +685,7 @@ class Planner {
       auto n = std::find_if(b.columns.begin(), b.columns.end(),
                             [&](const PgColumn& x) { return x.name == c.name; });
       if (n == b.columns.end() || n->type != c.type || n->collation != c.collation ||
-          n->generated != c.generated || enums.count(c.type))
+          n->generated != c.generated || enums.count(element(c.type)))
         return true;
     }
     return false;
@@ -673,7 +733,7 @@ class Planner {
                     !(n->second->generated.empty() && !c.generated.empty());
       if (n == now.end() || remade) {
         emit(t + "DROP COLUMN " + c.name);
-        if (c.generated.empty())
+        if (c.generated.empty() && !remade)
           c_.destructive.push_back("column " + b.name + "." + c.name + " is dropped");
       }
     }
@@ -689,7 +749,7 @@ class Planner {
                                    " is made again as a generated column");
         continue;
       }
-      alter_column(b.name, *old, c, enums.count(old->type) > 0);
+      alter_column(b.name, *old, c, enums.count(element(old->type)) > 0);
     }
   }
 
@@ -707,7 +767,8 @@ class Planner {
       default_before.clear();
     }
     if (retype) {
-      std::string using_expr = enum_remade        ? b.name + "::text::" + b.type
+      bool array = b.type.size() > 2 && b.type.compare(b.type.size() - 2, 2, "[]") == 0;
+      std::string using_expr = enum_remade ? b.name + (array ? "::text[]::" : "::text::") + b.type
                                : a.type == b.type ? b.name
                                                   : b.name + "::" + b.type;
       emit(col + "TYPE " + b.type + (b.collation.empty() ? "" : " COLLATE " + b.collation) +
@@ -807,7 +868,8 @@ class Planner {
     };
     for (const auto& [name, e] : eb) {
       auto old = ea.find(name);
-      note("TYPE " + name, old == ea.end() ? "" : old->second->comment, e->comment);
+      note("TYPE " + name, old == ea.end() || remade_enums_.count(name) ? "" : old->second->comment,
+           e->comment);
     }
     for (const auto& [name, q] : qb) {
       auto old = qa.find(name);
@@ -865,6 +927,7 @@ class Planner {
   const PgSchema& b_;
   SchemaChange c_;
   std::set<std::string> deferred_keys_;
+  std::set<std::string> remade_enums_;  // (made anew: their comments too)
 };
 
 }  // namespace

@@ -13,10 +13,13 @@ struct MarkedSchema {
   // As DiffOptions::renames: the tables' first ("OLD=NEW"), then the
   // columns' under their tables' new names ("TABLE.OLD=NEW").
   std::vector<std::string> renames;
+  std::vector<int> lines;  // where each rename's marker is
 };
 
 // Throws FileError naming `file` and the line of a marker that names no old
 // name or stands on a line of its own or outside a CREATE TABLE.
-MarkedSchema read_renamed_from(const std::string& text, const std::string& file);
+// `fold_case`: names written without quotes are lower-cased (PostgreSQL).
+MarkedSchema read_renamed_from(const std::string& text, const std::string& file,
+                               bool fold_case = false);
 
 }  // namespace mig

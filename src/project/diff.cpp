@@ -1,6 +1,7 @@
 #include "project/diff.h"
 
 #include <boost/filesystem.hpp>
+#include <regex>
 
 #include "db/dialect_traits.h"
 #include "db/schema.h"
@@ -25,6 +26,8 @@ class Scratch {
   Database& db() { return *db_; }
   // Back to an empty database.
   virtual void empty() = 0;
+  // Throws unless the connection is still in the scratch database.
+  virtual void check() {}
 
  protected:
   std::unique_ptr<Database> db_;
@@ -58,15 +61,27 @@ class SqliteScratch : public Scratch {
   fs::path dir_;
 };
 
-std::string my_quoted(const std::string& name) {
-  std::string out = "`";
-  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
-  return out + "`";
+// The database a connection is in (PostgreSQL and MySQL).
+std::string current_database(Database& db) {
+  return query_rows(
+             db, db.dialect() == Dialect::MySQL ? "SELECT DATABASE()" : "SELECT current_database()")
+      .at(0)
+      .at(0);
+}
+
+// Refuses to go on unless `db` is still in the database mig made or was
+// given for scratch work (a schema file's USE, a URL's dbname= option).
+void check_in(Database& db, const std::string& name) {
+  std::string now = current_database(db);
+  if (now != name)
+    throw OperationError("the scratch connection is in database '" + now + "', not in '" + name +
+                         "'; nothing more is run there");
 }
 
 // Drops everything the connected user owns in the database's schemas and
 // makes its current schema again, empty (as fast as making a database).
-void empty_postgresql(Database& db) {
+void empty_postgresql(Database& db, const std::string& name) {
+  check_in(db, name);
   db.execute("SET client_min_messages = warning");  // (not every object a drop cascades to)
   auto schema = query_rows(db, "SELECT quote_ident(current_schema())").at(0).at(0);
   auto others = query_rows(db,
@@ -75,100 +90,150 @@ void empty_postgresql(Database& db) {
                            "NOT LIKE 'pg\\_%' AND nspname <> 'information_schema'");
   for (const auto& x :
        query_rows(db, "SELECT quote_ident(extname) FROM pg_extension WHERE extname <> 'plpgsql'"))
-    db.execute("DROP EXTENSION " + x[0] + " CASCADE");
+    db.execute("DROP EXTENSION IF EXISTS " + x[0] + " CASCADE");  // (one may take another)
   db.execute("DROP SCHEMA " + schema + " CASCADE");
   for (const auto& n : others) db.execute("DROP SCHEMA " + n[0] + " CASCADE");
   db.execute("CREATE SCHEMA " + schema);
 }
 
-// Drops every table, view, routine and event of the connected database.
-void empty_mysql(Database& db) {
+// Drops every table, view, routine and event of database `name`, named
+// as its own (whatever database the connection is in).
+void empty_mysql(Database& db, const std::string& name) {
+  std::string in = mysql_quoted(name) + ".", where = db.quote(name);
   db.execute("SET FOREIGN_KEY_CHECKS = 0");
   for (const auto& r : query_rows(db,
                                   "SELECT table_name, table_type FROM "
-                                  "information_schema.tables WHERE table_schema = DATABASE()"))
-    db.execute((r[1] == "VIEW" ? "DROP VIEW " : "DROP TABLE ") + my_quoted(r[0]));
+                                  "information_schema.tables WHERE table_schema = " +
+                                      where))
+    db.execute((r[1] == "VIEW" ? "DROP VIEW " : "DROP TABLE ") + in + mysql_quoted(r[0]));
   for (const auto& r : query_rows(db,
                                   "SELECT routine_name, routine_type FROM "
-                                  "information_schema.routines WHERE routine_schema = DATABASE()"))
-    db.execute("DROP " + r[1] + " " + my_quoted(r[0]));
+                                  "information_schema.routines WHERE routine_schema = " +
+                                      where))
+    db.execute("DROP " + r[1] + " " + in + mysql_quoted(r[0]));
   for (const auto& r : query_rows(db,
                                   "SELECT event_name FROM information_schema.events WHERE "
-                                  "event_schema = DATABASE()"))
-    db.execute("DROP EVENT " + my_quoted(r[0]));
+                                  "event_schema = " +
+                                      where))
+    db.execute("DROP EVENT " + in + mysql_quoted(r[0]));
   db.execute("SET FOREIGN_KEY_CHECKS = 1");
 }
 
-void empty_database(Database& db) {
-  if (db.dialect() == Dialect::MySQL) return empty_mysql(db);
-  empty_postgresql(db);
+void empty_database(Database& db, const std::string& name) {
+  if (db.dialect() == Dialect::MySQL) return empty_mysql(db, name);
+  empty_postgresql(db, name);
 }
 
-// Whether a database holds anything of the user's.
-bool holds_objects(Database& db, const std::string& prefix) {
+// Whether a database holds anything but `marker`: mig's own tables count.
+bool holds_objects(Database& db, const std::string& marker) {
   if (db.dialect() == Dialect::MySQL) {
-    MySchema m = read_mysql_schema(db, prefix);
+    MySchema m = read_mysql_schema(db, marker);
     return !m.tables.empty() || !m.views.empty() || !m.routines.empty() || !m.unsupported.empty();
   }
-  PgSchema held = read_postgresql_schema(db, prefix);
+  PgSchema held = read_postgresql_schema(db, marker);
   return !held.tables.empty() || !held.views.empty() || !held.functions.empty() ||
-         !held.enums.empty() || !held.sequences.empty() || !held.unsupported.empty();
+         !held.enums.empty() || !held.sequences.empty() || !held.unsupported.empty() ||
+         !held.extensions.empty();
 }
 
+// The server would not make a database for this user.
+struct CreateRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // PostgreSQL and MySQL: a database of mig's own on the server,
-// mig_dev_<random>, dropped afterwards (also when mig diff fails).
+// mig_dev_<random>, dropped afterwards (also when the command fails).
 class ServerScratch : public Scratch {
  public:
   explicit ServerScratch(const DatabaseUrl& server) : server_(server) {
     url_ = server;
     url_.database = "mig_dev_" + fs::unique_path("%%%%%%%%%%%%").string();
-    Database::open(server_, ConnectOptions{})->execute("CREATE DATABASE " + url_.database);
-    db_ = Database::open(url_, ConnectOptions{});
+    // A connection option naming another database would take the scratch
+    // connection there instead.
+    url_.params.erase(
+        std::remove_if(url_.params.begin(), url_.params.end(),
+                       [](const auto& p) { return p.first == "dbname" || p.first == "service"; }),
+        url_.params.end());
+    {
+      auto admin = Database::open(server_, ConnectOptions{});
+      std::string create = "CREATE DATABASE " + url_.database;
+      if (server_.dialect == Dialect::PostgreSQL) {
+        // template0: nothing added to template1 on this server comes along.
+        create += " TEMPLATE template0";
+        force_ = std::stoi(query_rows(*admin, "SHOW server_version_num").at(0).at(0)) >= 130000;
+      } else {
+        // As the project's database is made, so its defaults are the same.
+        auto defaults = query_rows(*admin,
+                                   "SELECT default_character_set_name, default_collation_name "
+                                   "FROM information_schema.schemata WHERE schema_name = "
+                                   "DATABASE()");
+        if (!defaults.empty())
+          create += " CHARACTER SET " + defaults[0][0] + " COLLATE " + defaults[0][1];
+      }
+      try {
+        admin->execute(create);
+      } catch (const std::exception& e) {
+        throw CreateRefused(e.what());
+      }
+    }
+    try {
+      db_ = Database::open(url_, ConnectOptions{});
+      check_in(*db_, url_.database);
+    } catch (...) {
+      drop();
+      throw;
+    }
   }
   ~ServerScratch() override {
-    db_.reset();
     try {
-      Database::open(server_, ConnectOptions{})
-          ->execute("DROP DATABASE IF EXISTS " + url_.database +
-                    (server_.dialect == Dialect::PostgreSQL ? " WITH (FORCE)" : ""));
+      drop();
     } catch (const std::exception&) {
       // (the server went away: nothing is left to drop, or nothing can be)
     }
   }
-  void empty() override { empty_database(*db_); }
+  void empty() override { empty_database(*db_, url_.database); }
+  void check() override { check_in(*db_, url_.database); }
 
  private:
+  void drop() {
+    db_.reset();
+    Database::open(server_, ConnectOptions{})
+        ->execute("DROP DATABASE IF EXISTS " + url_.database + (force_ ? " WITH (FORCE)" : ""));
+  }
   DatabaseUrl server_, url_;
+  bool force_ = false;
 };
 
-// PostgreSQL and MySQL, for a user who may not create databases: the dev URL's own
-// database, which must hold nothing (or only what an earlier mig diff left
-// there, which a marker table tells) and is emptied after use.
+// PostgreSQL and MySQL, for a user who may not create databases: the dev
+// URL's own database, which must hold nothing (or only what an earlier
+// mig diff left there, which a marker table tells) and is emptied after use.
 class BorrowedScratch : public Scratch {
  public:
   BorrowedScratch(const DatabaseUrl& url, const std::string& prefix)
       : marker_(prefix + "dev_scratch") {
     db_ = Database::open(url, ConnectOptions{});
-    if (holds_objects(*db_, prefix) && !db_->table_exists(marker_))
+    name_ = current_database(*db_);
+    if (holds_objects(*db_, marker_) && !db_->table_exists(marker_))
       throw OptionError("{dev_url}: " + OptionError::literal(url.describe()) +
-                        " is not empty; mig diff empties the database it works in, so it "
-                        "takes only an empty one (or one that may create databases)");
+                        " is not empty; mig empties the database it works in, so it "
+                        "takes only an empty one (or a server where it may create databases)");
     empty();
   }
   ~BorrowedScratch() override {
     try {
-      empty_database(*db_);
+      empty_database(*db_, name_);
     } catch (const std::exception&) {
       // (what is left is marked: the next mig diff clears it)
     }
   }
   void empty() override {
-    empty_database(*db_);
+    empty_database(*db_, name_);
     db_->execute("CREATE TABLE " + marker_ + " (made_by TEXT)");
   }
+  void check() override { check_in(*db_, name_); }
 
  private:
-  std::string marker_;
+  std::string marker_, name_;
 };
 
 std::unique_ptr<Scratch> make_scratch(const Settings& s, const std::string& dev_url) {
@@ -185,17 +250,24 @@ std::unique_ptr<Scratch> make_scratch(const Settings& s, const std::string& dev_
                       traits(s.url.dialect).title + ", the project's database");
   try {
     return std::make_unique<ServerScratch>(server);
-  } catch (const UsageError&) {
-    throw;
-  } catch (const std::exception& e) {
+  } catch (const CreateRefused& e) {
     std::string why = e.what();
     bool refused = why.find("permission denied") != std::string::npos ||  // PostgreSQL
                    why.find("Access denied") != std::string::npos;        // MySQL
     if (dev_url.empty() || !refused)
       throw OperationError(
-          "mig diff cannot make its scratch database on " + server.describe() + ": " + why +
+          "cannot make a scratch database on " + server.describe() + ": " + why +
           (dev_url.empty() ? "; name a server that allows it with --dev-url" : ""));
+    // The user's own database, then: never the project's.
+    if (server.describe() == s.url.describe())
+      throw OptionError("{dev_url} names the project's own database; name an empty one");
     return std::make_unique<BorrowedScratch>(server, s.table_prefix);
+  } catch (const UsageError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw OperationError("cannot make a scratch database on " + server.describe() + ": " +
+                         e.what() +
+                         (dev_url.empty() ? "; name a server that allows it with --dev-url" : ""));
   }
 }
 
@@ -214,17 +286,50 @@ std::vector<std::string> schema_files(const std::string& path, const std::string
   return files;
 }
 
+// A statement that would take the scratch connection to another database
+// (a dump made with --databases, or with -C): refused, as it could run the
+// rest of the file, and the emptying after it, in a real database.
+bool leaves_database(const std::string& sql, Dialect dialect) {
+  static const std::regex mysql(R"(^\s*(USE\b|(CREATE|DROP|ALTER)\s+(DATABASE|SCHEMA)\b))",
+                                std::regex::icase);
+  static const std::regex postgresql(R"(^\s*(CREATE|DROP|ALTER)\s+DATABASE\b)", std::regex::icase);
+  if (dialect == Dialect::SQLite) return false;
+  std::string text = sql;
+  // (comments before the statement do not count)
+  for (size_t at = text.find_first_not_of(" \t\r\n"); at != std::string::npos;
+       at = text.find_first_not_of(" \t\r\n")) {
+    if (text.compare(at, 2, "--") == 0) {
+      size_t end = text.find('\n', at);
+      text = end == std::string::npos ? std::string() : text.substr(end);
+    } else if (text.compare(at, 2, "/*") == 0 && text.compare(at, 3, "/*!") != 0 &&
+               text.compare(at, 3, "/*M") != 0) {
+      size_t end = text.find("*/", at);
+      text = end == std::string::npos ? std::string() : text.substr(end + 2);
+    } else {
+      break;
+    }
+  }
+  return std::regex_search(text, dialect == Dialect::MySQL ? mysql : postgresql);
+}
+
 // Runs a schema's statements; an error names the file and line. What a
-// dump does to the session (search_path emptied) is undone afterwards.
+// pg_dump file does to the session (search_path emptied) is undone
+// afterwards.
 void load_schema(Database& db, const std::string& path, const std::string& option, Dialect dialect,
                  const Interrupt& stop) {
   for (const auto& file : schema_files(path, option))
     for (const auto& st :
          split_statements(read_renamed_from(read_file(file), file).text, dialect, file)) {
       stop.check();
+      if (leaves_database(st.sql, dialect))
+        throw FileError(file, st.line,
+                        "a desired schema describes one database and does not change which "
+                        "(USE, CREATE/DROP DATABASE): leave it out (a dump made without "
+                        "--databases or -C has none)");
       try {
         db.execute(st.sql);
       } catch (const std::exception& e) {
+        stop.check();
         throw OperationError(file + ":" + std::to_string(st.line) +
                              ": the schema does not load: " + e.what());
       }
@@ -252,6 +357,7 @@ struct SqliteSide {
   }
   static std::vector<std::string> unsupported(const Model&) { return {}; }
   static bool transactional() { return false; }
+  static bool folds_case() { return false; }
 };
 
 struct MysqlSide {
@@ -270,6 +376,7 @@ struct MysqlSide {
   }
   static std::vector<std::string> unsupported(const Model& m) { return m.unsupported; }
   static bool transactional() { return false; }  // (DDL commits on its own)
+  static bool folds_case() { return false; }
 };
 
 struct PostgresqlSide {
@@ -288,6 +395,7 @@ struct PostgresqlSide {
   }
   static std::vector<std::string> unsupported(const Model& m) { return m.unsupported; }
   static bool transactional() { return true; }
+  static bool folds_case() { return true; }  // (unquoted names are lower case)
 };
 
 // Runs statements on a scratch database, in one transaction where the
@@ -303,7 +411,7 @@ void apply(Database& db, const std::vector<std::string>& statements, const char*
     } catch (const std::exception& e) {
       std::string why = e.what();
       if (in_transaction) db.execute("ROLLBACK");
-      if (dynamic_cast<const InterruptedError*>(&e)) throw;
+      stop.check();  // (the statement may have failed because of the interrupt)
       throw OperationError("the written " + std::string(which) + " fails on the scratch database " +
                            "at statement " + std::to_string(i + 1) + " (" + statements[i] +
                            "): " + why + "; nothing was written");
@@ -368,6 +476,19 @@ void load_source(const Settings& s, Database& scratch, const std::string& source
                          diff_schemas(want, got));
 }
 
+// A --to or --from as messages may name it (a URL without its password).
+std::string shown(const std::string& source) {
+  return is_url(source) ? parse_url(source, "to").describe() : source;
+}
+
+// "NEW=OLD" for "OLD=NEW", "T.NEW=OLD" for "T.OLD=NEW".
+std::string reversed(const std::string& spec) {
+  size_t eq = spec.find('='), dot = spec.find('.');
+  if (eq == std::string::npos) return spec;
+  if (dot == std::string::npos || dot > eq) return spec.substr(eq + 1) + "=" + spec.substr(0, eq);
+  return spec.substr(0, dot + 1) + spec.substr(eq + 1) + "=" + spec.substr(dot + 1, eq - dot - 1);
+}
+
 std::string section(const std::vector<std::string>& statements) {
   std::string out;
   for (const auto& st : statements) out += st + ";\n";
@@ -382,12 +503,13 @@ std::string baseline_with(const Settings& s, Database& live, const std::string& 
   if (auto missing = Side::unsupported(schema); !missing.empty())
     throw OperationError(s.url.describe() +
                          " holds what mig baseline cannot express yet:" + listed(missing));
-  SchemaChange up = Side::plan({}, schema), down = Side::plan(schema, {});
+  SchemaChange up = Side::plan({}, schema);
   if (up.empty()) throw OperationError(s.url.describe() + " holds no schema to take a baseline of");
   auto scratch = make_scratch(s, dev_url);
   std::string empty = Side::text(scratch->db(), s.table_prefix);
   prove<Side>(scratch->db(), s.table_prefix, up, Side::text(live, s.table_prefix), "upgrade",
               "the schema of the database", stop);
+  SchemaChange down = Side::plan(Side::read(scratch->db(), s.table_prefix), {});
   prove<Side>(scratch->db(), s.table_prefix, down, empty, "downgrade", "an empty database", stop);
   RevisionRequest request;
   request.message = message;
@@ -407,6 +529,7 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
   // The desired schema first, kept as a value: the scratch database is
   // then emptied for the revisions.
   load_source<Side>(s, scratch->db(), o.to, "to", stop);
+  scratch->check();
   std::string after = Side::text(scratch->db(), s.table_prefix);
   typename Side::Model to = Side::read(scratch->db(), s.table_prefix);
   scratch->empty();
@@ -415,11 +538,17 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
     VersionStore store(db, s.table_prefix);
     store.ensure();
     StopReporter quiet(stop);
-    Migrator(db, store, g, quiet)
-        .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
+    try {
+      Migrator(db, store, g, quiet)
+          .run(plan_upgrade(g, AppliedSet(g.size(), false), "heads"), nullptr);
+    } catch (const std::exception&) {
+      stop.check();  // (the migrator reports an interrupt as a failed step)
+      throw;
+    }
   } else {
     load_source<Side>(s, db, o.from, "from", stop);
   }
+  scratch->check();
   std::string before = Side::text(db, s.table_prefix);
   DiffResult out;
   out.unsupported = Side::unsupported(to);
@@ -431,21 +560,37 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
                          std::string("to write the rest, with these named in comments):") +
                          listed(out.unsupported));
   // Renames first, on the replayed database: the rest is planned from there.
-  // A marker whose old name the revisions no longer have is done already.
+  // A marker whose old name is gone and whose new name is there is done
+  // already (in an earlier revision).
   std::vector<std::string> renames, renames_back;
-  std::vector<std::pair<std::string, bool>> specs;  // (spec, from a marker)
+  struct Spec {
+    std::string spec, file;
+    int line = 0;  // 0: --rename
+  };
+  std::vector<Spec> specs;
   if (!is_url(o.to))
-    for (const auto& file : schema_files(o.to, "to"))
-      for (const auto& spec : read_renamed_from(read_file(file), file).renames)
-        specs.push_back({spec, true});
-  for (const auto& spec : o.renames) specs.push_back({spec, false});
-  for (const auto& [spec, marked] : specs) {
+    for (const auto& file : schema_files(o.to, "to")) {
+      MarkedSchema marked = read_renamed_from(read_file(file), file, Side::folds_case());
+      for (size_t i = 0; i < marked.renames.size(); ++i)
+        specs.push_back({marked.renames[i], file, marked.lines[i]});
+    }
+  for (const auto& spec : o.renames) specs.push_back({spec, "", 0});
+  for (const auto& spec : specs) {
     std::pair<std::string, std::string> step;
+    typename Side::Model now = Side::read(db, s.table_prefix);
     try {
-      step = Side::rename(Side::read(db, s.table_prefix), spec);
+      step = Side::rename(now, spec.spec);
     } catch (const OptionError&) {
-      if (marked) continue;
-      throw;
+      if (spec.line == 0) throw;
+      try {
+        Side::rename(now, reversed(spec.spec));
+        continue;
+      } catch (const OptionError&) {
+        throw FileError(spec.file, spec.line,
+                        "-- mig:renamed-from: the revisions have neither the old nor the new "
+                        "name of " +
+                            spec.spec);
+      }
     }
     auto [forward, back] = step;
     apply<Side>(db, {forward}, "rename", stop);
@@ -453,23 +598,26 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
     renames_back.insert(renames_back.begin(), back);
   }
   typename Side::Model from = Side::read(db, s.table_prefix);
-  SchemaChange up = Side::plan(from, to), down = Side::plan(to, from);
-  down.statements.insert(down.statements.end(), renames_back.begin(), renames_back.end());
+  SchemaChange up = Side::plan(from, to);
   out.differs = before != after;
   if (!out.differs) return out;
   if (up.empty() && renames.empty())
-    throw OperationError("the revisions and " + o.to +
+    throw OperationError("the revisions and " + shown(o.to) +
                          " differ in what mig diff cannot express yet (expected -, found +):\n" +
                          diff_schemas(before, after));
+  prove<Side>(db, s.table_prefix, up, after, "upgrade", "the desired schema", stop);
+  // The way back is planned from where the upgrade left the database, with
+  // the names the server gave there (MySQL numbers foreign keys itself).
+  SchemaChange down = Side::plan(Side::read(db, s.table_prefix), from);
+  down.statements.insert(down.statements.end(), renames_back.begin(), renames_back.end());
+  prove<Side>(db, s.table_prefix, down, before, "downgrade", "back the schema of the revisions",
+              stop);
   out.upgrade = renames;
   out.upgrade.insert(out.upgrade.end(), up.statements.begin(), up.statements.end());
   out.downgrade = down.statements;
   out.outside_transaction = up.outside_transaction || down.outside_transaction;
   out.rebuilds = up.rebuilds || down.rebuilds;
   out.destructive = up.destructive;
-  prove<Side>(db, s.table_prefix, up, after, "upgrade", "the desired schema", stop);
-  prove<Side>(db, s.table_prefix, down, before, "downgrade", "back the schema of the revisions",
-              stop);
   if (!writes) return out;
   RevisionRequest request;
   request.message = o.message;

@@ -16,7 +16,9 @@ struct Interrupt {
   const std::atomic<bool>* flag = nullptr;
   void check() const {
     if (flag && flag->load())
-      throw InterruptedError("interrupted: the scratch database is dropped, nothing is written");
+      throw InterruptedError(
+          "interrupted: nothing is written; the scratch database is dropped (or emptied, when it "
+          "is one of your own)");
   }
 };
 

@@ -94,6 +94,30 @@ TEST_F(MyDiff, ViewsTriggersAndRoutinesAsWholeObjects) {
   EXPECT_EQ(db.query("SELECT count(*) FROM t"), std::vector<std::string>{"0"});
 }
 
+// A column that a foreign key uses, at either end, changes while the key
+// is away; the key comes back.
+TEST_F(MyDiff, ColumnsThatForeignKeysUseChange) {
+  round_trip(
+      "CREATE TABLE p (id int PRIMARY KEY);\n"
+      "CREATE TABLE c (id int PRIMARY KEY, p_id int, FOREIGN KEY (p_id) REFERENCES p (id));",
+      "CREATE TABLE p (id bigint PRIMARY KEY);\n"
+      "CREATE TABLE c (id int PRIMARY KEY, p_id bigint, FOREIGN KEY (p_id) REFERENCES p (id));");
+}
+
+// A schema file cannot take the scratch connection to another database.
+TEST_F(MyDiff, TheScratchConnectionStaysInTheScratchDatabase) {
+  TestDatabase other(Kind::MySQL, "");
+  other.execute("CREATE TABLE precious (v text)");
+  try {
+    Project::open(dir.path())
+        .diff(to("CREATE TABLE t (id int);\nUSE " + other.name() + ";\nDROP TABLE precious;"));
+    FAIL() << "accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.line(), 2);
+  }
+  EXPECT_TRUE(other.has_table("precious"));
+}
+
 TEST_F(MyDiff, RenamesKeepTheirRows) {
   Project::open(dir.path())
       .diff(to("CREATE TABLE person (id int PRIMARY KEY, nick text);", "before"));

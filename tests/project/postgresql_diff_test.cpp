@@ -257,12 +257,75 @@ TEST_F(PgDiff, CommentsOnEveryKindOfObject) {
 }
 
 TEST_F(PgDiff, ExtensionsComeBeforeWhatUsesThem) {
-  DiffResult r = round_trip("CREATE TABLE t (id integer, name text);",
-                            "CREATE EXTENSION pg_trgm;\nCREATE EXTENSION citext;\n"
-                            "CREATE TABLE t (id integer, name text, email citext);\n"
-                            "CREATE INDEX t_name_trgm ON t USING gin (name gin_trgm_ops);");
-  EXPECT_EQ(r.upgrade.at(0), "CREATE EXTENSION IF NOT EXISTS citext");
-  EXPECT_EQ(r.downgrade.back(), "DROP EXTENSION pg_trgm");
+  DiffResult r =
+      round_trip("CREATE TABLE t (id integer, name text);",
+                 "CREATE EXTENSION pg_trgm;\nCREATE EXTENSION citext;\n"
+                 "CREATE EXTENSION cube;\nCREATE EXTENSION earthdistance;\n"  // (which needs cube)
+                 "CREATE TABLE t (id integer, name text, email citext);\n"
+                 "CREATE INDEX t_name_trgm ON t USING gin (name gin_trgm_ops);");
+  EXPECT_EQ(r.upgrade.at(0), "CREATE EXTENSION IF NOT EXISTS citext CASCADE");
+  EXPECT_EQ(r.downgrade.back(), "DROP EXTENSION citext, cube, earthdistance, pg_trgm");
+}
+
+// Orderings a first version got wrong: functions of a new table's row
+// type, arrays of a remade enum, a new table's key to a new unique
+// constraint of a table already there, and a table that goes with its key
+// to a key that goes too.
+TEST_F(PgDiff, RowTypesEnumArraysAndKeysBetweenOldAndNewTables) {
+  round_trip(
+      "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');\n"
+      "CREATE TABLE keep (id integer PRIMARY KEY, code text UNIQUE, moods mood[]);\n"
+      "CREATE TABLE old_child (id integer, code text REFERENCES keep (code));\n"
+      "CREATE FUNCTION old_rows() RETURNS SETOF old_child LANGUAGE sql AS "
+      "'SELECT * FROM old_child';",
+      "CREATE TYPE mood AS ENUM ('happy', 'ok');\n"
+      "CREATE TABLE keep (id integer PRIMARY KEY, code text, tag text, moods mood[], "
+      "CONSTRAINT keep_tag UNIQUE (tag));\n"
+      "CREATE TABLE person (id integer PRIMARY KEY, name text, "
+      "tag text REFERENCES keep (tag));\n"
+      "CREATE FUNCTION people(p person) RETURNS SETOF person LANGUAGE sql AS "
+      "'SELECT * FROM person WHERE id = p.id';");
+}
+
+// The renames said in the schema file; unquoted names are PostgreSQL's
+// lower case, and a marker that names nothing there is refused by line.
+TEST_F(PgDiff, RenamedFromMarkersFoldUnquotedNames) {
+  Project::open(dir.path()).diff(to("CREATE TABLE users (id integer, name text);", "before"));
+  upgrade();
+  db.execute("INSERT INTO users VALUES (1, 'ann')");
+  DiffResult r = Project::open(dir.path())
+                     .diff(to("CREATE TABLE Members ( -- mig:renamed-from Users\n"
+                              "  id integer,\n  Full_Name text -- mig:renamed-from NAME\n);"));
+  EXPECT_EQ(r.upgrade, (std::vector<std::string>{"ALTER TABLE users RENAME TO members",
+                                                 "ALTER TABLE members RENAME COLUMN name TO "
+                                                 "full_name"}));
+  upgrade();
+  EXPECT_EQ(rows("SELECT full_name FROM members"), std::vector<std::string>{"ann"});
+  try {
+    Project::open(dir.path())
+        .diff(to("CREATE TABLE members (\n  id integer,\n  nick text, -- mig:renamed-from nobody\n"
+                 "  full_name text\n);"));
+    FAIL() << "accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.line(), 3);  // (neither nobody nor nick is there)
+  }
+}
+
+// A schema file cannot take the scratch connection to another database,
+// nor can a connection option.
+TEST_F(PgDiff, TheScratchConnectionStaysInTheScratchDatabase) {
+  try {
+    Project::open(dir.path()).diff(to("CREATE TABLE t (id integer);\nDROP DATABASE app;"));
+    FAIL() << "accepted";
+  } catch (const FileError& e) {
+    EXPECT_EQ(e.line(), 2);
+    EXPECT_NE(std::string(e.what()).find("CREATE/DROP DATABASE"), std::string::npos);
+  }
+  DiffOptions o = to("CREATE TABLE t (id integer);");
+  o.dev_url = db.url() + "?dbname=" + db.name();
+  o.check = true;
+  EXPECT_TRUE(Project::open(dir.path()).diff(o).differs);
+  EXPECT_TRUE(rows("SELECT relname FROM pg_class WHERE relname = 't'").empty());
 }
 
 TEST_F(PgDiff, RenamesKeepTheirRows) {
