@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "config/url.h"
-#include "diff/mysql_diff.h"
 #include "database_support.h"
+#include "diff/mysql_diff.h"
 #include "harness.h"
 
 namespace mig::e2e {
@@ -151,6 +151,14 @@ TEST(PgDiffFromDump, RevisionsFollowTheDumpAndBaselineAdoptsItsDatabase) {
   // Two live databases compared by URL: nothing between them now.
   Result urls = p.mig({"diff", "--from", app.url(), "--to", source.url(), "--sql"}, env);
   EXPECT_EQ(urls.code, 0) << urls.err;
+  std::string password = parse_url(source.url(), "test").password;
+  ASSERT_FALSE(password.empty());
+  EXPECT_EQ((urls.out + urls.err).find(password), std::string::npos) << urls.err;
+  // Nor when the database is not there: its password is not printed.
+  Result refused = p.mig({"diff", "--check", "--to", source.url() + "_none"}, env);
+  EXPECT_EQ(refused.code, 1) << refused.err;
+  EXPECT_NE(refused.err.find("_none"), std::string::npos) << refused.err;
+  EXPECT_EQ((refused.out + refused.err).find(password), std::string::npos) << refused.err;
   EXPECT_NE(urls.err.find("no difference"), std::string::npos) << urls.out << urls.err;
   EXPECT_EQ(urls.out, "");
 
