@@ -128,10 +128,6 @@ class InterruptScope {
   }, old_term_{};
 };
 
-}  // namespace
-
-namespace {
-
 // Database URLs given as options: their passwords are never printed.
 // Returns how `source` is named in messages.
 std::string masked(Context& ctx, const std::string& source, const char* option) {

@@ -266,7 +266,8 @@ PgSchema read_postgresql_schema(Database& db, const std::string& prefix) {
        rows("SELECT quote_ident(p.proname) || '(' || "
             "pg_get_function_identity_arguments(p.oid) || ')', p.prokind::text, "
             "CASE WHEN p.prokind IN ('f', 'p') THEN pg_get_functiondef(p.oid) END, "
-            "coalesce(quote_literal(obj_description(p.oid, 'pg_proc')), '') "
+            "coalesce(quote_literal(obj_description(p.oid, 'pg_proc')), ''), "
+            "quote_ident(p.proname) || '(' || oidvectortypes(p.proargtypes) || ')' "
             "FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE" +
             std::string(kInSchema) + not_extension_owned("p.oid", "pg_proc") + " ORDER BY 1")) {
     if (r[1] != "f" && r[1] != "p") {
@@ -280,7 +281,7 @@ PgSchema read_postgresql_schema(Database& db, const std::string& prefix) {
       if (def.compare(0, head.size(), head) == 0)
         def = std::string("CREATE OR REPLACE ") + word + def.substr(head.size());
     }
-    s.functions.push_back({r[0], def, r[3], r[1] == "p"});
+    s.functions.push_back({r[0], def, r[3], r[1] == "p", r[4]});
   }
 
   for (auto& r : rows("SELECT quote_ident(c.relname), quote_ident(g.tgname), "
@@ -471,15 +472,22 @@ class Planner {
     for (const auto& t : a_.tables)
       if (!by_name(b_.tables).count(t.name)) old_tables.push_back(t.name);
     std::vector<const PgFunction*> late_functions;
+    std::vector<std::pair<const PgFunction*, const PgFunction*>> remade_functions;
     for (const auto& [sig, f] : fb) {
       auto old = fa.find(sig);
       if (old != fa.end() && old->second->def == f->def) continue;
       if (!functions_made) emit("SET check_function_bodies = false");
       functions_made = true;
-      if (uses_row_type(*f, new_tables))
+      if (old != fa.end() && head(old->second->def) != head(f->def)) {
+        // CREATE OR REPLACE cannot change a result or an argument's name:
+        // dropped and made again, once what uses it is out of the way.
+        remade_functions.push_back({old->second, f});
+        remade_functions_.insert(sig);
+      } else if (uses_row_type(*f, new_tables)) {
         late_functions.push_back(f);
-      else
+      } else {
         emit(f->def);
+      }
     }
 
     // What each table's columns go through decides which views must go.
@@ -502,9 +510,23 @@ class Planner {
     for (const auto& [name, t] : tb)
       if (!ta.count(name)) made.insert(name);
 
+    auto calls_remade = [&](const PgTrigger& t) {
+      for (const auto& [old, f] : remade_functions)
+        if (t.def.find("EXECUTE FUNCTION " + old->signature.substr(0, old->signature.find('(')) +
+                       "(") != std::string::npos)
+          return true;
+      return false;
+    };
     for (const auto& t : a_.triggers)
-      if (!gone.count(t.table) && !has_same(b_.triggers, t))
+      if (!gone.count(t.table) && (!has_same(b_.triggers, t) || calls_remade(t)))
         emit("DROP TRIGGER " + t.name + " ON " + t.table);
+    for (const auto& [old, f] : remade_functions) {
+      drop_function(*old);
+      if (uses_row_type(*f, new_tables))
+        late_functions.push_back(f);
+      else
+        emit(f->def);
+    }
     auto order = view_order(a_.views, views_dropped);
     for (auto it = order.rbegin(); it != order.rend(); ++it)
       emit(std::string((*it)->materialized ? "DROP MATERIALIZED VIEW " : "DROP VIEW ") +
@@ -532,10 +554,9 @@ class Planner {
         dropped_tables.push_back(name);
         c_.destructive.push_back("table " + name + " is dropped");
       }
+    // Functions of a going table's row type go before it; the rest last.
     for (const auto& [sig, f] : fa)
       if (!fb.count(sig) && uses_row_type(*f, old_tables)) drop_function(*f);
-    // Foreign keys of tables that go, to tables that stay: before the keys
-    // they need go.
     if (!dropped_tables.empty()) emit("DROP TABLE " + join(dropped_tables));
 
     for (const auto& [name, t] : ta)
@@ -587,7 +608,7 @@ class Planner {
         if (i.table == v->name) emit(i.def);
     }
     for (const auto& t : b_.triggers)
-      if (made.count(t.table) || !has_same(a_.triggers, t)) emit(t.def);
+      if (made.count(t.table) || !has_same(a_.triggers, t) || calls_remade(t)) emit(t.def);
 
     for (const auto& [sig, f] : fa)
       if (!fb.count(sig) && !uses_row_type(*f, old_tables)) drop_function(*f);
@@ -615,6 +636,11 @@ class Planner {
   void drop_function(const PgFunction& f) {
     emit(std::string(f.procedure ? "DROP PROCEDURE " : "DROP FUNCTION ") + f.signature);
   }
+  // A function's definition up to its body: name, arguments and result.
+  static std::string head(const std::string& def) {
+    return def.substr(0, std::min({def.find(" AS "), def.find("\nAS "), def.find("\n LANGUAGE ")}));
+  }
+
   // Whether a function's arguments or result name one of `tables` (its
   // row type), which must then be there when it is made.
   static bool uses_row_type(const PgFunction& f, const std::vector<std::string>& tables) {
@@ -650,7 +676,7 @@ class Planner {
   }
   static std::map<std::string, const PgFunction*> signatures(const PgSchema& s) {
     std::map<std::string, const PgFunction*> out;
-    for (const auto& f : s.functions) out[f.signature] = &f;
+    for (const auto& f : s.functions) out[f.key.empty() ? f.signature : f.key] = &f;
     return out;
   }
   static bool same_constraint(const PgTable& t, const PgConstraint& k) {
@@ -911,8 +937,8 @@ class Planner {
     }
     for (const auto& [sig, f] : fb) {
       auto old = fa.find(sig);
-      note(std::string(f->procedure ? "PROCEDURE " : "FUNCTION ") + sig,
-           old == fa.end() ? "" : old->second->comment, f->comment);
+      note(std::string(f->procedure ? "PROCEDURE " : "FUNCTION ") + f->signature,
+           old == fa.end() || remade_functions_.count(sig) ? "" : old->second->comment, f->comment);
     }
     for (const auto& t : b_.triggers) {
       std::string before;
@@ -927,7 +953,8 @@ class Planner {
   const PgSchema& b_;
   SchemaChange c_;
   std::set<std::string> deferred_keys_;
-  std::set<std::string> remade_enums_;  // (made anew: their comments too)
+  std::set<std::string> remade_enums_;      // (made anew: their comments too)
+  std::set<std::string> remade_functions_;  // likewise
 };
 
 }  // namespace

@@ -57,8 +57,9 @@ struct PgEnum {
 };
 
 struct PgFunction {
-  std::string signature, def, comment;  // signature: name(argument types)
+  std::string signature, def, comment;  // signature: name(arguments), as DROP takes it
   bool procedure = false;
+  std::string key;  // name(argument types): the same function under other argument names
 };
 
 struct PgTrigger {

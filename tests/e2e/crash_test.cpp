@@ -107,6 +107,14 @@ TEST(CrashMysql, KilledDmlIsNeverLeftInDoubt) {
     std::this_thread::sleep_for(std::chrono::milliseconds(delay(rng)));
     kill(pid, SIGKILL);
     wait_exit(pid);
+    // The server finishes what the killed connections sent before it
+    // notices they are gone: the record and the rows are read once it has.
+    for (int i = 0; i < 100; ++i) {
+      auto others = db.query("SELECT count(*) FROM information_schema.processlist WHERE db = '" +
+                             db.name() + "' AND id <> CONNECTION_ID()");
+      if (others == V{"0"}) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     auto progress = db.query("SELECT statement_no, state FROM mig_progress");
     bool half = !progress.empty();
     if (half) {

@@ -287,6 +287,28 @@ TEST_F(PgDiff, RowTypesEnumArraysAndKeysBetweenOldAndNewTables) {
       "'SELECT * FROM person WHERE id = p.id';");
 }
 
+// A function whose result or argument names change is dropped and made
+// again, with the trigger that calls it and its comment.
+TEST_F(PgDiff, AFunctionWhoseResultChangesIsMadeAgain) {
+  DiffResult r = round_trip(
+      "CREATE TABLE t (id integer, n integer);\n"
+      "CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+      "BEGIN NEW.n := coalesce(NEW.n, 0) + 1; RETURN NEW; END $$;\n"
+      "CREATE TRIGGER t_bump BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION bump();\n"
+      "CREATE FUNCTION twice(a integer) RETURNS integer LANGUAGE sql AS 'SELECT a * 2';\n"
+      "COMMENT ON FUNCTION twice(integer) IS 'doubles';",
+      "CREATE TABLE t (id integer, n integer);\n"
+      "CREATE FUNCTION bump() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+      "BEGIN NEW.n := coalesce(NEW.n, 0) + 2; RETURN NEW; END $$;\n"
+      "CREATE TRIGGER t_bump BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION bump();\n"
+      "CREATE FUNCTION twice(x integer) RETURNS bigint LANGUAGE sql AS 'SELECT x * 2';\n"
+      "COMMENT ON FUNCTION twice(integer) IS 'doubles';");
+  EXPECT_TRUE(testing::has(r.upgrade, "DROP FUNCTION twice(a integer)"));
+  EXPECT_FALSE(testing::has(r.upgrade, "DROP FUNCTION bump"));  // its body alone: replaced
+  db.execute("INSERT INTO t (id) VALUES (1)");
+  EXPECT_EQ(rows("SELECT n, twice(3) FROM t"), std::vector<std::string>{"2|6"});
+}
+
 // The renames said in the schema file; unquoted names are PostgreSQL's
 // lower case, and a marker that names nothing there is refused by line.
 TEST_F(PgDiff, RenamedFromMarkersFoldUnquotedNames) {
