@@ -490,6 +490,13 @@ class Planner {
       if (t0 != t1 && !widens(t0, t1))
         c_.destructive.push_back("column " + b.name + "." + b.columns[i] + " changes type from " +
                                  t0 + " to " + t1);
+      // Inserts that leave out a NOT NULL column rely on its default.
+      const std::string& now = b.column_defs[i];
+      bool had = before.find(" DEFAULT ") != std::string::npos &&
+                 before.find(" DEFAULT NULL") == std::string::npos;
+      if (had && now.find(" DEFAULT ") == std::string::npos &&
+          now.find(" NOT NULL") != std::string::npos)
+        c_.destructive.push_back("column " + b.name + "." + b.columns[i] + " loses its default");
     }
     if (!b.primary.empty() && a.primary != b.primary) clauses.push_back("ADD " + b.primary);
     for (const auto& [name, line] : b.keys)

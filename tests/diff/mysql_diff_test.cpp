@@ -59,5 +59,15 @@ TEST(MysqlPlan, WideningIsNotDestructiveNarrowingIs) {
             V{"column `t`.`a` changes type from bigint(20) to int(11)"});
 }
 
+TEST(MysqlPlan, ANotNullColumnThatLosesItsDefaultIsDestructive) {
+  MySchema from, to;
+  from.tables = {table("t", {"a"})};
+  from.tables[0].column_defs[0] = "`a` int(11) NOT NULL DEFAULT 0";
+  to = from;
+  to.tables[0].column_defs[0] = "`a` int(11) NOT NULL";
+  EXPECT_EQ(plan_mysql_change(from, to).destructive, V{"column `t`.`a` loses its default"});
+  EXPECT_TRUE(plan_mysql_change(to, from).destructive.empty());
+}
+
 }  // namespace
 }  // namespace mig
