@@ -305,6 +305,12 @@ const std::string* line_of(const Parts& parts, const std::string& name) {
   return nullptr;
 }
 
+// Whether `parts` hold the part `name` as `line`.
+bool kept(const Parts& parts, const std::string& name, const std::string& line) {
+  const std::string* now = line_of(parts, name);
+  return now && *now == line;
+}
+
 class Planner {
  public:
   Planner(const MySchema& from, const MySchema& to) : a_(from), b_(to) {}
@@ -451,11 +457,9 @@ class Planner {
     }
     std::vector<std::string> clauses;
     for (const auto& [name, line] : a.checks)
-      if (!line_of(b.checks, name) || *line_of(b.checks, name) != line)
-        clauses.push_back("DROP CONSTRAINT " + name);
+      if (!kept(b.checks, name, line)) clauses.push_back("DROP CONSTRAINT " + name);
     for (const auto& [name, line] : a.keys)
-      if (!line_of(b.keys, name) || *line_of(b.keys, name) != line)
-        clauses.push_back("DROP INDEX " + name);
+      if (!kept(b.keys, name, line)) clauses.push_back("DROP INDEX " + name);
     if (!a.primary.empty() && a.primary != b.primary) clauses.push_back("DROP PRIMARY KEY");
     std::vector<std::string> order;
     for (size_t i = 0; i < a.columns.size(); ++i) {
@@ -500,11 +504,9 @@ class Planner {
     }
     if (!b.primary.empty() && a.primary != b.primary) clauses.push_back("ADD " + b.primary);
     for (const auto& [name, line] : b.keys)
-      if (!line_of(a.keys, name) || *line_of(a.keys, name) != line)
-        clauses.push_back("ADD " + line);
+      if (!kept(a.keys, name, line)) clauses.push_back("ADD " + line);
     for (const auto& [name, line] : b.checks)
-      if (!line_of(a.checks, name) || *line_of(a.checks, name) != line)
-        clauses.push_back("ADD " + line);
+      if (!kept(a.checks, name, line)) clauses.push_back("ADD " + line);
     if (a.options != b.options) {
       std::string options = b.options;
       if (a.options.find("COMMENT=") != std::string::npos &&

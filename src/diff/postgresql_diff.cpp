@@ -468,9 +468,9 @@ class Planner {
     auto fa = signatures(a_), fb = signatures(b_);
     std::vector<std::string> new_tables, old_tables;
     for (const auto& t : b_.tables)
-      if (!by_name(a_.tables).count(t.name)) new_tables.push_back(t.name);
+      if (!ta.count(t.name)) new_tables.push_back(t.name);
     for (const auto& t : a_.tables)
-      if (!by_name(b_.tables).count(t.name)) old_tables.push_back(t.name);
+      if (!tb.count(t.name)) old_tables.push_back(t.name);
     std::vector<const PgFunction*> late_functions;
     std::vector<std::pair<const PgFunction*, const PgFunction*>> remade_functions;
     for (const auto& [sig, f] : fb) {

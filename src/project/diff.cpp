@@ -312,14 +312,25 @@ bool leaves_database(const std::string& sql, Dialect dialect) {
   return std::regex_search(text, dialect == Dialect::MySQL ? mysql : postgresql);
 }
 
+// A rename: from a `-- mig:renamed-from` marker (its file and line), or
+// given as an option (line 0).
+struct Rename {
+  std::string spec, file;
+  int line = 0;
+};
+
 // Runs a schema's statements; an error names the file and line. What a
 // pg_dump file does to the session (search_path emptied) is undone
-// afterwards.
-void load_schema(Database& db, const std::string& path, const std::string& option, Dialect dialect,
-                 const Interrupt& stop) {
-  for (const auto& file : schema_files(path, option))
-    for (const auto& st :
-         split_statements(read_renamed_from(read_file(file), file).text, dialect, file)) {
+// afterwards. Returns the renames its markers say (`fold`: unquoted names
+// in lower case).
+std::vector<Rename> load_schema(Database& db, const std::string& path, const std::string& option,
+                                Dialect dialect, bool fold, const Interrupt& stop) {
+  std::vector<Rename> renames;
+  for (const auto& file : schema_files(path, option)) {
+    MarkedSchema marked = read_renamed_from(read_file(file), file, fold);
+    for (size_t i = 0; i < marked.renames.size(); ++i)
+      renames.push_back({marked.renames[i], file, marked.lines[i]});
+    for (const auto& st : split_statements(marked.text, dialect, file)) {
       stop.check();
       if (leaves_database(st.sql, dialect))
         throw FileError(file, st.line,
@@ -334,7 +345,9 @@ void load_schema(Database& db, const std::string& path, const std::string& optio
                              ": the schema does not load: " + e.what());
       }
     }
+  }
   if (dialect == Dialect::PostgreSQL) db.execute("RESET ALL");
+  return renames;
 }
 
 // One database's side of mig diff: its schema as a value, the text the
@@ -455,10 +468,12 @@ std::string listed(const std::vector<std::string>& names) {
 
 // Puts `source`'s schema into `scratch`: its files run, or a live
 // database's schema made again there (that database is only read).
+// Returns the renames the files' markers say.
 template <typename Side>
-void load_source(const Settings& s, Database& scratch, const std::string& source,
-                 const char* option, const Interrupt& stop) {
-  if (!is_url(source)) return load_schema(scratch, source, option, s.url.dialect, stop);
+std::vector<Rename> load_source(const Settings& s, Database& scratch, const std::string& source,
+                                const char* option, const Interrupt& stop) {
+  if (!is_url(source))
+    return load_schema(scratch, source, option, s.url.dialect, Side::folds_case(), stop);
   std::string name = std::string("{") + option + "}";
   DatabaseUrl url = parse_url(source, option);
   if (url.dialect != s.url.dialect)
@@ -474,6 +489,7 @@ void load_source(const Settings& s, Database& scratch, const std::string& source
     throw OperationError("the schema of " + url.describe() +
                          " cannot be made again exactly (expected -, found +):\n" +
                          diff_schemas(want, got));
+  return {};
 }
 
 // A --to or --from as messages may name it (a URL without its password).
@@ -521,14 +537,13 @@ std::string baseline_with(const Settings& s, Database& live, const std::string& 
 }
 
 template <typename Side>
-DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOptions& o,
+DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOptions& o, bool writes,
                      const Interrupt& stop,
                      const std::function<std::string(const RevisionRequest&)>& write) {
-  bool writes = !o.check && !o.sql;
   auto scratch = make_scratch(s, o.dev_url);
   // The desired schema first, kept as a value: the scratch database is
   // then emptied for the revisions.
-  load_source<Side>(s, scratch->db(), o.to, "to", stop);
+  std::vector<Rename> specs = load_source<Side>(s, scratch->db(), o.to, "to", stop);
   scratch->check();
   std::string after = Side::text(scratch->db(), s.table_prefix);
   typename Side::Model to = Side::read(scratch->db(), s.table_prefix);
@@ -563,17 +578,6 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
   // A marker whose old name is gone and whose new name is there is done
   // already (in an earlier revision).
   std::vector<std::string> renames, renames_back;
-  struct Spec {
-    std::string spec, file;
-    int line = 0;  // 0: --rename
-  };
-  std::vector<Spec> specs;
-  if (!is_url(o.to))
-    for (const auto& file : schema_files(o.to, "to")) {
-      MarkedSchema marked = read_renamed_from(read_file(file), file, Side::folds_case());
-      for (size_t i = 0; i < marked.renames.size(); ++i)
-        specs.push_back({marked.renames[i], file, marked.lines[i]});
-    }
   for (const auto& spec : o.renames) specs.push_back({spec, "", 0});
   for (const auto& spec : specs) {
     std::pair<std::string, std::string> step;
@@ -661,9 +665,10 @@ DiffResult diff_to_schema(const Settings& s, const RevisionGraph& g, const DiffO
   // Bad paths are found before any server is asked for a scratch database.
   if (!is_url(o.to)) schema_files(o.to, "to");
   if (!o.from.empty() && !is_url(o.from)) schema_files(o.from, "from");
-  if (s.url.dialect == Dialect::PostgreSQL) return diff_with<PostgresqlSide>(s, g, o, stop, write);
-  if (s.url.dialect == Dialect::MySQL) return diff_with<MysqlSide>(s, g, o, stop, write);
-  return diff_with<SqliteSide>(s, g, o, stop, write);
+  if (s.url.dialect == Dialect::PostgreSQL)
+    return diff_with<PostgresqlSide>(s, g, o, writes, stop, write);
+  if (s.url.dialect == Dialect::MySQL) return diff_with<MysqlSide>(s, g, o, writes, stop, write);
+  return diff_with<SqliteSide>(s, g, o, writes, stop, write);
 }
 
 }  // namespace mig
