@@ -65,6 +65,17 @@ def write_alembic(root, n):
                     % (rid(i), down_rev, ups, down(i)))
 
 
+def write_dbmate(root, n):
+    """The same chain for dbmate: db/migrations/VERSION_NAME.sql with
+    `-- migrate:up` and `-- migrate:down` sections."""
+    migrations = os.path.join(root, "db", "migrations")
+    os.makedirs(migrations, exist_ok=True)
+    for i in range(1, n + 1):
+        with open(os.path.join(migrations, "%06d_step_%d.sql" % (i, i)), "w") as f:
+            f.write("-- migrate:up\n%s;\n\n-- migrate:down\n%s;\n"
+                    % (";\n".join(statements(i)), down(i)))
+
+
 def write_raw(path, n, one_transaction=False):
     """one_transaction: the whole run in one transaction, as mig runs it on
     SQLite (one write lock, one commit): the like-for-like floor there."""

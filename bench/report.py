@@ -76,6 +76,16 @@ def write(rows, micro, machine, quick, value):
     row("downgrade base, SQLite, N=%d: Alembic / mig" % big,
         value("downgrade base", "sqlite", big, "alembic"),
         value("downgrade base", "sqlite", big, "mig"), "(faster)", lambda r: r > 1)
+    for n in sorted({r["n"] for r in rows if r["scenario"] == "shards upgrade head"}):
+        group = value("shards upgrade head", "sqlite", n, "mig --group -j 2")
+        row("64 SQLite shards x %d revisions: a loop of `mig upgrade head` / "
+            "`mig --group … upgrade head -j 2`" % n,
+            value("shards upgrade head", "sqlite", n, "mig loop"), group, "≥ 1.8×",
+            lambda r: r >= 1.8)
+        row("64 SQLite shards x %d revisions: a loop of `dbmate migrate` / "
+            "`mig --group … upgrade head -j 2`" % n,
+            value("shards upgrade head", "sqlite", n, "dbmate loop"), group, "> 1× (faster)",
+            lambda r: r > 1)
     scale = [r for r in rows if r["scenario"] == "status (graph scale)"]
     if scale:
         top = scale[-1]

@@ -22,6 +22,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 MIG = os.path.join(ROOT, "build", "mig")
 MICRO = os.path.join(ROOT, "build", "mig_micro_bench")
+# dbmate from the npm registry, its native binary called directly (the
+# `dbmate` script beside it is a node wrapper that costs start-up time).
+TOOLS = os.path.join(ROOT, "build", "bench-tools")
+DBMATE = os.path.join(TOOLS, "node_modules", "@dbmate", "linux-x64", "bin", "dbmate")
 RESULTS = os.path.join(HERE, "results")
 PY = "/usr/bin/python3"  # Debian's, which sees python3-alembic
 QUICK = "--quick" in sys.argv
@@ -174,6 +178,48 @@ def graph_scale(n):
     shutil.rmtree(root)
 
 
+def dbmate():
+    """The path of dbmate's binary, installed with npm on first use."""
+    if not os.path.exists(DBMATE):
+        os.makedirs(TOOLS, exist_ok=True)
+        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
+                        TOOLS, "dbmate"], check=True)
+    return DBMATE
+
+
+SHARDS = 64
+
+
+def shards(n):
+    """64 SQLite shards x n revisions: one mig --group run (-j 2) against a
+    shell loop of `mig upgrade head` and one of `dbmate migrate`."""
+    root = tempfile.mkdtemp(prefix="mig-bench-shards-")
+    generate.write_mig(root, n)
+    generate.write_dbmate(root, n)
+    with open(os.path.join(root, "mig.toml"), "a") as f:
+        f.write('\n[groups.shards]\ntargets = ["sqlite:data/shard_*.db"]\n')
+    data = os.path.join(root, "data")
+
+    def fresh():
+        remove(data)
+        os.makedirs(data)
+        for i in range(1, SHARDS + 1):
+            open(os.path.join(data, "shard_%02d.db" % i), "w").close()
+
+    loop = 'for f in data/shard_*.db; do %s || exit 1; done'
+    tools = {
+        "mig --group -j 2": (fresh, [MIG, "--group", "shards", "-q", "upgrade", "head", "-j",
+                                     "2"], root, None),
+        "mig loop": (fresh, ["sh", "-c", loop % (MIG + ' --url "sqlite:$f" -q upgrade head')],
+                     root, None),
+        "dbmate loop": (fresh, ["sh", "-c", loop % ('DATABASE_URL="sqlite:$f" ' + dbmate() +
+                                                     " --no-dump-schema migrate >/dev/null")],
+                        root, None),
+    }
+    record("shards upgrade head", "sqlite", n, measure(tools, runs=3 if QUICK else 5))
+    shutil.rmtree(root)
+
+
 def postgres(ns):
     server = tempfile.mkdtemp(prefix="mig-pg.")
     url = subprocess.run([os.path.join(ROOT, "tests", "servers", "postgres"), "start", server],
@@ -296,6 +342,7 @@ def main():
     for n in ([1000, 3000] if QUICK else [1000, 10000, 100000]):
         graph_scale(n)
     postgres(ns)
+    shards(30 if QUICK else 100)
     write_csv("macro.csv", ROWS)
     micro_rows = micro() if os.path.exists(MICRO) else []
     render(micro_rows)

@@ -15,6 +15,10 @@ class Observer {
 
   virtual ~Observer() = default;
 
+  // An upgrade or downgrade knows what it will do, before anything runs:
+  // the revisions it starts from (`before`), ends at (`after`) and the
+  // steps between (`steps`, empty when there is nothing to do).
+  virtual void planned(const MigrateResult& plan) { (void)plan; }
   // A revision's upgrade or downgrade (or a seed file) starts and ends.
   virtual void step_started(const StepResult& step) { (void)step; }
   virtual void step_finished(const StepResult& step) { (void)step; }

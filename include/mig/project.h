@@ -109,7 +109,9 @@ class Project {
   void set_observer(Observer* observer);
   // A flag (set from a signal handler, say) that diff and baseline look at
   // between statements: once it is true they stop, drop their scratch
-  // databases and throw InterruptedError. May be null (the default).
+  // databases and throw InterruptedError. Upgrade and downgrade look at it
+  // before each revision: the revisions before stay applied, and they throw
+  // InterruptedError. May be null (the default).
   void set_interrupt(const std::atomic<bool>* flag);
   // Another URL whose password must never be printed or stored either.
   void mask(const DatabaseUrl& url);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,27 @@ struct Overrides {
   std::string url;            // --url
   bool url_given = false;     // --url was used: an empty value is an error
   std::string env;            // --env
+};
+
+// One [groups.NAME] of mig.toml as written there (${VAR} expanded); mig/group.h
+// turns it into targets. Sources add up, in this order.
+struct GroupSettings {
+  struct Entry {
+    std::string name;    // empty: made from the URL
+    std::string url;     // a SQLite URL may be a glob: sqlite:data/shard_*.db
+    std::string schema;  // PostgreSQL: the tenant's schema
+    int line = 0;
+  };
+  std::string name;
+  std::string origin;          // "mig.toml:12", for messages
+  std::vector<Entry> targets;  // `targets`: URLs, or { name, url, schema } tables
+  std::string file;            // `file`: one target per line, "URL" or "NAME URL"
+  std::string query;           // `query`: rows of (url) or (name, url)
+  // Where `query` and `schemas_query` run; default: the project's database.
+  std::string control_url;
+  std::string url;                   // `url`: the PostgreSQL database of `schemas`
+  std::vector<std::string> schemas;  // one target per schema of `url`
+  std::string schemas_query;         // rows of (schema)
 };
 
 // Everything a command needs to know, after mig.toml, the selected
@@ -44,6 +66,8 @@ struct Settings {
   // scratch URL; empty: /tmp. (The CLI passes the
   // system temporary directory: TMPDIR and the like.)
   std::string temp_dir;
+  // [groups.NAME], the selected environment's replacing those of its name.
+  std::map<std::string, GroupSettings> groups;
   // Worth telling the user, but no reason to stop (printed by the CLI).
   std::vector<std::string> warnings;
 };

@@ -11,6 +11,7 @@
 
 #include "cli/advice.h"
 #include "cli/commands.h"
+#include "cli/group.h"
 #include "errors.h"
 
 namespace mig {
@@ -48,7 +49,8 @@ std::string unknown_command(const CLI::App& app, const std::string& word) {
 // The word in the command's place: the first argument that is neither an
 // option nor the value of a global option that takes one.
 std::string first_command_word(int argc, char** argv) {
-  static const char* const with_value[] = {"--config", "--url", "--env", "--wait"};
+  static const char* const with_value[] = {"--config", "--url", "--env",  "--wait",    "--group",
+                                           "--target", "-j",    "--jobs", "--on-error"};
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--") return i + 1 < argc ? argv[i + 1] : "";
@@ -77,6 +79,8 @@ struct CommandLine {
   std::function<int()> action;
   CLI::Option* config = nullptr;
   CLI::Option* url = nullptr;
+  CLI::Option* group = nullptr;
+  std::vector<CLI::Option*> group_options;  // --target, -j, --on-error
   std::string init_dir = ".";
   RevisionOptions rev;
   DiffOptions diff;
@@ -108,6 +112,21 @@ void add_global_options(CommandLine& cl) {
   auto* verbose = app.add_flag("-v,--verbose", g.verbose, "show each statement");
   app.add_flag("-q,--quiet", g.quiet, "print only errors and requested data")->excludes(verbose);
   app.add_option("--wait", g.wait, "keep retrying the first connection for up to SECONDS");
+  cl.group = app.add_option("--group", g.group,
+                            "run the command on every database of [groups.NAME] in mig.toml "
+                            "(upgrade, downgrade, stamp, status, current, check, seed, schema)");
+  cl.group_options.push_back(
+      app.add_option("--target", g.targets,
+                     "with --group: only the targets whose name matches PATTERN (a glob; "
+                     "repeat or separate with commas)"));
+  cl.group_options.push_back(
+      app.add_option("-j,--jobs", g.jobs,
+                     "with --group: how many targets at once (default: the cores, at most 4)"));
+  cl.group_options.push_back(
+      app.add_option("--on-error", g.on_error,
+                     "with --group: stop (default; no new target starts after a failure, running "
+                     "ones stop after their current revision) or continue")
+          ->check(CLI::IsMember({"stop", "continue"})));
   app.add_flag("--json", g.json,
                "machine-readable output (current, heads, history, "
                "status, show, check, schema)");
@@ -182,6 +201,8 @@ void add_migrate_flags(CLI::App* cmd, MigrateOptions& opts) {
                 "print the SQL script instead of running it (TARGET may be FROM:TO)");
   cmd->add_flag("--resume", opts.resume,
                 "continue a half-applied revision at its failed statement");
+  cmd->add_option("--out-dir", opts.out_dir,
+                  "with --group and --sql: write one script per target, DIR/TARGET.sql");
 }
 
 void add_migrate_commands(CommandLine& cl) {
@@ -334,13 +355,34 @@ std::optional<int> parse(CommandLine& cl, int argc, char** argv) {
   }
   cl.ctx.global.config_given = cl.config->count() > 0;
   cl.ctx.global.url_given = cl.url->count() > 0;
+  for (const CLI::Option* o : cl.group_options)
+    cl.ctx.global.group_options_given = cl.ctx.global.group_options_given || o->count() > 0;
   return std::nullopt;
+}
+
+// --group goes with the commands that work on databases, and --target, -j
+// and --on-error with --group.
+void check_group_options(CommandLine& cl) {
+  const GlobalOptions& g = cl.ctx.global;
+  if (g.group.empty()) {
+    if (g.group_options_given) throw UsageError("--target, -j and --on-error go with --group NAME");
+    return;
+  }
+  for (const CLI::App* sub : cl.app.get_subcommands())
+    if (!group_command(sub->get_name()))
+      throw UsageError("--group: '" + sub->get_name() +
+                       "' does not run on databases; --group takes upgrade, downgrade, stamp, "
+                       "status, current, check, seed and schema");
+  if (g.url_given)
+    throw UsageError("--group and --url both say which database; the group names its own");
+  if (g.jobs < 0 || g.jobs > 256) throw UsageError("-j: N must be from 1 to 256 (0: the default)");
 }
 
 // Errors are printed here, through the context's redactor: it knows every
 // password by now, and the error may quote one.
 int run_action(CommandLine& cl) {
   try {
+    check_group_options(cl);
     load_context(cl.ctx);
     return cl.action();
   } catch (const UsageError& e) {

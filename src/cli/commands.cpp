@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "cli/group.h"
 #include "cli/render.h"
 
 namespace mig {
@@ -30,7 +31,9 @@ int offline(Context& ctx, const MigrateOptions& opts, const char* verb) {
 }
 
 int migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
+  if (grouped(ctx)) return group_migrate(ctx, opts, verb);
   no_json(ctx, verb);
+  if (!opts.out_dir.empty()) throw UsageError("--out-dir is for --group with --sql");
   if (opts.force_seed && !opts.seed) throw UsageError("--force-seed goes with --seed");
   ctx.out->set_data_on_stdout(opts.dry_run || opts.sql);
   if (opts.sql && (opts.seed || opts.schema_only))
@@ -167,6 +170,7 @@ int cmd_downgrade(Context& ctx, const MigrateOptions& opts) {
 }
 
 int cmd_current(Context& ctx) {
+  if (grouped(ctx)) return group_current(ctx);
   ctx.out->set_data_on_stdout(true);
   render_current(*ctx.out, ctx.settings, ctx.project->current());
   return 0;
@@ -195,6 +199,7 @@ int cmd_show(Context& ctx, const std::string& target) {
 }
 
 int cmd_status(Context& ctx, bool exit_code) {
+  if (grouped(ctx)) return group_status(ctx, exit_code);
   ctx.out->set_data_on_stdout(true);
   StatusResult status = ctx.project->status();
   render_status(*ctx.out, ctx.settings, status);
@@ -202,12 +207,14 @@ int cmd_status(Context& ctx, bool exit_code) {
 }
 
 int cmd_stamp(Context& ctx, const std::string& target) {
+  if (grouped(ctx)) return group_stamp(ctx, target);
   no_json(ctx, "stamp");
   render_stamp(*ctx.out, ctx.project->stamp(target));
   return 0;
 }
 
 int cmd_seed(Context& ctx, bool force, bool dry_run) {
+  if (grouped(ctx)) return group_seed(ctx, force, dry_run);
   no_json(ctx, "seed");
   ctx.out->set_data_on_stdout(dry_run);
   SeedOptions o;
@@ -237,6 +244,7 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
 }
 
 int cmd_check(Context& ctx) {
+  if (grouped(ctx)) return group_check(ctx);
   ctx.out->set_data_on_stdout(true);
   // The database is checked only when one is named explicitly (an empty
   // DATABASE_URL names none, as in choosing the URL).
@@ -260,6 +268,7 @@ int cmd_verify(Context& ctx) {
 }
 
 int cmd_schema(Context& ctx) {
+  if (grouped(ctx)) return group_schema(ctx);
   ctx.out->set_data_on_stdout(true);
   render_schema(*ctx.out, ctx.project->schema());
   return 0;

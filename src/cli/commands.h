@@ -29,6 +29,7 @@ struct MigrateOptions {
   long long max_batches = 100000;  // limit for each `-- mig:batch` statement
   bool seed = false;               // upgrade: run the seed files afterwards
   bool force_seed = false;         // … every one of them (--force-seed)
+  std::string out_dir = {};        // --group with --sql: DIR/NAME.sql per target
 };
 
 int cmd_init(Context& ctx, const std::string& dir);

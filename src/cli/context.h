@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/observer.h"
 #include "cli/output.h"
@@ -21,6 +22,12 @@ struct GlobalOptions {
   bool quiet = false;
   bool json = false;
   int wait = 0;
+  // --group NAME and what goes with it.
+  std::string group;
+  std::vector<std::string> targets;  // --target PATTERN
+  int jobs = 0;                      // -j N; 0: default_jobs()
+  std::string on_error = "stop";     // --on-error stop|continue
+  bool group_options_given = false;  // --target, -j or --on-error was used
 };
 
 // What every command starts from: the options, where output goes, the

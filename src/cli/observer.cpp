@@ -12,6 +12,8 @@ namespace mig {
 
 CliObserver::CliObserver(Output& out) : out_(out), tty_(isatty(STDOUT_FILENO)) {}
 
+CliObserver::CliObserver(Output& out, bool tty) : out_(out), tty_(tty) {}
+
 void CliObserver::step_finished(const StepResult& step) {
   if (step.action == "seed") {
     out_.progress("seed      " + step.revision + "  (" + step.message + ", " + format_ms(step.ms) +

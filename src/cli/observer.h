@@ -10,7 +10,9 @@ namespace mig {
 // What the CLI prints while an operation runs.
 class CliObserver : public Observer {
  public:
+  // `tty`: a batch's progress is one line redrawn (else: the stdout's).
   explicit CliObserver(Output& out);
+  CliObserver(Output& out, bool tty);
 
   void step_finished(const StepResult& step) override;
   void step_skipped(const StepResult& step) override;

@@ -26,25 +26,40 @@ Output::Output(Verbosity verbosity, bool json, std::shared_ptr<const Redactor> r
 Output::~Output() = default;
 
 void Output::progress(const std::string& line) {
+  if (sink_) {
+    if (!json_ && verbosity_ != Verbosity::Quiet) sink_(false, redactor_->apply(line));
+    return;
+  }
   if (!json_) out_->info(redactor_->apply(line));
 }
 
 void Output::detail(const std::string& line) {
+  if (sink_) {
+    if (!json_ && verbosity_ == Verbosity::Verbose) sink_(false, redactor_->apply(line));
+    return;
+  }
   if (!json_) out_->debug(redactor_->apply(line));
 }
 
 void Output::data(const std::string& line) {
+  if (sink_) return sink_(false, redactor_->apply(line));
   std::cout << redactor_->apply(line) << '\n' << std::flush;
 }
 
 void Output::notice(const std::string& line) {
   if (!json_ && !data_on_stdout_) return progress(line);
-  if (verbosity_ != Verbosity::Quiet) std::cerr << redactor_->apply(line) << '\n' << std::flush;
+  if (verbosity_ == Verbosity::Quiet) return;
+  if (sink_) return sink_(true, redactor_->apply(line));
+  std::cerr << redactor_->apply(line) << '\n' << std::flush;
 }
 
-void Output::warn(const std::string& line) { err_->warn(redactor_->apply(line)); }
+void Output::warn(const std::string& line) {
+  if (sink_) return sink_(true, "warning: " + redactor_->apply(line));
+  err_->warn(redactor_->apply(line));
+}
 
 void Output::error(const std::string& line) {
+  if (sink_) return sink_(true, redactor_->apply(line));
   std::cerr << "mig: " << redactor_->apply(line) << '\n' << std::flush;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -34,6 +35,12 @@ class Output {
   void set_data_on_stdout(bool data) { data_on_stdout_ = data; }
   void error(const std::string& line);  // stderr, as "mig: LINE"
 
+  // Every line goes to `sink` instead, masked and already chosen by the
+  // verbosity (`err`: it would go to stderr): how --group prints each
+  // target's lines, prefixed, from many threads.
+  using Sink = std::function<void(bool err, const std::string& line)>;
+  void set_sink(Sink sink) { sink_ = std::move(sink); }
+
  private:
   Verbosity verbosity_;
   bool json_;
@@ -41,6 +48,7 @@ class Output {
   std::shared_ptr<const Redactor> redactor_;
   std::shared_ptr<spdlog::logger> out_;
   std::shared_ptr<spdlog::logger> err_;
+  Sink sink_;
 };
 
 }  // namespace mig

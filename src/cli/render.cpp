@@ -42,6 +42,44 @@ std::string current_text(const std::vector<std::string>& current) {
   return current.empty() ? "base" : join(current, ", ");
 }
 
+void status_lists(Output& o, const Settings& settings, const StatusResult& s) {
+  if (!s.edited.empty()) {
+    o.data("edited since applied:");
+    for (const auto& x : s.edited)
+      o.data("  " + x.id + "  " + x.path + "  recorded " + x.recorded_checksum.substr(0, 12) +
+             ", file now " + x.file_checksum.substr(0, 12));
+  }
+  if (!s.missing.empty()) {
+    o.data("applied but missing from " + settings.migrations_dir + ":");
+    for (const auto& id : s.missing) o.data("  " + id);
+  }
+  if (!s.seeds.empty()) {
+    o.data("seeds:");
+    for (const auto& seed : s.seeds)
+      o.data("  " + seed.name + "  " +
+             (seed.state == "changed" ? std::string("changed since applied") : seed.state));
+  }
+  if (!s.drift.empty()) {
+    o.data("drift: the schema changed outside mig since its last run (- recorded, + live):");
+    o.data(s.drift.substr(0, s.drift.size() - 1));
+  }
+  if (!s.half_applied.empty()) {
+    o.data("half applied (resolve before going on):");
+    for (const auto& x : s.half_applied) {
+      o.data("  " + x.description);
+      if (!x.sql.empty()) o.data("    statement: " + x.sql);
+    }
+  }
+  if (!s.failed.empty()) {
+    o.data("failed:");
+    for (const auto& x : s.failed)
+      o.data("  " + x.revision + "  " + x.action + " failed at " + x.at +
+             (x.statement ? ", statement " + std::to_string(x.statement) : "") + ": " + x.error);
+  }
+}
+
+}  // namespace
+
 json status_json(const StatusResult& s) {
   json j;
   j["database"] = s.database;
@@ -83,44 +121,6 @@ json status_json(const StatusResult& s) {
   j["drift"] = json{{"detected", !s.drift.empty()}, {"diff", s.drift}};
   return j;
 }
-
-void status_lists(Output& o, const Settings& settings, const StatusResult& s) {
-  if (!s.edited.empty()) {
-    o.data("edited since applied:");
-    for (const auto& x : s.edited)
-      o.data("  " + x.id + "  " + x.path + "  recorded " + x.recorded_checksum.substr(0, 12) +
-             ", file now " + x.file_checksum.substr(0, 12));
-  }
-  if (!s.missing.empty()) {
-    o.data("applied but missing from " + settings.migrations_dir + ":");
-    for (const auto& id : s.missing) o.data("  " + id);
-  }
-  if (!s.seeds.empty()) {
-    o.data("seeds:");
-    for (const auto& seed : s.seeds)
-      o.data("  " + seed.name + "  " +
-             (seed.state == "changed" ? std::string("changed since applied") : seed.state));
-  }
-  if (!s.drift.empty()) {
-    o.data("drift: the schema changed outside mig since its last run (- recorded, + live):");
-    o.data(s.drift.substr(0, s.drift.size() - 1));
-  }
-  if (!s.half_applied.empty()) {
-    o.data("half applied (resolve before going on):");
-    for (const auto& x : s.half_applied) {
-      o.data("  " + x.description);
-      if (!x.sql.empty()) o.data("    statement: " + x.sql);
-    }
-  }
-  if (!s.failed.empty()) {
-    o.data("failed:");
-    for (const auto& x : s.failed)
-      o.data("  " + x.revision + "  " + x.action + " failed at " + x.at +
-             (x.statement ? ", statement " + std::to_string(x.statement) : "") + ": " + x.error);
-  }
-}
-
-}  // namespace
 
 void render_current(Output& out, const Settings& settings, const CurrentResult& r) {
   if (out.json()) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "cli/output.h"
@@ -17,6 +18,8 @@ void render_heads(Output& out, const std::vector<RevisionInfo>& heads);
 void render_history(Output& out, const HistoryResult& result, const std::string& format);
 void render_show(Output& out, const RevisionDetail& detail);
 void render_status(Output& out, const Settings& settings, const StatusResult& status);
+// What `status --json` prints.
+nlohmann::json status_json(const StatusResult& status);
 void render_check(Output& out, const CheckResult& result);
 void render_schema(Output& out, const SchemaResult& result);
 void render_verify(Output& out, const VerifyResult& result);

@@ -57,6 +57,7 @@ namespace {
 struct Layer {
   std::optional<std::string> url, migrations, seed, templates, prefix, file_template, schema;
   std::optional<int> lock_timeout, max_heads;
+  std::map<std::string, GroupSettings> groups;
 };
 
 class ConfigReader {
@@ -104,6 +105,10 @@ class ConfigReader {
             fail(sn, name + " must be a whole number from 1 to 1000");
           layer.max_heads = static_cast<int>(sn.as_integer()->get());
         }
+      } else if (k == "groups") {
+        for (const auto& [name, group] : section(node, prefix + k))
+          layer.groups[std::string(name.str())] = read_group(
+              group, std::string(name.str()), prefix + k + "." + std::string(name.str()));
       } else if (k == "revision") {
         for (const auto& [sk, sn] : section(node, prefix + k)) {
           std::string name = prefix + k + "." + std::string(sk.str());
@@ -124,6 +129,72 @@ class ConfigReader {
   }
 
  private:
+  GroupSettings read_group(const toml::node& node, const std::string& group,
+                           const std::string& where) {
+    bool ok = !group.empty() && group.size() <= 64;
+    for (char c : group)
+      ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    if (!ok) fail(node, where + ": a group's name is 1-64 characters of [A-Za-z0-9_-]");
+    GroupSettings g;
+    g.name = group;
+    g.origin = path_ + ":" + std::to_string(node.source().begin.line);
+    for (const auto& [key, value] : section(node, where)) {
+      std::string name = where + "." + std::string(key.str());
+      if (key == "targets") {
+        if (!value.is_array()) fail(value, name + " must be an array of URLs or tables");
+        for (const toml::node& item : *value.as_array()) g.targets.push_back(entry(item, name));
+      } else if (key == "file") {
+        g.file = string_value(value, name);
+      } else if (key == "query") {
+        g.query = string_value(value, name);
+      } else if (key == "control_url") {
+        g.control_url = string_value(value, name);
+      } else if (key == "url") {
+        g.url = string_value(value, name);
+      } else if (key == "schemas") {
+        if (!value.is_array()) fail(value, name + " must be an array of schema names");
+        for (const toml::node& item : *value.as_array())
+          g.schemas.push_back(string_value(item, name));
+      } else if (key == "schemas_query") {
+        g.schemas_query = string_value(value, name);
+      } else {
+        unknown(value, name);
+      }
+    }
+    if (g.targets.empty() && g.file.empty() && g.query.empty() && g.schemas.empty() &&
+        g.schemas_query.empty())
+      fail(node,
+           where + " names no databases: give targets, file, query, schemas or schemas_query");
+    if ((!g.schemas.empty() || !g.schemas_query.empty()) && g.url.empty())
+      fail(node, where + ": schemas and schemas_query need url, the database that holds them");
+    if (!g.url.empty() && g.schemas.empty() && g.schemas_query.empty())
+      fail(node, where + ": url is the database of schemas or schemas_query; give one of them");
+    return g;
+  }
+
+  GroupSettings::Entry entry(const toml::node& item, const std::string& name) {
+    GroupSettings::Entry e;
+    e.line = static_cast<int>(item.source().begin.line);
+    if (item.is_string()) {
+      e.url = string_value(item, name);
+      return e;
+    }
+    if (!item.is_table()) fail(item, name + ": each target is a URL or a { name, url } table");
+    for (const auto& [key, value] : *item.as_table()) {
+      std::string field = name + "." + std::string(key.str());
+      if (key == "name")
+        e.name = string_value(value, field);
+      else if (key == "url")
+        e.url = string_value(value, field);
+      else if (key == "schema")
+        e.schema = string_value(value, field);
+      else
+        unknown(value, field);
+    }
+    if (e.url.empty()) fail(item, name + ": a target table needs url");
+    return e;
+  }
+
   const toml::table& section(const toml::node& node, const std::string& name) {
     if (!node.is_table()) fail(node, name + " must be a table");
     return *node.as_table();
@@ -159,6 +230,7 @@ void apply(const Layer& layer, Settings& s) {
   if (layer.file_template) s.file_template = *layer.file_template;
   if (layer.lock_timeout) s.lock_timeout = *layer.lock_timeout;
   if (layer.max_heads) s.max_heads = *layer.max_heads;
+  for (const auto& [name, group] : layer.groups) s.groups[name] = group;
 }
 
 std::string relative_to(const std::string& base, const std::string& p) {

@@ -37,6 +37,10 @@ void Migrator::run(const Plan& plan, Run* run) {
   for (size_t i = 0; i < plan.steps.size(); ++i) {
     const Step& step = plan.steps[i];
     const Revision& rev = graph_.at(step.revision);
+    if (stop_ && *stop_)
+      throw InterruptedError("stopped before " + std::string(action_name(step.direction)) + " of " +
+                             rev.id + ": " + std::to_string(i) + " of " +
+                             std::to_string(plan.steps.size()) + " revision(s) done");
     if (skip_data_ && rev.kind == RevisionKind::Data && step.direction == Direction::Up) {
       store_.log({0, "", "upgrade", rev.id, "skipped", 0, "--schema-only", 0});
       reporter_.skipped(rev);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "db/database.h"
@@ -60,6 +61,9 @@ class Migrator {
   void skip_data(bool skip) { skip_data_ = skip; }
   // Before run(): how many batches a `-- mig:batch` statement may take.
   void max_batches(long long n) { max_batches_ = n; }
+  // Before run(): a flag looked at before each step; once it is set, run()
+  // throws InterruptedError there, the steps before it staying applied.
+  void stop_flag(const std::atomic<bool>* flag) { stop_ = flag; }
 
   // Records revisions as applied (or not) without running them.
   void stamp(const AppliedSet& from, const AppliedSet& to);
@@ -91,6 +95,7 @@ class Migrator {
   long long resume_statement_ = 0;
   bool skip_data_ = false;
   long long max_batches_ = 100000;
+  const std::atomic<bool>* stop_ = nullptr;
 };
 
 // `sql` (mig's own statements) preceded by what puts the session back as

@@ -654,6 +654,9 @@ void Project::Impl::run_plan(Run& run, Database& db, VersionStore& store, Migrat
   } catch (const StepError&) {
     if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
     throw;
+  } catch (const InterruptedError&) {
+    if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
+    throw;
   }
   if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
   out.ms = ms_since(start);
@@ -685,6 +688,7 @@ MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& 
   Migrator migrator(*db, store, g, reporter);
   migrator.skip_data(o.schema_only);
   migrator.max_batches(o.max_batches);
+  migrator.stop_flag(interrupt);
   DatabaseState state;
   Plan plan = plan_run(g, store, migrator, direction, o, state);
   auto skipped = [&](const Step& s) {
@@ -695,11 +699,13 @@ MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& 
     if (!skipped(s)) after[s.revision] = direction == Direction::Up;
   out.before = current_ids(g, state.applied);
   out.after = current_ids(g, after);
+  for (const Step& s : plan.steps) {
+    out.steps.push_back(step_of(g.at(s.revision), direction));
+    out.steps.back().skipped = skipped(s);
+  }
+  observer->planned(out);  // (a dry run's answer is this plan)
   if (o.dry_run) {
-    for (const Step& s : plan.steps) {
-      out.steps.push_back(step_of(g.at(s.revision), direction));
-      out.steps.back().skipped = skipped(s);
-    }
+    // nothing runs
   } else if (plan.steps.empty()) {
     say(std::string("nothing to ") + verb + "; the database is at " +
         describe_current(g, state.applied));

@@ -3,6 +3,7 @@
 
 #include <cctype>
 #include <map>
+#include <mutex>
 
 #include "db/backend_module.h"
 #include "db/database.h"
@@ -211,6 +212,10 @@ class MysqlDatabase : public Database {
 
  private:
   std::unique_ptr<soci::session> connect(MYSQL*& conn) {
+    // The client library is set up once, before any thread connects (a
+    // group connects to many servers at once).
+    static std::once_flag library;
+    std::call_once(library, [] { mysql_library_init(0, nullptr, nullptr); });
     std::unique_ptr<soci::session> session;
     try {
       session = std::make_unique<soci::session>(soci::mysql, mysql_connect_string(url_));
