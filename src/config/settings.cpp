@@ -161,14 +161,14 @@ class ConfigReader {
         unknown(value, name);
       }
     }
-    if (g.targets.empty() && g.file.empty() && g.query.empty() && g.schemas.empty() &&
-        g.schemas_query.empty())
-      fail(node,
-           where + " names no databases: give targets, file, query, schemas or schemas_query");
     if ((!g.schemas.empty() || !g.schemas_query.empty()) && g.url.empty())
       fail(node, where + ": schemas and schemas_query need url, the database that holds them");
     if (!g.url.empty() && g.schemas.empty() && g.schemas_query.empty())
       fail(node, where + ": url is the database of schemas or schemas_query; give one of them");
+    if (g.targets.empty() && g.file.empty() && g.query.empty() && g.schemas.empty() &&
+        g.schemas_query.empty())
+      fail(node,
+           where + " names no databases: give targets, file, query, schemas or schemas_query");
     return g;
   }
 

@@ -113,7 +113,7 @@ class Resolver {
     if (!name.empty())
       throw UsageError(where + ": a glob names many files; it cannot have one name");
     glob_t found{};
-    int rc = ::glob(url.path.c_str(), GLOB_ERR, nullptr, &found);
+    int rc = ::glob(url.path.c_str(), 0, nullptr, &found);
     std::vector<std::string> paths(found.gl_pathv, found.gl_pathv + found.gl_pathc);
     ::globfree(&found);
     if (rc == GLOB_NOMATCH || (rc == 0 && paths.empty()))
@@ -253,17 +253,17 @@ std::vector<GroupTarget> unique_names(std::vector<Candidate> candidates) {
   std::map<std::string, std::string> databases;  // each database (and schema) once
   std::vector<GroupTarget> out;
   for (const auto& c : candidates) {
+    std::string key = c.target.url.redacted() + "#" + c.target.schema;
+    auto [db, first] = databases.emplace(key, c.where);
+    if (!first)
+      throw UsageError(c.where + ": " + c.target.describe() + " is a target already (" +
+                       db->second + "); a database is migrated once per run");
     auto [it, fresh] = seen.emplace(c.target.name, &c);
     if (!fresh)
       throw UsageError(c.where + ": target name '" + c.target.name + "' is taken by " +
                        it->second->where +
                        " already; name one of them ({ name = \"…\", url = "
                        "\"…\" })");
-    std::string key = c.target.url.redacted() + "#" + c.target.schema;
-    auto [db, first] = databases.emplace(key, c.where);
-    if (!first)
-      throw UsageError(c.where + ": " + c.target.describe() + " is a target already (" +
-                       db->second + "); a database is migrated once per run");
     out.push_back(c.target);
   }
   return out;
@@ -421,9 +421,13 @@ std::vector<TargetResult> run_group(const Settings& settings,
     if (observer) observer->target_finished(r);
   };
 
+  auto stopping = [&] {
+    if (options.interrupt && *options.interrupt) halt = true;
+    return halt.load();
+  };
   auto worker = [&] {
     for (;;) {
-      if (halt) break;
+      if (stopping()) break;
       size_t i = next++;
       if (i >= results.size()) break;
       one(results[i]);
@@ -434,7 +438,7 @@ std::vector<TargetResult> run_group(const Settings& settings,
   for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
   // The host's flag becomes the projects' flag.
   while (options.interrupt && running > 0) {
-    if (options.interrupt && *options.interrupt) halt = true;
+    stopping();
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   for (auto& t : threads) t.join();

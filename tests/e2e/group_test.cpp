@@ -4,14 +4,17 @@
 // summary, exit codes, re-runs, 8 runs at once, status per target, --sql per
 // target, schema-per-tenant on PostgreSQL, and the other ways to list targets.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sqlite3.h>
 
 #include <boost/filesystem.hpp>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "config/url.h"
 #include "database_support.h"
@@ -307,6 +310,31 @@ TEST_F(Group, SqlWritesOneScriptPerTarget) {
   EXPECT_EQ(dry.code, 0) << dry.err;
   EXPECT_TRUE(contains(dry.out, "[shard_02] would upgrade g001")) << dry.out;
   EXPECT_FALSE(has_table(shard(2), "one"));
+}
+
+// Ctrl-C stops a group run as a failure would: the target at work finishes
+// the revision it is applying, then stops; no other target starts; exit 130.
+TEST(GroupInterrupt, CtrlCLetsTheRunningRevisionFinish) {
+  Project p;
+  for (const char* f : {"s1.db", "s2.db", "s3.db"}) p.write(f, "");
+  p.write("mig.toml", "[groups.g]\ntargets = [\"sqlite:s*.db\"]\n");
+  p.revision("c001", "",
+             "CREATE TABLE big AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+             "WHERE x < 8000000) SELECT x FROM c;",
+             "DROP TABLE big;");
+  p.revision("c002", "c001", "CREATE TABLE two (id INTEGER);", "DROP TABLE two;");
+  int pid = p.spawn({"--group", "g", "-j", "1", "upgrade"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // (c001 takes seconds)
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  EXPECT_EQ(wait_exit(pid), 130);
+  EXPECT_EQ(query(p / "s1.db", "SELECT revision FROM mig_revisions"), V{"c001"});
+  EXPECT_EQ(query(p / "s1.db", "SELECT count(*) FROM big"), V{"8000000"});
+  EXPECT_FALSE(has_table(p / "s2.db", "mig_revisions"));
+  EXPECT_FALSE(has_table(p / "s3.db", "mig_revisions"));
+  Result again = p.mig({"--group", "g", "upgrade"});  // the rest
+  EXPECT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(query(p / "s1.db", "SELECT revision FROM mig_revisions ORDER BY 1"),
+            V({"c001", "c002"}));
 }
 
 TEST(GroupSources, SchemasFilesAndQueries) {

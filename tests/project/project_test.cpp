@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -160,6 +161,35 @@ TEST_P(Library, DryRunChangesNothingAndCheckAndSchemaReport) {
   ASSERT_EQ(stamp.changes.size(), 1u);
   EXPECT_EQ(stamp.changes[0].revision, "a002");
   EXPECT_FALSE(stamp.changes[0].applied);
+}
+
+// The interrupt flag is looked at before each revision: set while the first
+// one runs, the upgrade stops after it, which stays applied; the plan was
+// told before anything ran.
+TEST_P(Library, InterruptStopsAnUpgradeBeforeItsNextRevision) {
+  struct Stopper : Observer {
+    std::atomic<bool> flag{false};
+    MigrateResult plan;
+    void planned(const MigrateResult& p) override { plan = p; }
+    void step_finished(const StepResult&) override { flag = true; }
+  } stopper;
+  Project project(settings_for(db), chain());
+  project.set_observer(&stopper);
+  project.set_interrupt(&stopper.flag);
+  try {
+    project.upgrade();
+    ADD_FAILURE() << "the upgrade went on";
+  } catch (const InterruptedError& e) {
+    EXPECT_NE(std::string(e.what()).find("1 of 2"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(stopper.plan.before, V{});
+  EXPECT_EQ(stopper.plan.after, V{"a002"});
+  EXPECT_EQ(stopper.plan.steps.size(), 2u);
+  EXPECT_EQ(db.query("SELECT revision FROM mig_revisions"), V{"a001"});
+  EXPECT_TRUE(db.has_table("one"));
+  EXPECT_FALSE(db.has_table("two"));
+  project.set_interrupt(nullptr);
+  EXPECT_EQ(project.upgrade().steps.size(), 1u);  // the rest, once
 }
 
 INSTANTIATE_TEST_SUITE_P(All, Library,
