@@ -29,7 +29,12 @@ def write(rows, micro, machine, quick, value):
       "(unix socket, fsync off) started by `tests/servers/postgres`. Peak RSS is read from "
       "GNU time on one run of each tool. `current`/`status` at head show mig with its parse "
       "cache warm (as every command after the first runs) and without it (`MIG_CACHE=off`); "
-      "the graph-scale runs use no cache.\n")
+      "the graph-scale runs use no cache. `shards upgrade head`: 64 empty SQLite "
+      "files and a chain of 100 revisions; `mig --group shards upgrade head -j 2` against a "
+      "shell loop of `mig --url sqlite:FILE upgrade head` over the files and the same loop of "
+      "dbmate's native binary from npm (`dbmate --no-dump-schema migrate`, the same SQL in "
+      "its `-- migrate:up` / `-- migrate:down` files). dbmate commits each migration on its "
+      "own; mig commits a shard's run at once, as above.\n")
     w("## Results\n")
     w("| scenario | backend | N | tool | median | peak RSS |")
     w("|---|---|---:|---|---:|---:|")
