@@ -46,6 +46,7 @@ struct TargetResult {
   // a revision); not started (the run stopped before its turn).
   std::string outcome = "not started";
   std::vector<std::string> before, after;  // current revisions (empty: base)
+  bool state_known = false;                // false: before and after were never read
   int steps = 0;                           // revisions (or seeds) applied
   double ms = 0;
   std::string error;             // failed, stopped: what the operation threw (passwords masked)
@@ -81,7 +82,7 @@ int default_jobs();
 // The work done on one target: called with the target's project (settings
 // from target_settings, observer from the GroupObserver) and the result to
 // fill in (before, after, steps; outcome and time are set by run_group).
-// A throw is the target's failure.
+// A throw is the target's failure. Set state_known with before/after.
 using TargetWork = std::function<void(Project& project, TargetResult& result)>;
 
 // Runs `work` on every target, `options.jobs` at a time, each on its own

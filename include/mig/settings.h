@@ -18,8 +18,10 @@ struct Overrides {
   std::string env;            // --env
 };
 
-// One [groups.NAME] of mig.toml as written there (${VAR} expanded); mig/group.h
-// turns it into targets. Sources add up, in this order.
+// One [groups.NAME] of mig.toml as written there: ${VAR} is left for
+// mig/group.h to expand when it turns the group into targets, so a variable
+// only this group needs is needed only when it is used. Sources add up, in
+// this order.
 struct GroupSettings {
   struct Entry {
     std::string name;    // empty: made from the URL
@@ -34,9 +36,10 @@ struct GroupSettings {
   std::string query;           // `query`: rows of (url) or (name, url)
   // Where `query` and `schemas_query` run; default: the project's database.
   std::string control_url;
-  std::string url;                   // `url`: the PostgreSQL database of `schemas`
-  std::vector<std::string> schemas;  // one target per schema of `url`
-  std::string schemas_query;         // rows of (schema)
+  std::string url;                           // `url`: the PostgreSQL database of `schemas`
+  std::vector<std::string> schemas;          // one target per schema of `url`
+  std::string schemas_query;                 // rows of (schema)
+  std::map<std::string, std::string> where;  // key -> "PATH:LINE: groups.NAME.KEY"
 };
 
 // Everything a command needs to know, after mig.toml, the selected

@@ -103,7 +103,8 @@ void add_global_options(CommandLine& cl) {
   app.set_version_flag("--version", "mig 0.1.0");
   app.footer(
       "Targets: head, heads, base, an id or unique prefix, +N, -N, ID+N, ID-N.\n"
-      "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error.\n"
+      "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error;\n"
+      "with --group, 1 when any target failed, 130 after Ctrl-C.\n"
       "Environment: DATABASE_URL, MIG_ENV; MIG_CACHE=off disables the parse cache of\n"
       "read-only commands; MIG_MODULE_DIR is where mig_postgresql.so and mig_mysql.so are.");
   cl.config = app.add_option("--config", g.config, "configuration file")->default_str("mig.toml");
@@ -129,7 +130,7 @@ void add_global_options(CommandLine& cl) {
           ->check(CLI::IsMember({"stop", "continue"})));
   app.add_flag("--json", g.json,
                "machine-readable output (current, heads, history, "
-               "status, show, check, schema)");
+               "status, show, check, schema; with --group every command)");
 }
 
 void add_authoring_commands(CommandLine& cl) {

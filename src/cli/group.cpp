@@ -226,17 +226,41 @@ void table(Output& out, const std::vector<std::vector<std::string>>& rows) {
 }
 
 json target_json(const TargetResult& r) {
-  return json{{"name", r.target.name},     {"database", r.target.url.redacted()},
-              {"schema", r.target.schema}, {"outcome", r.outcome},
-              {"before", r.before},        {"after", r.after},
-              {"applied", r.steps},        {"ms", r.ms},
+  json unknown;  // (null: never read)
+  return json{{"name", r.target.name},
+              {"database", r.target.url.redacted()},
+              {"schema", r.target.schema},
+              {"outcome", r.outcome},
+              {"before", r.state_known ? json(r.before) : unknown},
+              {"after", r.state_known ? json(r.after) : unknown},
+              {"applied", r.steps},
+              {"ms", r.ms},
               {"error", r.error}};
+}
+
+// Every target that ran refused the command as a usage error (an unknown
+// revision, say): that is the answer, exit 2, rather than a table of it.
+void refused_everywhere(const std::vector<TargetResult>& results) {
+  std::exception_ptr usage;
+  for (const auto& r : results) {
+    if (r.outcome == "not started") continue;
+    if (!r.exception) return;
+    try {
+      std::rethrow_exception(r.exception);
+    } catch (const UsageError&) {
+      if (!usage) usage = r.exception;
+    } catch (...) {
+      return;
+    }
+  }
+  if (usage) std::rethrow_exception(usage);
 }
 
 // The summary of a run that changes databases: a table, or with --json one
 // object per target. `applied`: what the steps column is called.
 int summary(Context& ctx, const std::string& command, const std::vector<TargetResult>& results,
             double ms, const char* applied = "applied") {
+  refused_everywhere(results);
   Counts counts(results);
   if (ctx.out->json()) {
     json list = json::array();
@@ -257,7 +281,10 @@ int summary(Context& ctx, const std::string& command, const std::vector<TargetRe
         {"target", "before -> after", applied, "time", "outcome", "error"}};
     for (const auto& r : results) {
       bool ran = r.outcome != "not started";
-      rows.push_back({r.target.name, ran ? ids_text(r.before) + " -> " + ids_text(r.after) : "-",
+      rows.push_back({r.target.name,
+                      r.state_known ? ids_text(r.before) + " -> " + ids_text(r.after)
+                      : ran         ? "?"
+                                    : "-",
                       ran ? std::to_string(r.steps) : "-", ran ? format_ms(r.ms) : "-", r.outcome,
                       first_line(r.error)});
     }
@@ -329,6 +356,10 @@ int group_migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
     throw UsageError("--sql cannot be combined with --seed or --schema-only");
   if (opts.sql) return group_scripts(ctx, opts, verb);
   if (!opts.out_dir.empty()) throw UsageError("--out-dir goes with --sql");
+  // What every target would refuse alike is refused once, before any runs.
+  if (opts.target.find(':') != std::string::npos)
+    throw UsageError("FROM:TO targets are only for --sql");
+  if (opts.max_batches < 1) throw UsageError("--max-batches must be at least 1");
   auto targets = targets_of(ctx);
   GroupPrinter printer(ctx, targets, true);
   bool up = std::string(verb) == "upgrade";
@@ -353,7 +384,9 @@ int group_migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
       o.max_batches = opts.max_batches;
       m = p.downgrade(o);
     }
-    if (m.dry_run) r.steps = static_cast<int>(m.steps.size());  // (would apply)
+    if (m.dry_run)  // (would apply)
+      r.steps = static_cast<int>(std::count_if(m.steps.begin(), m.steps.end(),
+                                               [](const StepResult& s) { return !s.skipped; }));
     render_migrate(printer.output(r.target), p.settings(), m);
   });
   return summary(ctx, verb, results, ms_since(start), opts.dry_run ? "would apply" : "applied");
@@ -365,6 +398,7 @@ int group_stamp(Context& ctx, const std::string& target) {
   auto start = Clock::now();
   auto results = run(ctx, targets, printer, false, [&](Project& p, TargetResult& r) {
     for (const auto& c : p.current().current) r.before.push_back(c.id);
+    r.state_known = true;
     StampResult s = p.stamp(target);
     r.after = s.after;
     r.steps = static_cast<int>(s.changes.size());
@@ -378,6 +412,9 @@ int group_seed(Context& ctx, bool force, bool dry_run) {
   GroupPrinter printer(ctx, targets, true);
   auto start = Clock::now();
   auto results = run(ctx, targets, printer, dry_run, [&](Project& p, TargetResult& r) {
+    for (const auto& c : p.current().current) r.before.push_back(c.id);
+    r.after = r.before;
+    r.state_known = true;
     SeedOptions o;
     o.force = force;
     o.dry_run = dry_run;
@@ -420,6 +457,7 @@ int group_status(Context& ctx, bool exit_code) {
   auto results = run(ctx, targets, printer, true, [&](Project& p, TargetResult& r) {
     StatusResult s = p.status();
     r.before = r.after = s.current;
+    r.state_known = true;
     statuses[index.at(r.target.name)] = std::move(s);
   });
   bool behind = false;
@@ -472,6 +510,8 @@ int group_current(Context& ctx) {
   auto results = run(ctx, targets, printer, true, [&](Project& p, TargetResult& r) {
     CurrentResult c = p.current();
     for (const auto& x : c.current) r.after.push_back(x.id);
+    r.before = r.after;
+    r.state_known = true;
     currents[index.at(r.target.name)] = std::move(c);
   });
   json list = json::array();

@@ -42,7 +42,10 @@ void Output::detail(const std::string& line) {
 }
 
 void Output::data(const std::string& line) {
-  if (sink_) return sink_(false, redactor_->apply(line));
+  if (sink_) {  // (a target's lines are for people: JSON is the summary's)
+    if (!json_) sink_(false, redactor_->apply(line));
+    return;
+  }
   std::cout << redactor_->apply(line) << '\n' << std::flush;
 }
 

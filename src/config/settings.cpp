@@ -140,23 +140,24 @@ class ConfigReader {
     g.origin = path_ + ":" + std::to_string(node.source().begin.line);
     for (const auto& [key, value] : section(node, where)) {
       std::string name = where + "." + std::string(key.str());
+      g.where[std::string(key.str())] =
+          path_ + ":" + std::to_string(value.source().begin.line) + ": " + name;
       if (key == "targets") {
         if (!value.is_array()) fail(value, name + " must be an array of URLs or tables");
         for (const toml::node& item : *value.as_array()) g.targets.push_back(entry(item, name));
       } else if (key == "file") {
-        g.file = string_value(value, name);
+        g.file = raw_value(value, name);
       } else if (key == "query") {
-        g.query = string_value(value, name);
+        g.query = raw_value(value, name);
       } else if (key == "control_url") {
-        g.control_url = string_value(value, name);
+        g.control_url = raw_value(value, name);
       } else if (key == "url") {
-        g.url = string_value(value, name);
+        g.url = raw_value(value, name);
       } else if (key == "schemas") {
         if (!value.is_array()) fail(value, name + " must be an array of schema names");
-        for (const toml::node& item : *value.as_array())
-          g.schemas.push_back(string_value(item, name));
+        for (const toml::node& item : *value.as_array()) g.schemas.push_back(raw_value(item, name));
       } else if (key == "schemas_query") {
-        g.schemas_query = string_value(value, name);
+        g.schemas_query = raw_value(value, name);
       } else {
         unknown(value, name);
       }
@@ -172,22 +173,30 @@ class ConfigReader {
     return g;
   }
 
+  // A group's strings are kept as written: ${VAR} is expanded when the group
+  // is used (group_targets), so a variable only one group needs is needed
+  // only by the commands that use that group.
+  std::string raw_value(const toml::node& node, const std::string& name) {
+    if (!node.is_string()) fail(node, name + " must be a string");
+    return node.as_string()->get();
+  }
+
   GroupSettings::Entry entry(const toml::node& item, const std::string& name) {
     GroupSettings::Entry e;
     e.line = static_cast<int>(item.source().begin.line);
     if (item.is_string()) {
-      e.url = string_value(item, name);
+      e.url = raw_value(item, name);
       return e;
     }
     if (!item.is_table()) fail(item, name + ": each target is a URL or a { name, url } table");
     for (const auto& [key, value] : *item.as_table()) {
       std::string field = name + "." + std::string(key.str());
       if (key == "name")
-        e.name = string_value(value, field);
+        e.name = raw_value(value, field);
       else if (key == "url")
-        e.url = string_value(value, field);
+        e.url = raw_value(value, field);
       else if (key == "schema")
-        e.schema = string_value(value, field);
+        e.schema = raw_value(value, field);
       else
         unknown(value, field);
     }

@@ -19,6 +19,7 @@
 #include "db/database.h"
 #include "db/dialect_traits.h"
 #include "errors.h"
+#include "secrets.h"
 
 namespace fs = boost::filesystem;
 
@@ -70,8 +71,11 @@ class Resolver {
 
   std::vector<Candidate> resolve() {
     std::string toml = settings_.config_path.empty() ? "mig.toml" : settings_.config_path;
-    for (const auto& e : group_.targets)
-      add_entry(e.name, e.url, e.schema, toml + ":" + std::to_string(e.line));
+    for (const auto& e : group_.targets) {
+      std::string where =
+          toml + ":" + std::to_string(e.line) + ": groups." + group_.name + ".targets";
+      add_entry(expand(e.name, where), expand(e.url, where), expand(e.schema, where), where);
+    }
     if (!group_.file.empty()) read_file();
     if (!group_.query.empty()) read_query();
     if (!group_.url.empty()) read_schemas();
@@ -81,9 +85,27 @@ class Resolver {
  private:
   std::string in_group() const { return " (group " + group_.name + ", " + group_.origin + ")"; }
 
+  // (Normalised, so that ./a.db and a.db are one database.)
   std::string relative(const std::string& path) const {
-    if (settings_.base_dir.empty() || fs::path(path).is_absolute()) return path;
-    return (fs::path(settings_.base_dir) / path).string();
+    fs::path p = settings_.base_dir.empty() || fs::path(path).is_absolute()
+                     ? fs::path(path)
+                     : fs::path(settings_.base_dir) / path;
+    return p.lexically_normal().string();
+  }
+
+  // ${VAR} in a value of the group, `where` naming it in errors.
+  std::string expand(const std::string& text, const std::string& where) const {
+    return expand_variables(text, env_, where);
+  }
+  std::string value(const std::string& text, const std::string& key) const {
+    auto it = group_.where.find(key);
+    return expand(text, it != group_.where.end() ? it->second : group_.origin);
+  }
+  // A SQLite URL relative to mig.toml, as every path of the group.
+  DatabaseUrl database_url(const std::string& text, const std::string& where) const {
+    DatabaseUrl url = parse_url(text, where);
+    if (url.dialect == Dialect::SQLite && !url.is_memory()) url.path = relative(url.path);
+    return url;
   }
 
   void add_entry(const std::string& name, const std::string& text, const std::string& schema,
@@ -94,8 +116,11 @@ class Resolver {
                        "' must be 1-100 characters of [A-Za-z0-9_.-], not starting with . or -");
     if (!schema.empty()) check_schema(url, schema, where);
     if (url.dialect == Dialect::SQLite && !url.is_memory()) {
-      url.path = relative(url.path);
-      if (url.path.find_first_of("*?[") != std::string::npos) return add_glob(name, url, where);
+      std::string given = url.path;
+      url.path = relative(given);
+      // The pattern is the path as written; the directory of mig.toml is
+      // taken literally, whatever characters it holds.
+      if (given.find_first_of("*?[") != std::string::npos) return add_glob(name, url, where, given);
     }
     add(name, url, schema, where);
   }
@@ -109,11 +134,21 @@ class Resolver {
                        "' must be 1-63 characters of [a-z0-9_], not starting with a digit");
   }
 
-  void add_glob(const std::string& name, const DatabaseUrl& url, const std::string& where) {
+  void add_glob(const std::string& name, const DatabaseUrl& url, const std::string& where,
+                const std::string& given) {
     if (!name.empty())
       throw UsageError(where + ": a glob names many files; it cannot have one name");
+    std::string pattern = given;
+    if (!fs::path(given).is_absolute() && !settings_.base_dir.empty()) {
+      std::string base;
+      for (char c : settings_.base_dir) {
+        if (c == '*' || c == '?' || c == '[' || c == '\\') base += '\\';
+        base += c;
+      }
+      pattern = base + "/" + given;
+    }
     glob_t found{};
-    int rc = ::glob(url.path.c_str(), 0, nullptr, &found);
+    int rc = ::glob(pattern.c_str(), 0, nullptr, &found);
     std::vector<std::string> paths(found.gl_pathv, found.gl_pathv + found.gl_pathc);
     ::globfree(&found);
     if (rc == GLOB_NOMATCH || (rc == 0 && paths.empty()))
@@ -122,7 +157,7 @@ class Resolver {
     std::sort(paths.begin(), paths.end());
     for (const auto& path : paths) {
       DatabaseUrl one = url;
-      one.path = path;
+      one.path = fs::path(path).lexically_normal().string();
       add("", one, "", where);
     }
   }
@@ -140,7 +175,10 @@ class Resolver {
       c.target.name = name;
     } else if (url.dialect == Dialect::SQLite) {
       c.target.name = tidy(fs::path(url.path).stem().string());
-      c.fuller = tidy(url.path);
+      std::string shown = url.path, base = settings_.base_dir + "/";
+      if (!settings_.base_dir.empty() && shown.rfind(base, 0) == 0)
+        shown = shown.substr(base.size());
+      c.fuller = tidy(shown);
     } else if (!schema.empty()) {
       c.target.name = schema;
       c.fuller = tidy(url.database + "." + schema);
@@ -152,7 +190,7 @@ class Resolver {
   }
 
   void read_file() {
-    std::string path = relative(group_.file);
+    std::string path = relative(value(group_.file, "file"));
     std::ifstream in(path);
     if (!in)
       throw OperationError("cannot read " + path + ", the file of group " + group_.name + " (" +
@@ -178,11 +216,12 @@ class Resolver {
   std::vector<std::vector<std::string>> rows(const std::string& sql, const std::string& key,
                                              const std::string& fallback_text) {
     std::string where = group_.origin + " (groups." + group_.name + "." + key + ")";
-    DatabaseUrl control =
-        !group_.control_url.empty()
-            ? parse_url(group_.control_url, "groups." + group_.name + ".control_url")
-        : !fallback_text.empty() ? parse_url(fallback_text, "groups." + group_.name + ".url")
-                                 : settings_.url;
+    DatabaseUrl control = settings_.url;
+    if (!group_.control_url.empty())
+      control = database_url(value(group_.control_url, "control_url"),
+                             "groups." + group_.name + ".control_url");
+    else if (!fallback_text.empty())
+      control = database_url(value(fallback_text, "url"), "groups." + group_.name + ".url");
     ConnectOptions options;
     options.module_dir = settings_.module_dir;
     try {
@@ -199,7 +238,7 @@ class Resolver {
   void read_query() {
     std::string key = "groups." + group_.name + ".query";
     int row = 0;
-    for (const auto& r : rows(group_.query, "query", "")) {
+    for (const auto& r : rows(value(group_.query, "query"), "query", "")) {
       std::string where = key + ", row " + std::to_string(++row);
       if (r.empty() || r.size() > 2)
         throw UsageError(where + ": the query must return (url) or (name, url)");
@@ -214,14 +253,16 @@ class Resolver {
 
   void read_schemas() {
     std::string where = group_.origin + " (groups." + group_.name + ".url)";
-    DatabaseUrl url = parse_url(group_.url, "groups." + group_.name + ".url");
+    DatabaseUrl url = parse_url(value(group_.url, "url"), "groups." + group_.name + ".url");
     if (url.dialect != Dialect::PostgreSQL)
       throw UsageError(where + ": schemas are for PostgreSQL; " +
                        std::string(to_string(url.dialect)) + " has none");
-    std::vector<std::string> schemas = group_.schemas;
+    std::vector<std::string> schemas;
+    for (const auto& schema : group_.schemas) schemas.push_back(value(schema, "schemas"));
     if (!group_.schemas_query.empty()) {
       int row = 0;
-      for (const auto& r : rows(group_.schemas_query, "schemas_query", group_.url)) {
+      for (const auto& r :
+           rows(value(group_.schemas_query, "schemas_query"), "schemas_query", group_.url)) {
         std::string at = "groups." + group_.name + ".schemas_query, row " + std::to_string(++row);
         if (r.size() != 1 || r[0] == "\x01")
           throw UsageError(at + ": the query must return one schema name per row");
@@ -338,6 +379,7 @@ class Tracker : public Observer {
 
   void planned(const MigrateResult& plan) override {
     planned_ = true;
+    result_.state_known = true;
     result_.before = plan.before;
     result_.after = plan.dry_run ? plan.before : plan.after;
     if (inner_) inner_->planned(plan);
@@ -346,7 +388,7 @@ class Tracker : public Observer {
     if (inner_) inner_->step_started(step);
   }
   void step_finished(const StepResult& step) override {
-    ++result_.steps;
+    if (step.action != "seed") ++result_.steps;  // (revisions; seed counts its own)
     if (inner_) inner_->step_finished(step);
   }
   void step_skipped(const StepResult& step) override {
@@ -388,37 +430,51 @@ std::vector<TargetResult> run_group(const Settings& settings,
   std::atomic<bool> halt{false};  // what each project looks at before a revision
   std::atomic<int> running{jobs};
 
+  // Every message a result holds is masked with every target's password.
+  Redactor redactor;
+  for (const auto& t : targets) redactor.add_url(t.url);
+  auto failed = [&](TargetResult& r, const char* outcome, const std::string& what) {
+    r.outcome = outcome;
+    r.error = redactor.apply(what);
+    r.exception = std::current_exception();
+  };
+
   auto one = [&](TargetResult& r) {
-    if (observer) observer->target_started(r.target);
     auto start = Clock::now();
-    Tracker tracker(observer ? observer->target_observer(r.target) : nullptr, r);
     try {
+      if (observer) observer->target_started(r.target);
+      Tracker tracker(observer ? observer->target_observer(r.target) : nullptr, r);
       Project project(target_settings(settings, r.target));
       project.set_observer(&tracker);
       project.set_interrupt(&halt);
       try {
         work(project, r);
         r.outcome = "ok";
+      } catch (const InterruptedError& e) {
+        failed(r, "stopped", e.what());
       } catch (const std::exception& e) {
-        r.outcome = dynamic_cast<const InterruptedError*>(&e) ? "stopped" : "failed";
-        r.error = e.what();
-        r.exception = std::current_exception();
-        // Where it is now: a failed upgrade keeps the revisions before.
-        if (tracker.planned_) try {
-            r.after.clear();
-            for (const auto& c : project.current().current) r.after.push_back(c.id);
-          } catch (const std::exception&) {
-            r.after = {"?"};
-          }
+        failed(r, "failed", e.what());
+      } catch (...) {
+        failed(r, "failed", "an unknown exception");
       }
-    } catch (const std::exception& e) {  // (its settings, say)
-      r.outcome = "failed";
-      r.error = e.what();
-      r.exception = std::current_exception();
+      // Where it is now: a failed upgrade keeps the revisions before.
+      if (!r.ok() && r.state_known) try {
+          r.after.clear();
+          for (const auto& c : project.current().current) r.after.push_back(c.id);
+        } catch (...) {
+          r.after = {"?"};
+        }
+    } catch (const std::exception& e) {  // (its settings, the observer, say)
+      failed(r, "failed", e.what());
+    } catch (...) {
+      failed(r, "failed", "an unknown exception");
     }
     if (r.outcome == "failed" && options.stop_on_error) halt = true;
     r.ms = ms_since(start);
-    if (observer) observer->target_finished(r);
+    try {
+      if (observer) observer->target_finished(r);
+    } catch (...) {  // (the result stands)
+    }
   };
 
   auto stopping = [&] {
@@ -429,13 +485,18 @@ std::vector<TargetResult> run_group(const Settings& settings,
     for (;;) {
       if (stopping()) break;
       size_t i = next++;
-      if (i >= results.size()) break;
+      if (i >= results.size() || stopping()) break;  // (it stays "not started")
       one(results[i]);
     }
     --running;
   };
   std::vector<std::thread> threads;
-  for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+  try {
+    for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
+  } catch (...) {  // no thread to be had: those there finish the work
+    running -= jobs - static_cast<int>(threads.size());
+    if (threads.empty()) throw;
+  }
   // The host's flag becomes the projects' flag.
   while (options.interrupt && running > 0) {
     stopping();

@@ -107,7 +107,8 @@ TEST_F(Groups, NamesThatClashTakeLongerFormsAndOneGivenTwiceIsRefused) {
   ASSERT_EQ(made.size(), 2u);
   EXPECT_NE(made[0], made[1]);
   EXPECT_NE(made[0].find("eu"), std::string::npos) << made[0];
-  EXPECT_NE(error(s, "b").find("mig.toml:4: target name 'x' is taken by"), std::string::npos)
+  EXPECT_NE(error(s, "b").find("mig.toml:4: groups.b.targets: target name 'x' is taken by"),
+            std::string::npos)
       << error(s, "b");
   EXPECT_NE(error(s, "c").find("is a target already"), std::string::npos) << error(s, "c");
   EXPECT_NE(error(s, "d").find("no file matches"), std::string::npos) << error(s, "d");
@@ -124,7 +125,6 @@ TEST_F(Groups, MalformedGroupsAreRefusedWithTheirLine) {
       {"[groups.g]\ntargets = [{ url = \"sqlite:a.db\", port = 1 }]\n", "unknown setting"},
       {"[groups.g]\nschemas = [\"a\"]\n", "need url"},
       {"[groups.g]\nurl = \"postgresql://h/db\"\n", "give one of them"},
-      {"[groups.g]\nfile = \"${NOT_SET}\"\n", "NOT_SET is not set"},
       {"[groups.g]\nfiles = \"x\"\n", "unknown setting 'groups.g.files'"},
       {"[groups.\"a b\"]\nfile = \"x\"\n", "a group's name is"},
   };
@@ -138,6 +138,11 @@ TEST_F(Groups, MalformedGroupsAreRefusedWithTheirLine) {
       "[groups.r]\nfile = \"list.txt\"\n"
       "[groups.n]\ntargets = [{ name = \"../up\", url = \"sqlite:a.db\" }]\n");
   EXPECT_NE(error(s, "p").find("a schema is for PostgreSQL"), std::string::npos);
+  // ${VAR} is expanded when the group is used: only then is it needed.
+  Settings unset = settings("[groups.g]\nfile = \"${NOT_SET}.txt\"\n");
+  EXPECT_NE(error(unset, "g").find("mig.toml:2: groups.g.file: environment variable NOT_SET"),
+            std::string::npos)
+      << error(unset, "g");
   EXPECT_NE(error(s, "q").find("[a-z0-9_]"), std::string::npos);
   EXPECT_NE(error(s, "n").find("target name '../up'"), std::string::npos);
   dir.write("list.txt", "sqlite:a.db\na b c\n");
