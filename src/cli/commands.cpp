@@ -44,28 +44,36 @@ int migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
   if (opts.sql) return offline(ctx, opts, verb);
   MigrateResult result;
   if (std::string(verb) == "upgrade") {
-    UpgradeOptions o;
-    o.target = opts.target;
-    o.dry_run = opts.dry_run;
-    o.resume = opts.resume;
-    o.schema_only = opts.schema_only;
-    o.max_batches = opts.max_batches;
-    o.seed = opts.seed;
-    o.force_seed = opts.force_seed;
-    result = ctx.project->upgrade(o);
+    result = ctx.project->upgrade(upgrade_options(opts));
   } else {
-    DowngradeOptions o;
-    o.target = opts.target;
-    o.dry_run = opts.dry_run;
-    o.resume = opts.resume;
-    o.max_batches = opts.max_batches;
-    result = ctx.project->downgrade(o);
+    result = ctx.project->downgrade(downgrade_options(opts));
   }
   render_migrate(*ctx.out, ctx.settings, result);
   return 0;
 }
 
 }  // namespace
+
+UpgradeOptions upgrade_options(const MigrateOptions& opts) {
+  UpgradeOptions o;
+  o.target = opts.target;
+  o.dry_run = opts.dry_run;
+  o.resume = opts.resume;
+  o.schema_only = opts.schema_only;
+  o.max_batches = opts.max_batches;
+  o.seed = opts.seed;
+  o.force_seed = opts.force_seed;
+  return o;
+}
+
+DowngradeOptions downgrade_options(const MigrateOptions& opts) {
+  DowngradeOptions o;
+  o.target = opts.target;
+  o.dry_run = opts.dry_run;
+  o.resume = opts.resume;
+  o.max_batches = opts.max_batches;
+  return o;
+}
 
 int cmd_init(Context& ctx, const std::string& dir) {
   no_json(ctx, "init");

@@ -32,6 +32,10 @@ struct MigrateOptions {
   std::string out_dir = {};        // --group with --sql: DIR/NAME.sql per target
 };
 
+// The library's options for what the command line said.
+UpgradeOptions upgrade_options(const MigrateOptions& opts);
+DowngradeOptions downgrade_options(const MigrateOptions& opts);
+
 int cmd_init(Context& ctx, const std::string& dir);
 int cmd_revision(Context& ctx, const RevisionOptions& opts);
 // A merge revision joining `revisions` (default: every head).

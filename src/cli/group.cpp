@@ -225,17 +225,22 @@ void table(Output& out, const std::vector<std::vector<std::string>>& rows) {
   }
 }
 
+// What every command's JSON says of a target, added to `j`.
+json with_target(const TargetResult& r, json j = json::object()) {
+  j["name"] = r.target.name;
+  j["database"] = r.target.url.redacted();
+  j["schema"] = r.target.schema;
+  j["outcome"] = r.outcome;
+  j["error"] = r.error;
+  return j;
+}
+
 json target_json(const TargetResult& r) {
   json unknown;  // (null: never read)
-  return json{{"name", r.target.name},
-              {"database", r.target.url.redacted()},
-              {"schema", r.target.schema},
-              {"outcome", r.outcome},
-              {"before", r.state_known ? json(r.before) : unknown},
-              {"after", r.state_known ? json(r.after) : unknown},
-              {"applied", r.steps},
-              {"ms", r.ms},
-              {"error", r.error}};
+  return with_target(r, json{{"before", r.state_known ? json(r.before) : unknown},
+                             {"after", r.state_known ? json(r.after) : unknown},
+                             {"applied", r.steps},
+                             {"ms", r.ms}});
 }
 
 // Every target that ran refused the command as a usage error (an unknown
@@ -365,25 +370,7 @@ int group_migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
   bool up = std::string(verb) == "upgrade";
   auto start = Clock::now();
   auto results = run(ctx, targets, printer, opts.dry_run, [&](Project& p, TargetResult& r) {
-    MigrateResult m;
-    if (up) {
-      UpgradeOptions o;
-      o.target = opts.target;
-      o.dry_run = opts.dry_run;
-      o.resume = opts.resume;
-      o.schema_only = opts.schema_only;
-      o.max_batches = opts.max_batches;
-      o.seed = opts.seed;
-      o.force_seed = opts.force_seed;
-      m = p.upgrade(o);
-    } else {
-      DowngradeOptions o;
-      o.target = opts.target;
-      o.dry_run = opts.dry_run;
-      o.resume = opts.resume;
-      o.max_batches = opts.max_batches;
-      m = p.downgrade(o);
-    }
+    MigrateResult m = up ? p.upgrade(upgrade_options(opts)) : p.downgrade(downgrade_options(opts));
     if (m.dry_run)  // (would apply)
       r.steps = static_cast<int>(std::count_if(m.steps.begin(), m.steps.end(),
                                                [](const StepResult& s) { return !s.skipped; }));
@@ -469,12 +456,7 @@ int group_status(Context& ctx, bool exit_code) {
     bool at_head = r.ok() && words.empty();
     behind = behind || (r.ok() && !at_head);
     if (ctx.out->json()) {
-      json j = r.ok() ? status_json(statuses[i]) : json::object();
-      j["name"] = r.target.name;
-      j["database"] = r.target.url.redacted();
-      j["schema"] = r.target.schema;
-      j["outcome"] = r.outcome;
-      j["error"] = r.error;
+      json j = with_target(r, r.ok() ? status_json(statuses[i]) : json::object());
       j["at_head"] = at_head;
       j["state"] = words;
       list.push_back(j);
@@ -519,14 +501,7 @@ int group_current(Context& ctx) {
   for (size_t i = 0; i < results.size(); ++i) {
     const TargetResult& r = results[i];
     if (ctx.out->json()) {
-      json j{{"name", r.target.name},
-             {"database", r.target.url.redacted()},
-             {"schema", r.target.schema},
-             {"outcome", r.outcome},
-             {"error", r.error},
-             {"current", r.after},
-             {"unknown", currents[i].unknown}};
-      list.push_back(j);
+      list.push_back(with_target(r, {{"current", r.after}, {"unknown", currents[i].unknown}}));
       continue;
     }
     if (!r.ok()) {
@@ -588,12 +563,7 @@ int group_check(Context& ctx) {
     for (size_t i = 0; i < results.size(); ++i) {
       json fl = json::array();
       for (const auto& f : found[i]) fl.push_back(finding_json(f));
-      list.push_back(json{{"name", results[i].target.name},
-                          {"database", results[i].target.url.redacted()},
-                          {"schema", results[i].target.schema},
-                          {"outcome", results[i].outcome},
-                          {"error", results[i].error},
-                          {"findings", fl}});
+      list.push_back(with_target(results[i], {{"findings", fl}}));
     }
     ctx.out->data(json{
         {"command", "check"},
@@ -636,12 +606,7 @@ int group_schema(Context& ctx) {
   if (ctx.out->json()) {
     json list = json::array();
     for (size_t i = 0; i < results.size(); ++i)
-      list.push_back(json{{"name", results[i].target.name},
-                          {"database", results[i].target.url.redacted()},
-                          {"schema", results[i].target.schema},
-                          {"outcome", results[i].outcome},
-                          {"error", results[i].error},
-                          {"text", schemas[i].text}});
+      list.push_back(with_target(results[i], {{"text", schemas[i].text}}));
     ctx.out->data(json{
         {"command", "schema"},
         {"group", ctx.global.group},
