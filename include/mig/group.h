@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "mig/observer.h"
 #include "mig/project.h"
 #include "mig/settings.h"
 #include "mig/url.h"

@@ -11,7 +11,7 @@
 
 #include "cli/advice.h"
 #include "cli/commands.h"
-#include "cli/group.h"
+#include "cli/group_commands.h"
 #include "errors.h"
 
 namespace mig {

@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "cli/group.h"
+#include "cli/group_commands.h"
 #include "cli/render.h"
 
 namespace mig {
@@ -53,27 +53,6 @@ int migrate(Context& ctx, const MigrateOptions& opts, const char* verb) {
 }
 
 }  // namespace
-
-UpgradeOptions upgrade_options(const MigrateOptions& opts) {
-  UpgradeOptions o;
-  o.target = opts.target;
-  o.dry_run = opts.dry_run;
-  o.resume = opts.resume;
-  o.schema_only = opts.schema_only;
-  o.max_batches = opts.max_batches;
-  o.seed = opts.seed;
-  o.force_seed = opts.force_seed;
-  return o;
-}
-
-DowngradeOptions downgrade_options(const MigrateOptions& opts) {
-  DowngradeOptions o;
-  o.target = opts.target;
-  o.dry_run = opts.dry_run;
-  o.resume = opts.resume;
-  o.max_batches = opts.max_batches;
-  return o;
-}
 
 int cmd_init(Context& ctx, const std::string& dir) {
   no_json(ctx, "init");

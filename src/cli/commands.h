@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cli/context.h"
+#include "cli/migrate_options.h"
 
 namespace mig {
 
@@ -19,22 +20,6 @@ struct RevisionOptions {
   std::vector<std::string> parents;
   std::string branch;  // start a new labelled base
 };
-
-struct MigrateOptions {
-  std::string target;
-  bool dry_run = false;
-  bool resume = false;             // continue a half-applied revision
-  bool sql = false;                // print the script instead of running it
-  bool schema_only = false;        // upgrade: skip data revisions
-  long long max_batches = 100000;  // limit for each `-- mig:batch` statement
-  bool seed = false;               // upgrade: run the seed files afterwards
-  bool force_seed = false;         // … every one of them (--force-seed)
-  std::string out_dir = {};        // --group with --sql: DIR/NAME.sql per target
-};
-
-// The library's options for what the command line said.
-UpgradeOptions upgrade_options(const MigrateOptions& opts);
-DowngradeOptions downgrade_options(const MigrateOptions& opts);
 
 int cmd_init(Context& ctx, const std::string& dir);
 int cmd_revision(Context& ctx, const RevisionOptions& opts);

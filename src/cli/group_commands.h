@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "cli/commands.h"
 #include "cli/context.h"
+#include "cli/migrate_options.h"
 
 namespace mig {
 

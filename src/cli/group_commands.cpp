@@ -1,4 +1,4 @@
-#include "cli/group.h"
+#include "cli/group_commands.h"
 
 #include <signal.h>
 #include <unistd.h>
