@@ -269,6 +269,17 @@ TEST_F(Group, StatusPerTargetAndTheDeployGate) {
   EXPECT_TRUE(contains(by["pg_1"]["state"].dump(), "ahead of the files")) << ahead.out;
   EXPECT_EQ(by["shard_02"]["at_head"], false);  // at g002 of g001-g003
   EXPECT_EQ(by["shard_02"]["state"], V{"behind 1"}) << ahead.out;
+
+  // A new revision beside the missing one: applied without a file and
+  // pending at once; then an applied file edited.
+  p.revision("g005", "g003", "CREATE TABLE six (id INTEGER);", "DROP TABLE six;");
+  p.revision("g001", "", "CREATE TABLE one (id INTEGER PRIMARY KEY, edited INTEGER);",
+             "DROP TABLE one;");
+  Result later = p.mig({"--group", "all", "--json", "status", "--target", "pg_1"});
+  json pg1 = targets_by_name(later.out)["pg_1"];
+  EXPECT_TRUE(contains(pg1["state"].dump(), "diverged (1 applied without a file, 1 pending)"))
+      << later.out;
+  EXPECT_TRUE(contains(pg1["state"].dump(), "edited (1)")) << later.out;
 }
 
 TEST_F(Group, UsageErrorsExitTwoAndChangeNothing) {
