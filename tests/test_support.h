@@ -1,8 +1,13 @@
 #pragma once
 
+#include <sqlite3.h>
+
 #include <boost/filesystem.hpp>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <map>
+#include <stdexcept>
 #include <string>
 
 namespace mig::testing {
@@ -36,6 +41,29 @@ class TempDir {
 inline std::string read_text(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// Environment variables of a test's own, as an EnvLookup.
+struct Env {
+  std::map<std::string, std::string> vars;
+  std::function<const char*(const char*)> lookup() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  }
+};
+
+// Runs statements on a SQLite file, made if it is not there.
+inline void sqlite_exec(const std::string& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open(file.c_str(), &db);
+  char* error = nullptr;
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  std::string message = error ? error : db ? sqlite3_errmsg(db) : "cannot open";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) throw std::runtime_error(file + ": " + message + ": " + sql);
 }
 
 }  // namespace mig::testing

@@ -208,6 +208,11 @@ struct Counts {
   }
 };
 
+int exit_code(const Counts& counts) {
+  if (interrupted) return 130;
+  return counts.all_ok() ? 0 : 1;
+}
+
 // Columns padded to their widest cell; the last one is not padded.
 void table(Output& out, const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width;
@@ -233,6 +238,16 @@ json with_target(const TargetResult& r, json j = json::object()) {
   j["outcome"] = r.outcome;
   j["error"] = r.error;
   return j;
+}
+
+// The JSON document of a group command: `targets` and whatever `extra` adds.
+json document(const Context& ctx, const std::string& command, bool ok, json targets,
+              json extra = json::object()) {
+  extra["command"] = command;
+  extra["group"] = ctx.global.group;
+  extra["ok"] = ok;
+  extra["targets"] = std::move(targets);
+  return extra;
 }
 
 json target_json(const TargetResult& r) {
@@ -270,17 +285,14 @@ int summary(Context& ctx, const std::string& command, const std::vector<TargetRe
   if (ctx.out->json()) {
     json list = json::array();
     for (const auto& r : results) list.push_back(target_json(r));
-    ctx.out->data(json{
-        {"command", command},
-        {"group", ctx.global.group},
-        {"ok", counts.all_ok()},
-        {"targets", list},
-        {"counts",
-         {{"ok", counts.ok},
-          {"failed", counts.failed},
-          {"stopped", counts.stopped},
-          {"not_started", counts.not_started}}},
-        {"ms", ms}}.dump(2));
+    ctx.out->data(document(ctx, command, counts.all_ok(), list,
+                           {{"counts",
+                             {{"ok", counts.ok},
+                              {"failed", counts.failed},
+                              {"stopped", counts.stopped},
+                              {"not_started", counts.not_started}}},
+                            {"ms", ms}})
+                      .dump(2));
   } else if (ctx.out->verbosity() != Verbosity::Quiet || !counts.all_ok()) {
     std::vector<std::vector<std::string>> rows = {
         {"target", "before -> after", applied, "time", "outcome", "error"}};
@@ -297,8 +309,7 @@ int summary(Context& ctx, const std::string& command, const std::vector<TargetRe
     table(*ctx.out, rows);
     ctx.out->data(counts.text(results.size(), ms));
   }
-  if (interrupted) return 130;
-  return counts.all_ok() ? 0 : 1;
+  return exit_code(counts);
 }
 
 // Runs `work` on every target with the printer; read-only commands go on
@@ -313,11 +324,25 @@ std::vector<TargetResult> run(Context& ctx, const std::vector<GroupTarget>& targ
   return results;
 }
 
-// The index of each target, for results kept beside run_group's.
-std::map<std::string, size_t> index_of(const std::vector<GroupTarget>& targets) {
+// What a read-only command read from each target (its status, say), in
+// the group's order beside run_group's results.
+template <typename T>
+struct Readings {
+  std::vector<TargetResult> results;
+  std::vector<T> values;
+};
+
+template <typename T, typename Read>
+Readings<T> read_each(Context& ctx, const std::vector<GroupTarget>& targets, GroupPrinter& printer,
+                      Read read) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < targets.size(); ++i) index[targets[i].name] = i;
-  return index;
+  Readings<T> out;
+  out.values.resize(targets.size());
+  out.results = run(ctx, targets, printer, true, [&](Project& p, TargetResult& r) {
+    out.values[index.at(r.target.name)] = read(p, r);
+  });
+  return out;
 }
 
 // --sql: one script per target, DIR/NAME.sql (read without the lock).
@@ -438,15 +463,14 @@ std::vector<std::string> states(const StatusResult& s) {
 
 int group_status(Context& ctx, bool exit_code) {
   auto targets = targets_of(ctx);
-  auto index = index_of(targets);
-  std::vector<StatusResult> statuses(targets.size());
   GroupPrinter printer(ctx, targets, false);
-  auto results = run(ctx, targets, printer, true, [&](Project& p, TargetResult& r) {
-    StatusResult s = p.status();
-    r.before = r.after = s.current;
-    r.state_known = true;
-    statuses[index.at(r.target.name)] = std::move(s);
-  });
+  auto [results, statuses] =
+      read_each<StatusResult>(ctx, targets, printer, [](Project& p, TargetResult& r) {
+        StatusResult s = p.status();
+        r.before = r.after = s.current;
+        r.state_known = true;
+        return s;
+      });
   bool behind = false;
   json list = json::array();
   std::vector<std::vector<std::string>> rows = {{"target", "current", "state"}};
@@ -469,33 +493,27 @@ int group_status(Context& ctx, bool exit_code) {
   }
   Counts counts(results);
   if (ctx.out->json()) {
-    ctx.out->data(json{
-        {"command", "status"},
-        {"group", ctx.global.group},
-        {"ok", counts.all_ok()},
-        {"at_head", counts.all_ok() && !behind},
-        {"targets",
-         list}}.dump(2));
+    ctx.out->data(
+        document(ctx, "status", counts.all_ok(), list, {{"at_head", counts.all_ok() && !behind}})
+            .dump(2));
   } else {
     table(*ctx.out, rows);
   }
-  if (interrupted) return 130;
-  if (!counts.all_ok()) return 1;
+  if (interrupted || !counts.all_ok()) return mig::exit_code(counts);
   return exit_code && behind ? 1 : 0;
 }
 
 int group_current(Context& ctx) {
   auto targets = targets_of(ctx);
-  auto index = index_of(targets);
-  std::vector<CurrentResult> currents(targets.size());
   GroupPrinter printer(ctx, targets, false);
-  auto results = run(ctx, targets, printer, true, [&](Project& p, TargetResult& r) {
-    CurrentResult c = p.current();
-    for (const auto& x : c.current) r.after.push_back(x.id);
-    r.before = r.after;
-    r.state_known = true;
-    currents[index.at(r.target.name)] = std::move(c);
-  });
+  auto [results, currents] =
+      read_each<CurrentResult>(ctx, targets, printer, [](Project& p, TargetResult& r) {
+        CurrentResult c = p.current();
+        for (const auto& x : c.current) r.after.push_back(x.id);
+        r.before = r.after;
+        r.state_known = true;
+        return c;
+      });
   json list = json::array();
   std::vector<std::vector<std::string>> rows = {{"target", "current", ""}};
   for (size_t i = 0; i < results.size(); ++i) {
@@ -518,16 +536,10 @@ int group_current(Context& ctx) {
   }
   Counts counts(results);
   if (ctx.out->json())
-    ctx.out->data(json{
-        {"command", "current"},
-        {"group", ctx.global.group},
-        {"ok", counts.all_ok()},
-        {"targets",
-         list}}.dump(2));
+    ctx.out->data(document(ctx, "current", counts.all_ok(), list).dump(2));
   else
     table(*ctx.out, rows);
-  if (interrupted) return 130;
-  return counts.all_ok() ? 0 : 1;
+  return exit_code(counts);
 }
 
 int group_check(Context& ctx) {
@@ -537,16 +549,17 @@ int group_check(Context& ctx) {
     return a.rule == b.rule && a.path == b.path && a.line == b.line && a.message == b.message;
   };
   auto targets = targets_of(ctx);
-  auto index = index_of(targets);
-  std::vector<std::vector<Finding>> found(targets.size());
   GroupPrinter printer(ctx, targets, false);
-  auto results = run(ctx, targets, printer, true, [&](Project& p, TargetResult& r) {
-    for (const Finding& f : p.check(true).findings)
-      if (std::none_of(files.findings.begin(), files.findings.end(),
-                       [&](const Finding& g) { return same(f, g); }))
-        found[index.at(r.target.name)].push_back(f);
-    r.steps = static_cast<int>(found[index.at(r.target.name)].size());
-  });
+  auto [results, found] =
+      read_each<std::vector<Finding>>(ctx, targets, printer, [&](Project& p, TargetResult& r) {
+        std::vector<Finding> own;
+        for (const Finding& f : p.check(true).findings)
+          if (std::none_of(files.findings.begin(), files.findings.end(),
+                           [&](const Finding& g) { return same(f, g); }))
+            own.push_back(f);
+        r.steps = static_cast<int>(own.size());
+        return own;
+      });
   Counts counts(results);
   size_t problems = files.findings.size();
   for (const auto& f : found) problems += f.size();
@@ -565,14 +578,9 @@ int group_check(Context& ctx) {
       for (const auto& f : found[i]) fl.push_back(finding_json(f));
       list.push_back(with_target(results[i], {{"findings", fl}}));
     }
-    ctx.out->data(json{
-        {"command", "check"},
-        {"group", ctx.global.group},
-        {"ok", counts.all_ok() && problems == 0},
-        {"revisions", files.revisions},
-        {"findings", common},
-        {"targets",
-         list}}.dump(2));
+    ctx.out->data(document(ctx, "check", counts.all_ok() && problems == 0, list,
+                           {{"revisions", files.revisions}, {"findings", common}})
+                      .dump(2));
   } else {
     render_check(*ctx.out, files);
     std::vector<std::vector<std::string>> rows = {{"target", "outcome"}};
@@ -596,23 +604,15 @@ int group_check(Context& ctx) {
 
 int group_schema(Context& ctx) {
   auto targets = targets_of(ctx);
-  auto index = index_of(targets);
-  std::vector<SchemaResult> schemas(targets.size());
   GroupPrinter printer(ctx, targets, false);
-  auto results = run(ctx, targets, printer, true, [&](Project& p, TargetResult& r) {
-    schemas[index.at(r.target.name)] = p.schema();
-  });
+  auto [results, schemas] = read_each<SchemaResult>(
+      ctx, targets, printer, [](Project& p, TargetResult&) { return p.schema(); });
   Counts counts(results);
   if (ctx.out->json()) {
     json list = json::array();
     for (size_t i = 0; i < results.size(); ++i)
       list.push_back(with_target(results[i], {{"text", schemas[i].text}}));
-    ctx.out->data(json{
-        {"command", "schema"},
-        {"group", ctx.global.group},
-        {"ok", counts.all_ok()},
-        {"targets",
-         list}}.dump(2));
+    ctx.out->data(document(ctx, "schema", counts.all_ok(), list).dump(2));
   } else {
     for (size_t i = 0; i < results.size(); ++i) {
       ctx.out->data("-- " + results[i].target.name + ": " + results[i].target.describe());
@@ -625,8 +625,7 @@ int group_schema(Context& ctx) {
       ctx.out->data("");
     }
   }
-  if (interrupted) return 130;
-  return counts.all_ok() ? 0 : 1;
+  return exit_code(counts);
 }
 
 }  // namespace mig

@@ -9,8 +9,6 @@
 #include <boost/filesystem.hpp>
 #include <fstream>
 #include <map>
-#include <mutex>
-#include <set>
 #include <sstream>
 #include <thread>
 

@@ -5,21 +5,11 @@
 
 #include <map>
 
-#include "errors.h"
 #include "../test_support.h"
+#include "errors.h"
 
 namespace mig {
 namespace {
-
-struct Env {
-  std::map<std::string, std::string> vars;
-  EnvLookup lookup() const {
-    return [this](const char* name) -> const char* {
-      auto it = vars.find(name);
-      return it == vars.end() ? nullptr : it->second.c_str();
-    };
-  }
-};
 
 Overrides at(const testing::TempDir& dir) {
   Overrides o;
@@ -29,7 +19,7 @@ Overrides at(const testing::TempDir& dir) {
 
 TEST(Settings, DefaultsWithoutConfigFile) {
   testing::TempDir dir;
-  Env env;
+  testing::Env env;
   Settings s = load_settings(at(dir), env.lookup());
   EXPECT_TRUE(s.config_path.empty());
   EXPECT_EQ(s.url.dialect, Dialect::SQLite);
@@ -45,7 +35,7 @@ TEST(Settings, ReadsEveryKeyRelativeToTheFile) {
             "[database]\nurl = \"sqlite:data/app.db\"\ntable_prefix = \"ver_\"\nlock_timeout = 5\n"
             "[paths]\nmigrations = \"db/rev\"\nseed = \"db/seed\"\ntemplates = \"tpl\"\n"
             "[revision]\nfile_template = \"{{id}}.sql\"\n");
-  Env env;
+  testing::Env env;
   Settings s = load_settings(at(dir), env.lookup());
   EXPECT_EQ(s.url.path, dir / "data/app.db");
   EXPECT_EQ(s.table_prefix, "ver_");
@@ -61,7 +51,7 @@ TEST(Settings, Precedence) {
   dir.write("mig.toml",
             "[database]\nurl = \"sqlite:top.db\"\n"
             "[environments.ci]\nurl = \"sqlite:ci.db\"\npaths.migrations = \"ci_migrations\"\n");
-  Env env;
+  testing::Env env;
   Overrides o = at(dir);
   EXPECT_EQ(load_settings(o, env.lookup()).url.path, dir / "top.db");
   o.env = "ci";
@@ -95,7 +85,7 @@ TEST(Settings, Precedence) {
 TEST(Settings, MigEnvSelectsEnvironment) {
   testing::TempDir dir;
   dir.write("mig.toml", "[environments.dev.database]\nurl = \"sqlite:dev.db\"\n");
-  Env env;
+  testing::Env env;
   env.vars["MIG_ENV"] = "dev";
   EXPECT_EQ(load_settings(at(dir), env.lookup()).url.path, dir / "dev.db");
 }
@@ -105,7 +95,7 @@ TEST(Settings, ExpandsVariables) {
   dir.write("mig.toml",
             "[database]\nurl = \"sqlite:${DB_DIR}/${DB_NAME:-app}.db\"\n"
             "table_prefix = \"${PREFIX:-mig_}\"\n");
-  Env env;
+  testing::Env env;
   env.vars["DB_DIR"] = "/srv";
   Settings s = load_settings(at(dir), env.lookup());
   EXPECT_EQ(s.url.path, "/srv/app.db");
@@ -117,7 +107,7 @@ TEST(Settings, ExpandsVariables) {
 }
 
 void expect_usage_error(const std::string& toml, const std::string& words, Overrides o,
-                        const Env& env = {}) {
+                        const testing::Env& env = {}) {
   testing::TempDir dir;
   dir.write("mig.toml", toml);
   o.config_path = dir / "mig.toml";
@@ -145,7 +135,7 @@ TEST(Settings, ErrorsNameFileLineKeyOrOption) {
 TEST(Settings, ConfigThatIsNotARegularFileIsAnError) {
   testing::TempDir dir;
   boost::filesystem::create_directories(dir / "mig.toml");
-  Env env;
+  testing::Env env;
   for (const std::string& path : {dir / "mig.toml", std::string("/dev/zero")}) {
     Overrides o;
     o.config_path = path;
@@ -176,7 +166,7 @@ TEST(Settings, ConfigThatIsNotARegularFileIsAnError) {
 }
 
 TEST(Settings, ParsesConfigurationText) {
-  Env env;
+  testing::Env env;
   Settings s =
       parse_settings("[database]\ntable_prefix = \"t_\"\n", "conf/mig.toml", {}, env.lookup());
   EXPECT_EQ(s.table_prefix, "t_");
@@ -190,7 +180,7 @@ TEST(Settings, ParsesConfigurationText) {
 }
 
 TEST(Settings, CharactersBeyondAsciiOnlyInStringsAndComments) {
-  Env env;
+  testing::Env env;
   auto parse = [&](const std::string& text) {
     return parse_settings(text, "mig.toml", {}, env.lookup());
   };
@@ -216,7 +206,7 @@ TEST(Settings, MissingExplicitConfigIsAnError) {
   Overrides o;
   o.config_path = "/nonexistent/mig.toml";
   o.config_given = true;
-  Env env;
+  testing::Env env;
   EXPECT_THROW(load_settings(o, env.lookup()), UsageError);
 }
 

@@ -5,7 +5,6 @@
 // target, schema-per-tenant on PostgreSQL, and the other ways to list targets.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sqlite3.h>
 
 #include <boost/filesystem.hpp>
 #include <chrono>
@@ -36,17 +35,6 @@ V split_lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
-}
-
-// Runs statements on a SQLite file (made if it is not there).
-void write_sql(const std::string& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
 }
 
 // The password the test servers' URLs carry, which no output may show.
@@ -190,7 +178,7 @@ TEST_F(Group, StopPolicyStartsNoNewTargetAfterAFailure) {
   // The failing target comes first, one target at a time: none of the
   // others starts. (Stopping running targets after their revision is
   // tested with Ctrl-C below and in the library.)
-  write_sql(shard(1), "CREATE TABLE four (id INTEGER)");
+  testing::sqlite_exec(shard(1), "CREATE TABLE four (id INTEGER)");
   Result r = p.mig({"--group", "all", "--json", "upgrade", "-j", "1"});
   EXPECT_EQ(r.code, 1) << r.out << r.err;
   json by = targets_by_name(r.out);
@@ -217,7 +205,7 @@ TEST_F(Group, StopPolicyStartsNoNewTargetAfterAFailure) {
   EXPECT_EQ(table.code, 1);
   EXPECT_TRUE(contains(table.out, "22 target(s): 0 ok, 1 failed, 21 not started")) << table.out;
 
-  write_sql(shard(1), "DROP TABLE four");
+  testing::sqlite_exec(shard(1), "DROP TABLE four");
   Result again = p.mig({"--group", "all", "upgrade"});
   EXPECT_EQ(again.code, 0) << again.out << again.err;
   for (const auto& [name, revisions] : applied()) EXPECT_EQ(revisions, kAll) << name;
@@ -341,7 +329,7 @@ TEST(GroupCommands, StampSeedSchemaAndCheckPerTarget) {
   EXPECT_TRUE(contains(stamp.out, "[s1] stamped   k001")) << stamp.out;
   EXPECT_EQ(query(p / "s1.db", "SELECT revision FROM mig_revisions"), V{"k001"});
   EXPECT_FALSE(has_table(p / "s1.db", "kv"));  // recorded only
-  write_sql(p / "s1.db", "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
+  testing::sqlite_exec(p / "s1.db", "CREATE TABLE kv (k TEXT PRIMARY KEY, v TEXT)");
 
   Result up = p.mig({"--group", "g", "upgrade", "--seed"});
   EXPECT_EQ(up.code, 0) << up.out << up.err;
@@ -361,7 +349,7 @@ TEST(GroupCommands, StampSeedSchemaAndCheckPerTarget) {
 
   Result clean = p.mig({"--group", "g", "check"});
   EXPECT_EQ(clean.code, 0) << clean.out << clean.err;
-  write_sql(p / "s3.db", "CREATE TABLE outside (id INTEGER)");  // drift on s3 only
+  testing::sqlite_exec(p / "s3.db", "CREATE TABLE outside (id INTEGER)");  // drift on s3 only
   Result check = p.mig({"--group", "g", "--json", "check"});
   EXPECT_EQ(check.code, 1) << check.out << check.err;
   json j = json::parse(check.out);
@@ -406,7 +394,7 @@ TEST(GroupSources, SchemasFilesAndQueries) {
   tenants.execute("CREATE TABLE tenant (schema_name text)");
   tenants.execute("INSERT INTO tenant VALUES ('globex'), ('initech')");
   p.write("shards.txt", "# one per line\nsqlite:a.db\nnamed_b sqlite:b.db\n");
-  write_sql(
+  testing::sqlite_exec(
       p / "control.db",
       "CREATE TABLE shard (name TEXT, url TEXT); INSERT INTO shard VALUES ('c', 'sqlite:c.db')");
   p.write("mig.toml", "[groups.tenants]\nurl = \"" + tenants.url() +

@@ -3,7 +3,6 @@
 // narrowed by patterns, and run_group's outcomes and failure policy, on
 // real SQLite files.
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <algorithm>
 #include <map>
@@ -18,30 +17,10 @@ namespace {
 
 using V = std::vector<std::string>;
 
-struct Env {
-  std::map<std::string, std::string> vars;
-  EnvLookup lookup() const {
-    return [this](const char* name) -> const char* {
-      auto it = vars.find(name);
-      return it == vars.end() ? nullptr : it->second.c_str();
-    };
-  }
-};
-
-void write_sql(const std::string& file, const std::string& sql) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  char* error = nullptr;
-  EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK)
-      << (error ? error : "");
-  sqlite3_free(error);
-  sqlite3_close(db);
-}
-
 class Groups : public ::testing::Test {
  protected:
   testing::TempDir dir;
-  Env env;
+  testing::Env env;
 
   Settings settings(const std::string& toml) {
     dir.write("mig.toml", toml);
@@ -166,10 +145,10 @@ TEST_F(Groups, AnEnvironmentReplacesAGroupOfItsName) {
 }
 
 TEST_F(Groups, AQueryOnAControlDatabaseListsTargets) {
-  write_sql(dir / "control.db",
-            "CREATE TABLE shard (name TEXT, url TEXT);"
-            "INSERT INTO shard VALUES ('s1', 'sqlite:s1.db'), ('s2', 'sqlite:s2.db');"
-            "CREATE TABLE bad (url TEXT); INSERT INTO bad VALUES (NULL);");
+  testing::sqlite_exec(dir / "control.db",
+                       "CREATE TABLE shard (name TEXT, url TEXT);"
+                       "INSERT INTO shard VALUES ('s1', 'sqlite:s1.db'), ('s2', 'sqlite:s2.db');"
+                       "CREATE TABLE bad (url TEXT); INSERT INTO bad VALUES (NULL);");
   Settings s = settings(
       "[database]\nurl = \"sqlite:control.db\"\n"
       "[groups.g]\nquery = \"SELECT name, url FROM shard ORDER BY name\"\n"
@@ -213,7 +192,7 @@ TEST_F(Groups, RunGroupStopsOrContinuesAfterAFailure) {
   dir.write("migrations/r2.sql",
             "-- mig:revision r002\n-- mig:parent r001\n-- mig:upgrade\nCREATE TABLE two (id "
             "INTEGER);\n-- mig:downgrade\nDROP TABLE two;\n");
-  write_sql(dir / "b.db", "CREATE TABLE two (id INTEGER)");  // r002 fails on b
+  testing::sqlite_exec(dir / "b.db", "CREATE TABLE two (id INTEGER)");  // r002 fails on b
   Settings s = settings("[groups.g]\ntargets = [\"sqlite:*.db\"]\n");
   auto targets = group_targets(s, "g");
   ASSERT_EQ(names(targets), V({"a", "b", "c", "d"}));
@@ -248,7 +227,7 @@ TEST_F(Groups, RunGroupStopsOrContinuesAfterAFailure) {
   std::atomic<bool> interrupt{true};  // set before anything starts
   GroupOptions stopped;
   stopped.interrupt = &interrupt;
-  write_sql(dir / "e.db", "");
+  testing::sqlite_exec(dir / "e.db", "");
   auto more = group_targets(s, "g", {"e"});
   r = run_group(s, more, stopped, upgrade);
   EXPECT_EQ(r[0].outcome, "not started");
