@@ -114,10 +114,19 @@ class Database {
     return {};
   }
   // A counter the database itself moves on every schema change (SQLite's
-  // schema cookie), or empty where there is none. An unchanged value means
-  // an unchanged schema, so drift checks need not even take the fingerprint;
-  // a changed one proves nothing (SQLite's VACUUM moves it too).
+  // schema cookie, the server's count of DDL statements on MySQL), or empty
+  // where there is none. An unchanged value means an unchanged schema, so
+  // drift checks need not even take the fingerprint; a changed one proves
+  // nothing (SQLite's VACUUM moves it too, and MySQL's moves with DDL in any
+  // database of the server).
   virtual std::string schema_version() { return {}; }
+  // Whether the schema version now proves the schema unchanged since
+  // `recorded` (a value schema_version() gave then). Equal values, unless a
+  // database knows better (MySQL's holds times read to the second).
+  virtual bool schema_version_matches(const std::string& recorded) {
+    std::string now = schema_version();
+    return !now.empty() && now == recorded;
+  }
   // How to write the bookkeeping table `name` in SQL (schema-qualified where
   // a schema is configured).
   virtual std::string qualified(const std::string& name) const { return name; }

@@ -8,7 +8,7 @@ std::string save_snapshot(Database& db, VersionStore& store, const std::string& 
   try {
     std::string fingerprint = db.schema_fingerprint(prefix);
     std::string version = db.schema_version();
-    if (!fingerprint.empty() && !version.empty()) fingerprint += "@" + version;
+    if (!version.empty()) fingerprint += "@" + version;
     store.save_snapshot(inspect_schema(db, prefix).text(), fingerprint);
     return {};
   } catch (const std::exception& e) {
@@ -19,9 +19,7 @@ std::string save_snapshot(Database& db, VersionStore& store, const std::string& 
 std::string schema_drift(Database& db, VersionStore& store, const std::string& prefix) {
   std::string recorded_fingerprint = store.snapshot_fingerprint();
   if (size_t at = recorded_fingerprint.find('@'); at != std::string::npos) {
-    std::string version = db.schema_version();
-    if (!version.empty() && recorded_fingerprint.compare(at + 1, std::string::npos, version) == 0)
-      return {};
+    if (db.schema_version_matches(recorded_fingerprint.substr(at + 1))) return {};
     recorded_fingerprint.resize(at);
   }
   std::string fingerprint = db.schema_fingerprint(prefix);

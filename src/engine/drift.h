@@ -9,8 +9,10 @@ namespace mig {
 
 // Remembers the schema mig leaves behind, so `status` can tell drift. The
 // fingerprint is stored as "FINGERPRINT@VERSION" where the database keeps a
-// schema version (see Database::schema_version), else as FINGERPRINT. Only
-// SQLite has one, and it keeps the whole text whatever the column's length.
+// schema version (see Database::schema_version), else as FINGERPRINT: SQLite
+// has both, PostgreSQL a fingerprint only, MySQL a version only ("@VERSION").
+// The column holds 64 characters on PostgreSQL and MySQL (SQLite keeps the
+// whole text whatever the column's length).
 // Returns a warning when the snapshot could not be taken, else empty.
 std::string save_snapshot(Database& db, VersionStore& store, const std::string& prefix);
 
