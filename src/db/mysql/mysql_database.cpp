@@ -14,12 +14,18 @@
 namespace mig {
 namespace {
 
-// A table name as information_schema spells it: quotes off, upper case.
+// A table name token with its quotes off (leading_tokens() upper-cases a
+// name written without quotes, and keeps a quoted one as written).
 std::string bare(const std::string& token) {
   std::string out;
   for (char c : token)
-    if (c != '`' && c != '"') out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (c != '`' && c != '"') out += c;
   return out;
+}
+
+std::string lower_case(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 // The table a single-table INSERT, REPLACE, UPDATE or DELETE writes
@@ -137,14 +143,28 @@ class MysqlDatabase : public Database {
     if (cached == engines_.end()) {
       // Asked on the work connection: its current database is the one an
       // unqualified name means.
+      // First by exact name, as written and in lower case (how most names
+      // are written without quotes): information_schema then reads that one
+      // table. Only a name found by neither is looked for ignoring case,
+      // which reads every table of the server (9 ms at 1,000 tables, for
+      // each revision).
       size_t dot = table.find('.');
-      std::string schema =
-          dot == std::string::npos ? "UPPER(DATABASE())" : quote(table.substr(0, dot));
-      std::string name = dot == std::string::npos ? table : table.substr(dot + 1);
-      std::string engine = scalar(work,
-                                  "SELECT UPPER(ENGINE) FROM information_schema.TABLES WHERE "
-                                  "UPPER(TABLE_SCHEMA) = " +
-                                      schema + " AND UPPER(TABLE_NAME) = " + quote(name));
+      bool qualified = dot != std::string::npos;
+      std::string schema = qualified ? table.substr(0, dot) : std::string();
+      std::string name = qualified ? table.substr(dot + 1) : table;
+      auto exact = [&](const std::string& s, const std::string& n) {
+        return "SELECT UPPER(ENGINE) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+               (qualified ? quote(s) : std::string("DATABASE()")) + " AND TABLE_NAME = " + quote(n);
+      };
+      std::string engine = scalar(
+          work, exact(schema, name) + " UNION ALL " + exact(lower_case(schema), lower_case(name)));
+      if (engine.empty())
+        engine = scalar(
+            work,
+            "SELECT UPPER(ENGINE) FROM information_schema.TABLES WHERE "
+            "UPPER(TABLE_SCHEMA) = " +
+                (qualified ? "UPPER(" + quote(schema) + ")" : std::string("UPPER(DATABASE())")) +
+                " AND UPPER(TABLE_NAME) = UPPER(" + quote(name) + ")");
       cached = engines_.emplace(table, engine == "INNODB").first;
     }
     return cached->second;

@@ -39,6 +39,23 @@ TEST(MysqlDatabase, DmlOnInnodbCommitsWithItsRecordAndOtherStatementsDoNot) {
   EXPECT_FALSE(db->work_in_transaction());
 }
 
+// The engine is looked up by exact name first (as written, then in lower
+// case), and only then ignoring case: every spelling still finds its table.
+TEST(MysqlDatabase, TheEngineIsFoundHoweverTheTableNameIsSpelled) {
+  testing::Connected c(Dialect::MySQL);
+  auto db = c.open();
+  db->run("CREATE TABLE lower_inno (x int) ENGINE=InnoDB");
+  db->run("CREATE TABLE `Mixed_Inno` (x int) ENGINE=InnoDB");
+  db->run("CREATE TABLE `Mixed_Isam` (x int) ENGINE=MyISAM");
+  EXPECT_TRUE(db->atomic("INSERT INTO lower_inno VALUES (1)"));
+  EXPECT_TRUE(db->atomic("INSERT INTO LOWER_INNO VALUES (1)"));
+  EXPECT_TRUE(db->atomic("INSERT INTO `Mixed_Inno` VALUES (1)"));
+  EXPECT_TRUE(db->atomic("DELETE FROM Mixed_Inno"));
+  EXPECT_FALSE(db->atomic("INSERT INTO `Mixed_Isam` VALUES (1)"));
+  EXPECT_FALSE(db->atomic("UPDATE mixed_isam SET x = 1"));
+  EXPECT_FALSE(db->atomic("INSERT INTO no_such_table VALUES (1)"));
+}
+
 TEST(MysqlDatabase, AnAtomicStatementRollsBackWithItsUnitOfWork) {
   testing::Connected c(Dialect::MySQL);
   auto db = c.open();
