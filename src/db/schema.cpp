@@ -81,6 +81,21 @@ Schema inspect_schema(Database& db, const std::string& prefix) {
   return {};
 }
 
+void SchemaChanges::note(Dialect dialect, const std::string& sql) {
+  if (dialect == Dialect::MySQL)
+    note_mysql_changes(sql, *this);
+  else
+    known = false;
+}
+
+bool can_refresh_schema(Dialect dialect) { return dialect == Dialect::MySQL; }
+
+std::string refresh_schema(Database& db, const std::string& prefix, const std::string& recorded,
+                           const SchemaChanges& changes) {
+  return db.dialect() == Dialect::MySQL ? refresh_mysql(db, prefix, recorded, changes)
+                                        : std::string();
+}
+
 std::string diff_schemas(const std::string& before, const std::string& after) {
   auto split = [](const std::string& s) {
     std::vector<std::string> lines;

@@ -29,6 +29,28 @@ struct Schema {
 
 Schema inspect_schema(Database& db, const std::string& prefix);
 
+// The tables and views a run's statements may have created, changed,
+// renamed or dropped (names as leading_tokens() gives them: upper case
+// unless quoted), and the triggers it dropped by name. `known` turns false
+// at the first statement mig cannot account for (CALL, USE, a `/*! */`
+// block, a name in another database ...), and then stays false.
+struct SchemaChanges {
+  bool known = true;
+  std::vector<std::string> names;
+  std::vector<std::string> dropped_triggers;
+  // Adds what `sql` may change (MySQL only; elsewhere `known` turns false).
+  void note(Dialect dialect, const std::string& sql);
+};
+
+// The schema text `recorded` with the objects `changes` names inspected
+// again and put in place of what it said of them: the text a full
+// inspection would give, when `recorded` was the schema before the
+// statements. Empty when that cannot be done here (then inspect in full):
+// changes not known, too many names to be worth it, a backend without it.
+bool can_refresh_schema(Dialect dialect);
+std::string refresh_schema(Database& db, const std::string& prefix, const std::string& recorded,
+                           const SchemaChanges& changes);
+
 // A readable line diff: "- line" for lines only in `before`, "+ line" for
 // lines only in `after`, with the object header each change belongs to.
 std::string diff_schemas(const std::string& before, const std::string& after);

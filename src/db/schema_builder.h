@@ -53,5 +53,13 @@ class SchemaBuilder {
 Schema inspect_sqlite(Database& db, SchemaBuilder& b);
 Schema inspect_postgresql(Database& db, SchemaBuilder& b);
 Schema inspect_mysql(Database& db, SchemaBuilder& b);
+// MySQL's objects, all of them or (`only`) those of one table or view by
+// its exact name, added to `b` (information_schema then reads that table
+// alone).
+void inspect_mysql_objects(Database& db, SchemaBuilder& b, const std::string* only);
+// SchemaChanges::note and refresh_schema on MySQL (db/mysql/schema_changes.cpp).
+void note_mysql_changes(const std::string& sql, SchemaChanges& changes);
+std::string refresh_mysql(Database& db, const std::string& prefix, const std::string& recorded,
+                          const SchemaChanges& changes);
 
 }  // namespace mig

@@ -4,16 +4,33 @@
 
 namespace mig {
 
-std::string save_snapshot(Database& db, VersionStore& store, const std::string& prefix) {
+std::string save_snapshot(Database& db, VersionStore& store, const std::string& prefix,
+                          const SchemaChanges* changes) {
   try {
     std::string fingerprint = db.schema_fingerprint(prefix);
     std::string version = db.schema_version();
     if (!version.empty()) fingerprint += "@" + version;
-    store.save_snapshot(inspect_schema(db, prefix).text(), fingerprint);
+    std::string text;
+    if (changes && changes->known) text = refresh_schema(db, prefix, store.snapshot(), *changes);
+    if (text.empty()) text = inspect_schema(db, prefix).text();
+    store.save_snapshot(text, fingerprint);
     return {};
   } catch (const std::exception& e) {
     return std::string("could not record the schema snapshot: ") + e.what();
   }
+}
+
+SchemaChanges run_changes(Database& db, VersionStore& store) {
+  SchemaChanges changes;
+  changes.known = false;
+  if (!can_refresh_schema(db.dialect())) return changes;
+  try {
+    std::string recorded = store.snapshot_fingerprint();
+    size_t at = recorded.find('@');
+    changes.known = at != std::string::npos && db.schema_version_matches(recorded.substr(at + 1));
+  } catch (const std::exception&) {
+  }
+  return changes;
 }
 
 std::string schema_drift(Database& db, VersionStore& store, const std::string& prefix) {

@@ -65,6 +65,7 @@ void Migrator::run_step(const Step& step, size_t done) {
   try {
     for (; i < sts.size(); ++i) {
       reporter_.statement(rev, i + 1, sts[i]);
+      note(sts[i]);
       db_.run(sts[i].sql);
     }
     ms = ms_since(start);
@@ -193,6 +194,15 @@ void Migrator::run_tracked(const Step& step, size_t done) {
   reporter_.step_done(rev, step.direction, ms);
 }
 
+// A `-- mig:statement` block may hold anything after its first statement.
+void Migrator::note(const Statement& st) {
+  if (!changes_) return;
+  if (st.raw)
+    changes_->known = false;
+  else
+    changes_->note(db_.dialect(), st.sql);
+}
+
 void Migrator::run_tracked_statement(Tracking& t) {
   const Statement& st = t.sts[t.k - 1];
   t.batched = {};
@@ -201,6 +211,7 @@ void Migrator::run_tracked_statement(Tracking& t) {
   bool atomic = !st.batch && !st.raw && db_.atomic(st.sql);
   if (t.uncommitted == 0) t.record(store_, t.k, atomic ? "ready" : "running");
   reporter_.statement(t.rev, t.k, st);
+  note(st);
   if (st.batch) {
     run_batches(t.rev, t.k, st, t.batched);
   } else if (atomic) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "db/database.h"
+#include "db/schema.h"
 #include "engine/version_store.h"
 #include "graph/revision_graph.h"
 #include "graph/targets.h"
@@ -64,6 +65,8 @@ class Migrator {
   // Before run(): a flag looked at before each step; once it is set, run()
   // throws InterruptedError there, the steps before it staying applied.
   void stop_flag(const std::atomic<bool>* flag) { stop_ = flag; }
+  // Before run(): every statement is noted in `changes` before it is sent.
+  void note_changes(SchemaChanges* changes) { changes_ = changes; }
 
   // Records revisions as applied (or not) without running them.
   void stamp(const AppliedSet& from, const AppliedSet& to);
@@ -96,6 +99,8 @@ class Migrator {
   bool skip_data_ = false;
   long long max_batches_ = 100000;
   const std::atomic<bool>* stop_ = nullptr;
+  SchemaChanges* changes_ = nullptr;
+  void note(const Statement& st);
 };
 
 // `sql` (mig's own statements) preceded by what puts the session back as

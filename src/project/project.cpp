@@ -649,6 +649,9 @@ void Project::Impl::run_plan(Run& run, Database& db, VersionStore& store, Migrat
                              ObserverReporter& reporter, const Plan& plan, MigrateResult& out) {
   store.ensure();
   auto start = Clock::now();
+  // A run that stops part way takes its snapshot in full.
+  SchemaChanges changes = run_changes(db, store);
+  migrator.note_changes(&changes);
   try {
     migrator.run(plan, &run);
   } catch (const StepError&) {
@@ -658,7 +661,8 @@ void Project::Impl::run_plan(Run& run, Database& db, VersionStore& store, Migrat
     if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
     throw;
   }
-  if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
+  if (std::string w = save_snapshot(db, store, settings.table_prefix, &changes); !w.empty())
+    warn(w);
   out.ms = ms_since(start);
   out.steps = reporter.take();
 }

@@ -1,0 +1,289 @@
+// What a MySQL statement may change of the schema mig inspects, and the
+// snapshot taken again for those objects only (see SchemaChanges).
+#include <algorithm>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+#include "db/schema_builder.h"
+#include "script/sql_splitter.h"
+
+namespace mig {
+namespace {
+
+bool one_of(const std::string& word, std::initializer_list<const char*> words) {
+  for (const char* w : words)
+    if (word == w) return true;
+  return false;
+}
+
+bool is_name(const std::string& token) {
+  if (token.empty()) return false;
+  char c = token[0];
+  if (c == '`' || c == '"') return token.size() >= 2 && token.back() == c;
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
+
+std::string unquoted(const std::string& token) {
+  char c = token[0];
+  return c == '`' || c == '"' ? token.substr(1, token.size() - 2) : token;
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Reads one statement's tokens. Every "cannot tell" ends in unknown().
+class Reader {
+ public:
+  Reader(const std::string& sql, SchemaChanges& out) : out_(out) {
+    // `a``b` (a quote inside a quoted name) is split by the tokenizer.
+    if (sql.find("``") != std::string::npos || sql.find("\"\"") != std::string::npos) return;
+    w_ = leading_tokens(sql, kMaxTokens);
+  }
+
+  void read() {
+    if (w_.empty() || w_.size() >= kMaxTokens) return unknown();
+    const std::string& first = w_[0];
+    // Statements that change no table, view or trigger.
+    if (one_of(first, {"INSERT",   "UPDATE",   "DELETE",   "REPLACE",   "SELECT",  "WITH",
+                       "VALUES",   "SET",      "DO",       "LOCK",      "UNLOCK",  "START",
+                       "BEGIN",    "COMMIT",   "ROLLBACK", "SAVEPOINT", "RELEASE", "ANALYZE",
+                       "OPTIMIZE", "CHECK",    "CHECKSUM", "TRUNCATE",  "LOAD",    "SHOW",
+                       "EXPLAIN",  "DESCRIBE", "DESC",     "GRANT",     "REVOKE"}))
+      return;
+    i_ = 1;
+    if (first == "CREATE") return create();
+    if (first == "ALTER") return alter();
+    if (first == "DROP") return drop();
+    if (first == "RENAME") return rename();
+    unknown();  // USE, CALL, PREPARE, EXECUTE, HANDLER, ...
+  }
+
+ private:
+  static constexpr size_t kMaxTokens = 4096;
+
+  const std::string& at(size_t k) const {
+    static const std::string none;
+    return k < w_.size() ? w_[k] : none;
+  }
+  void unknown() { out_.known = false; }
+  void skip(std::initializer_list<const char*> words) {
+    while (i_ < w_.size() && one_of(w_[i_], words)) ++i_;
+  }
+  // The object kind keyword after CREATE/ALTER's options (OR REPLACE,
+  // ALGORITHM = x, DEFINER = user@host, SQL SECURITY x, ONLINE, IGNORE ...).
+  std::string kind() {
+    for (; i_ < w_.size(); ++i_)
+      if (one_of(w_[i_], {"TABLE", "TABLES", "VIEW", "TRIGGER", "INDEX", "TEMPORARY", "DATABASE",
+                          "SCHEMA", "PROCEDURE", "FUNCTION", "EVENT", "SEQUENCE", "USER", "ROLE",
+                          "SERVER", "PACKAGE", "TABLESPACE", "LOGFILE"}))
+        return w_[i_++];
+    return {};
+  }
+  // An unqualified name at i_, added to the names; false (unknown) if it
+  // is not one or is qualified with a database.
+  bool name(std::vector<std::string>& into) {
+    if (!is_name(at(i_)) || at(i_ + 1) == ".") {
+      unknown();
+      return false;
+    }
+    into.push_back(unquoted(at(i_++)));
+    return true;
+  }
+  // The table after the next ON (CREATE INDEX ... ON t, CREATE TRIGGER ...
+  // ON t, DROP INDEX i ON t).
+  void table_after_on() {
+    while (i_ < w_.size() && w_[i_] != "ON") ++i_;
+    if (i_ >= w_.size()) return unknown();
+    ++i_;
+    name(out_.names);
+  }
+  void names_list() {
+    skip({"IF", "NOT", "EXISTS"});
+    do {
+      if (!name(out_.names)) return;
+    } while (at(i_) == "," && ++i_);
+  }
+  // Nothing mig inspects: stored programs, users, sequences (not tables in
+  // its schema).
+  static bool outside(const std::string& k) {
+    return one_of(
+        k, {"PROCEDURE", "FUNCTION", "EVENT", "SEQUENCE", "USER", "ROLE", "SERVER", "PACKAGE"});
+  }
+
+  void create() {
+    std::string k = kind();
+    if (k == "TEMPORARY" || outside(k)) return;  // a temporary table goes with the session
+    if (k == "TABLE") {
+      skip({"IF", "NOT", "EXISTS"});
+      name(out_.names);
+    } else if (k == "VIEW") {
+      skip({"IF", "NOT", "EXISTS"});
+      name(out_.names);
+    } else if (k == "INDEX" || k == "TRIGGER") {
+      table_after_on();
+    } else {
+      unknown();  // DATABASE, TABLESPACE, ...
+    }
+  }
+
+  void alter() {
+    std::string k = kind();
+    if (outside(k) || k == "DATABASE" || k == "SCHEMA") return;  // defaults for new tables only
+    if (k == "VIEW") {
+      name(out_.names);
+    } else if (k == "TABLE") {
+      if (!name(out_.names)) return;
+      // ALTER TABLE a RENAME [TO|AS] b (not RENAME COLUMN / INDEX / KEY).
+      for (size_t j = i_; j < w_.size(); ++j) {
+        if (w_[j] != "RENAME" || one_of(at(j + 1), {"COLUMN", "INDEX", "KEY", "CONSTRAINT"}))
+          continue;
+        i_ = j + 1;
+        skip({"TO", "AS"});
+        if (!name(out_.names)) return;
+        j = i_ - 1;
+      }
+    } else {
+      unknown();
+    }
+  }
+
+  void drop() {
+    std::string k = kind();
+    if (k == "TEMPORARY" || outside(k)) return;
+    if (k == "TABLE" || k == "TABLES" || k == "VIEW") {
+      names_list();
+    } else if (k == "INDEX") {
+      table_after_on();
+    } else if (k == "TRIGGER") {
+      skip({"IF", "EXISTS"});
+      name(out_.dropped_triggers);
+    } else {
+      unknown();
+    }
+  }
+
+  void rename() {
+    std::string k = kind();
+    if (k == "USER") return;
+    if (k != "TABLE" && k != "TABLES") return unknown();
+    do {
+      if (!name(out_.names)) return;
+      if (at(i_) != "TO") return unknown();
+      ++i_;
+      if (!name(out_.names)) return;
+    } while (at(i_) == "," && ++i_);
+  }
+
+  SchemaChanges& out_;
+  std::vector<std::string> w_;
+  size_t i_ = 0;
+};
+
+// The objects of a recorded schema text (Schema::text()).
+std::vector<SchemaObject> parse_schema(const std::string& text) {
+  std::vector<SchemaObject> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("  ", 0) == 0 && !out.empty()) {
+      out.back().lines.push_back(line.substr(2));
+    } else {
+      size_t space = line.find(' ');
+      if (space == std::string::npos) continue;
+      out.push_back({line.substr(0, space), line.substr(space + 1), {}});
+    }
+  }
+  return out;
+}
+
+// The table a recorded trigger is on ("on TABLE: BEFORE INSERT ...").
+std::string trigger_table(const SchemaObject& o) {
+  if (o.lines.empty() || o.lines[0].rfind("on ", 0) != 0) return {};
+  size_t colon = o.lines[0].find(": ", 3);
+  return colon == std::string::npos ? std::string() : o.lines[0].substr(3, colon - 3);
+}
+
+int rank(const std::string& kind) { return kind == "table" ? 0 : kind == "view" ? 1 : 2; }
+
+}  // namespace
+
+void note_mysql_changes(const std::string& sql, SchemaChanges& changes) {
+  if (!changes.known) return;
+  Reader(sql, changes).read();
+}
+
+std::string refresh_mysql(Database& db, const std::string& prefix, const std::string& recorded,
+                          const SchemaChanges& changes) {
+  // A few round trips per object: past a handful, one full inspection is
+  // cheaper.
+  constexpr size_t kMostNames = 8;
+  if (!changes.known || recorded.empty()) return {};
+  std::vector<SchemaObject> objects = parse_schema(recorded);
+  // The spellings looked up: as written and in lower case (a name written
+  // without quotes comes upper-cased); the tables of dropped triggers as
+  // the snapshot spells them.
+  std::set<std::string> spellings, touched;  // touched: upper case
+  auto add = [&](const std::string& n) {
+    spellings.insert(n);
+    spellings.insert(lower(n));
+    touched.insert(upper(n));
+  };
+  for (const auto& n : changes.names) add(n);
+  for (const auto& t : changes.dropped_triggers) {
+    auto it = std::find_if(objects.begin(), objects.end(), [&](const SchemaObject& o) {
+      return o.kind == "trigger" && upper(o.name) == upper(t);
+    });
+    if (it == objects.end() || trigger_table(*it).empty()) return {};
+    add(trigger_table(*it));
+  }
+  // A table whose foreign key names a touched one: renaming that table or
+  // its column rewrites the key's text (InnoDB follows the rename).
+  std::vector<std::string> referencing;
+  for (const auto& o : objects)
+    if (o.kind == "table")
+      for (const auto& line : o.lines) {
+        size_t at = line.find(" references ");
+        size_t open = line.rfind(" (");
+        if (line.rfind("foreign key ", 0) != 0 || at == std::string::npos || open <= at) continue;
+        if (touched.count(upper(line.substr(at + 12, open - at - 12))))
+          referencing.push_back(o.name);
+      }
+  for (const auto& n : referencing) add(n);
+  if (touched.size() > kMostNames) return {};
+  // An object the snapshot spells in some other case could be another one
+  // than the statement named (names are case-sensitive on Linux).
+  for (const auto& o : objects) {
+    std::string table = o.kind == "trigger" ? trigger_table(o) : o.name;
+    if (touched.count(upper(table)) && !spellings.count(table)) return {};
+  }
+  if (touched.empty()) return recorded;  // only rows changed
+  std::string which;
+  for (const auto& n : spellings)
+    which += std::string(which.empty() ? "" : " UNION ALL ") +
+             "SELECT table_name FROM information_schema.tables WHERE table_schema = DATABASE() "
+             "AND table_name = " +
+             db.quote(n);
+  SchemaBuilder b(prefix);
+  for (const auto& row : schema_rows(db, which)) inspect_mysql_objects(db, b, &row.at(0));
+  Schema fresh = b.build();
+  std::set<std::string> dropped;
+  for (const auto& t : changes.dropped_triggers) dropped.insert(upper(t));
+  std::vector<SchemaObject> kept;
+  for (auto& o : objects) {
+    bool stale = o.kind == "trigger"
+                     ? touched.count(upper(trigger_table(o))) || dropped.count(upper(o.name))
+                     : touched.count(upper(o.name)) > 0;
+    if (!stale) kept.push_back(std::move(o));
+  }
+  for (auto& o : fresh.objects) kept.push_back(std::move(o));
+  std::stable_sort(kept.begin(), kept.end(), [](const SchemaObject& a, const SchemaObject& b) {
+    return std::make_pair(rank(a.kind), a.name) < std::make_pair(rank(b.kind), b.name);
+  });
+  Schema merged;
+  merged.objects = std::move(kept);
+  return merged.text();
+}
+
+}  // namespace mig
