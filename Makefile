@@ -56,7 +56,7 @@ db-revision: build
 bench: deps
 	@./scripts/install-deps --bench
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release -DMIG_BENCH=ON
-	cmake --build $(BUILD_DIR) -j$(JOBS) --target mig mig_micro_bench
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target mig mig_micro_bench mig_floor
 	/usr/bin/python3 bench/run.py $(BENCH_ARGS)
 
 fuzz:

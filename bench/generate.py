@@ -76,6 +76,25 @@ def write_dbmate(root, n):
                     % (";\n".join(statements(i)), down(i)))
 
 
+def write_sqitch(root, n, engine):
+    """The same chain for Sqitch: sqitch.plan, deploy/ and revert/ scripts,
+    each wrapped in a transaction as Sqitch's own templates write them (on
+    MySQL, where DDL commits anyway, too)."""
+    for d in ("deploy", "revert"):
+        os.makedirs(os.path.join(root, d), exist_ok=True)
+    with open(os.path.join(root, "sqitch.conf"), "w") as f:
+        f.write("[core]\n\tengine = %s\n\tplan_file = sqitch.plan\n\ttop_dir = .\n"
+                "[deploy]\n\tverify = false\n[rebase]\n\tverify = false\n" % engine)
+    with open(os.path.join(root, "sqitch.plan"), "w") as plan:
+        plan.write("%syntax-version=1.0.0\n%project=bench\n\n")
+        for i in range(1, n + 1):
+            plan.write("%s 2026-11-24T00:00:00Z Bench <bench@example.com> # step %d\n" % (rid(i), i))
+            with open(os.path.join(root, "deploy", rid(i) + ".sql"), "w") as f:
+                f.write("BEGIN;\n%s;\nCOMMIT;\n" % ";\n".join(statements(i)))
+            with open(os.path.join(root, "revert", rid(i) + ".sql"), "w") as f:
+                f.write("BEGIN;\n%s;\nCOMMIT;\n" % down(i))
+
+
 def write_raw(path, n, one_transaction=False):
     """one_transaction: the whole run in one transaction, as mig runs it on
     SQLite (one write lock, one commit): the like-for-like floor there."""

@@ -2,11 +2,135 @@
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DOC = os.path.join(os.path.dirname(HERE), "docs", "BENCHMARKS.md")
+# MIG_BENCH_DOC: somewhere else (a trial run's document, not the real one).
+DOC = os.environ.get("MIG_BENCH_DOC") or os.path.join(os.path.dirname(HERE), "docs",
+                                                       "BENCHMARKS.md")
 
 
 def ratio(a, b):
     return "%.2f×" % (a / b) if a and b else "n/a"
+
+
+OPS = ("upgrade head", "status", "current", "downgrade -1", "downgrade base")
+PEERS = ("dbmate", "alembic", "sqitch")
+OPS_LABELS = ("sqlite", "postgresql", "postgresql stock", "mysql", "mysql stock")
+
+
+def ops_labels(rows):
+    seen = {r["backend"] for r in rows if r["scenario"].startswith("ops: ")}
+    return [label for label in OPS_LABELS if label in seen]
+
+
+def ops_value(rows, op, label, tool, n=None):
+    for r in rows:
+        if (r["scenario"], r["backend"], r["tool"]) == ("ops: " + op, label, tool) and \
+                (n is None or r["n"] == n):
+            return r
+    return None
+
+
+def cell(r):
+    if not r:
+        return "—"
+    if r.get("min_s"):
+        return "%.3f s [%.3f–%.3f]" % (float(r["median_s"]), float(r["min_s"]), float(r["max_s"]))
+    return "%.3f s" % float(r["median_s"])
+
+
+def ops_section(rows, w):
+    labels = ops_labels(rows)
+    if not labels:
+        return
+    big = max(r["n"] for r in rows if r["scenario"] == "ops: status")
+    small = min(r["n"] for r in rows if r["scenario"].startswith("ops: "))
+    w("\n## Every operation on every backend, beside dbmate, Alembic and Sqitch\n")
+    w("The same chain (N = %d) for mig, dbmate (its native binary from npm), Alembic "
+      "(`op.execute`, a transaction per migration) and Sqitch (Debian's, with `psql`, "
+      "`mariadb` and `sqlite3` underneath; each script in a transaction, as its templates "
+      "write them), each on a database of its own. A cycle takes one tool from an empty "
+      "database through upgrade head, status, current, downgrade -1, one upgrade again "
+      "and downgrade base; the tools take turns, cycle by cycle, three cycles; each cell is "
+      "the median with the fastest and slowest run. dbmate has no `current` (its `status` "
+      "is shown there) and no downgrade to base in one command; Alembic's `current` stands "
+      "in for `status`; Sqitch's `status` for both. Sqitch starts `psql`/`mariadb`/`sqlite3` "
+      "once per change (about 90 ms each here), so its upgrade head and downgrade base are "
+      "measured at N = %d (rows below, beside mig at the same N); for the reading commands "
+      "it is brought to head by the native script and `sqitch deploy --log-only`. "
+      "`native`: the database's own client running the same statements with a transaction "
+      "and a version-row update per revision. `floor`: bench/floor.c, which stats every "
+      "file of the migrations directory and runs one query for the applied revisions. "
+      "\"stock\" servers run with the database's default durability settings (fsync, "
+      "a log flush per commit, doublewrite); the others as the tests run them "
+      "(tests/servers/: fsync off, no log flush per commit).\n" % (big, small))
+    targets = []
+    for label in labels:
+        w("### %s\n" % label)
+        w("| operation | mig | dbmate | Alembic | Sqitch | native / floor | "
+          "mig ÷ fastest peer | met (≤ 1.0×) |")
+        w("|---|---:|---:|---:|---:|---:|---:|:---:|")
+        for op in OPS:
+            m = ops_value(rows, op, label, "mig", big)
+            peers = {t: ops_value(rows, op, label, t, big) for t in PEERS}
+            other = ops_value(rows, op, label, "native", big) or ops_value(rows, op, label,
+                                                                          "floor", big)
+            present = [float(r["median_s"]) for r in peers.values() if r]
+            ratio, met = "n/a", ""
+            if m and present:
+                value = float(m["median_s"]) / min(present)
+                ratio, met = "%.2f×" % value, "yes" if value <= 1.0 else "**no**"
+                targets.append(("%s, %s: mig ÷ fastest of dbmate, Alembic, Sqitch" % (op, label),
+                                value, 1.0))
+            w("| %s | %s | %s | %s | %s | %s | %s | %s |"
+              % (op, cell(m), cell(peers["dbmate"]), cell(peers["alembic"]),
+                 cell(peers["sqitch"]), cell(other), ratio, met))
+        for op in ("upgrade head", "downgrade base"):
+            m, q = ops_value(rows, op, label, "mig", small), ops_value(rows, op, label, "sqitch",
+                                                                       small)
+            if m and q:
+                w("| %s, N = %d | %s | | | %s | | %.2f× (Sqitch) | %s |"
+                  % (op, small, cell(m), cell(q), float(m["median_s"]) / float(q["median_s"]),
+                     "yes" if float(m["median_s"]) <= float(q["median_s"]) else "**no**"))
+        floor = ops_value(rows, "status", label, "floor", big)
+        for op in ("status", "current"):
+            for tool, limit in (("mig", 1.5), ("mig, no cache", 2.0)):
+                r = ops_value(rows, op, label, tool, big)
+                if r and floor:
+                    targets.append(("%s, %s: %s ÷ floor" % (op, label, tool),
+                                    float(r["median_s"]) / float(floor["median_s"]), limit))
+        if label != "sqlite":
+            m, n = ops_value(rows, "upgrade head", label, "mig", big), \
+                ops_value(rows, "upgrade head", label, "native", big)
+            if m and n:
+                targets.append(("upgrade head, %s: mig ÷ native client" % label,
+                                float(m["median_s"]) / float(n["median_s"]), 1.1))
+        w("\nPeak memory (MB): " + ", ".join(
+            "%s %s %.1f" % (tool, op, r["peak_kb"] / 1024.0)
+            for op in ("upgrade head", "status") for tool in ("mig",) + PEERS
+            for r in [ops_value(rows, op, label, tool, big)] if r and r["peak_kb"]) + ".\n")
+        w("![%s](../bench/results/ops_%s.png)\n" % (label, label.replace(" ", "_")))
+    size = [r for r in rows if r["scenario"] == "status by schema size"]
+    if size:
+        w("### status against the size of the schema\n")
+        w("`mig status` at 100 revisions, in a database holding only their tables and in one "
+          "holding %s more tables (cache warm, median of 5).\n" % size[-1]["tool"].split("+ ")[-1]
+          .split(" ")[0])
+        w("| backend | 100 revisions | + more tables | ratio |")
+        w("|---|---:|---:|---:|")
+        for label in OPS_LABELS:
+            pair = [r for r in size if r["backend"] == label]
+            if len(pair) == 2:
+                a, b = float(pair[0]["median_s"]), float(pair[1]["median_s"])
+                w("| %s | %.3f s | %.3f s | %.2f× |" % (label, a, b, b / a))
+                targets.append(("status, %s: with the extra tables ÷ without" % label, b / a,
+                                1.25))
+    w("\n### Targets of this section\n")
+    w("| comparison | measured | target | met |")
+    w("|---|---:|---:|:---:|")
+    for name, value, limit in targets:
+        w("| %s | %.2f× | ≤ %.2f× | %s |" % (name, value, limit,
+                                            "yes" if value <= limit else "**no**"))
+    met = sum(1 for _, v, l in targets if v <= l)
+    w("\n%d of %d met in this run.\n" % (met, len(targets)))
 
 
 def write(rows, micro, machine, quick, value):
@@ -39,6 +163,8 @@ def write(rows, micro, machine, quick, value):
     w("| scenario | backend | N | tool | median | peak RSS |")
     w("|---|---|---:|---|---:|---:|")
     for r in rows:
+        if r["scenario"].startswith("ops: ") or r["scenario"] == "status by schema size":
+            continue  # in the section of their own below
         w("| %s | %s | %d | %s | %.3f s | %.1f MB |" % (r["scenario"], r["backend"], r["n"],
                                                        r["tool"], float(r["median_s"]),
                                                        r["peak_kb"] / 1024.0))
@@ -97,6 +223,7 @@ def write(rows, micro, machine, quick, value):
         seconds, mb = float(top["median_s"]), top["peak_kb"] / 1024.0
         w("| status, N=%d: time / peak memory | %.3f s / %.0f MB | < 1 s / < 200 MB | %s |"
           % (top["n"], seconds, mb, "yes" if seconds < 1 and mb < 200 else "**no**"))
+    ops_section(rows, w)
     w("\n## Plots\n")
     for name, title in (("upgrade_sqlite", "upgrade head on SQLite"),
                         ("upgrade_postgresql", "upgrade head on PostgreSQL"),

@@ -7,6 +7,8 @@ bench/results/*.csv, PNG plots (gnuplot) and docs/BENCHMARKS.md.
 
   bench/run.py [--quick]      --quick: fewer runs and smaller N, for a smoke test
   bench/run.py --report-only  plots and docs/BENCHMARKS.md again from the CSVs
+  bench/run.py --ops-only     only the every-operation section (set MIG_BENCH_DOC to
+                              write its document elsewhere)
 """
 import csv
 import os
@@ -256,6 +258,258 @@ def postgres(ns):
         shutil.rmtree(server, ignore_errors=True)
 
 
+# Every operation of issue 17, on each backend, mig beside each peer that has
+# it. Each cycle takes one tool from an empty database through upgrade head,
+# status, current, downgrade -1, upgrade head (not timed) and downgrade base;
+# the tools take turns cycle by cycle. Sqitch runs one psql/mariadb/sqlite3
+# per change (about 90 ms each here): it is measured for upgrade head and
+# downgrade base at OPS_SQITCH_N only, and brought to head for the reading
+# commands by running the native script and `sqitch deploy --log-only`.
+OPS = ("upgrade head", "status", "current", "downgrade -1", "downgrade base")
+OPS_N = 50 if QUICK else 1000
+OPS_SQITCH_N = 10 if QUICK else 100
+MIG_FLOOR = os.path.join(ROOT, "build", "mig_floor")
+SOCKET_PW = "mig-test-pw"
+
+
+class Backend:
+    """Where each tool's database lives on one backend, and how to empty it."""
+
+    def __init__(self, kind, server=None):
+        self.kind, self.server = kind, server
+
+    def url(self, tool, db):
+        if self.kind == "sqlite":
+            return {"mig": "sqlite:%s.db" % db, "dbmate": "sqlite:%s.db" % db,
+                    "alembic": "sqlite:///%s.db" % db, "sqitch": "db:sqlite:%s.db" % db}[tool]
+        s = self.server
+        if self.kind == "postgresql":
+            return {"mig": "postgresql://mig:%s@%s/%s" % (SOCKET_PW, s.replace("/", "%2F"), db),
+                    "dbmate": "postgres://mig:%s@/%s?socket=%s&sslmode=disable" % (SOCKET_PW, db,
+                                                                                     s),
+                    "alembic": "postgresql+psycopg2://mig:%s@/%s?host=%s" % (SOCKET_PW, db, s),
+                    "sqitch": "db:pg://mig:%s@/%s?host=%s" % (SOCKET_PW, db, s)}[tool]
+        sock = os.path.join(s, "mysqld.sock")
+        return {"mig": "mysql://mig:%s@%s/%s" % (SOCKET_PW, sock.replace("/", "%2F"), db),
+                "dbmate": "mysql://mig:%s@/%s?socket=%s" % (SOCKET_PW, db, sock),
+                "alembic": "mysql+pymysql://mig:%s@/%s?unix_socket=%s" % (SOCKET_PW, db, sock),
+                "sqitch": "db:mysql://mig:%s@/%s?mysql_socket=%s" % (SOCKET_PW, db, sock)}[tool]
+
+    def sql(self, db, statement, cwd):
+        if self.kind == "postgresql":
+            run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.server, "-U", "mig",
+                 "-d", db, "-c", statement], cwd, {"PGPASSWORD": SOCKET_PW})
+        else:
+            run(["mariadb", "--no-defaults", "-S", os.path.join(self.server, "mysqld.sock"),
+                 "-umig", "-p" + SOCKET_PW, "-e", statement], cwd)
+
+    def fresh(self, db, cwd):
+        """An empty database for one tool (and Sqitch's registry beside it)."""
+        if self.kind == "sqlite":
+            for f in (db + ".db", "sqitch.db"):
+                remove(os.path.join(cwd, f))
+        elif self.kind == "postgresql":
+            self.sql("postgres", "DROP DATABASE IF EXISTS %s" % db, cwd)
+            self.sql("postgres", "CREATE DATABASE %s" % db, cwd)
+        else:
+            self.sql("mysql", "DROP DATABASE IF EXISTS %s; DROP DATABASE IF EXISTS %s_registry; "
+                     "CREATE DATABASE %s" % (db, db, db), cwd)
+
+    def native(self, db, script, cwd):
+        """The database's own client running `script` (raw.sql)."""
+        if self.kind == "sqlite":
+            return ["sh", "-c", "sqlite3 -bail %s.db < %s" % (db, script)], None
+        if self.kind == "postgresql":
+            return (["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", self.server, "-U", "mig",
+                     "-d", db, "-f", script], {"PGPASSWORD": SOCKET_PW})
+        return (["sh", "-c", "mariadb --no-defaults -S %s -umig -p%s %s < %s"
+                 % (os.path.join(self.server, "mysqld.sock"), SOCKET_PW, db, script)], None)
+
+    def floor(self, migrations, db):
+        if self.kind == "sqlite":
+            return [MIG_FLOOR, migrations, "sqlite", db + ".db"]
+        if self.kind == "postgresql":
+            return [MIG_FLOOR, migrations, "postgresql",
+                    "host=%s user=mig password=%s dbname=%s" % (self.server, SOCKET_PW, db)]
+        return [MIG_FLOOR, migrations, "mysql", os.path.join(self.server, "mysqld.sock"), "mig",
+                SOCKET_PW, db]
+
+
+def ops_project(backend, n):
+    root = tempfile.mkdtemp(prefix="mig-ops-%s-%d-" % (backend.kind, n))
+    generate.write_mig(os.path.join(root, "mig"), n)
+    generate.write_dbmate(os.path.join(root, "dbmate"), n)
+    generate.write_alembic(os.path.join(root, "alembic"), n)
+    engine = {"sqlite": "sqlite", "postgresql": "pg", "mysql": "mysql"}[backend.kind]
+    generate.write_sqitch(os.path.join(root, "sqitch"), n, engine)
+    if backend.kind == "mysql":  # its registry beside its database, emptied with it
+        with open(os.path.join(root, "sqitch", "sqitch.conf"), "a") as f:
+            f.write('[engine "mysql"]\n\tregistry = sqitch_b_registry\n')
+    generate.write_raw(os.path.join(root, "raw.sql"), n)
+    with open(os.path.join(root, "alembic", "alembic.ini"), "w") as f:
+        f.write("[alembic]\nscript_location = alembic\nsqlalchemy.url = %s\n"
+                % backend.url("alembic", "alembic_b").replace("%", "%%"))
+    return root
+
+
+def tool_commands(backend, root):
+    """{tool: (cwd, env, {operation: command})}; current where the tool has
+    none is its status (dbmate, Sqitch); dbmate has no downgrade base."""
+    dm = dbmate()
+    sq = ["sqitch"]
+    al = [PY, "-m", "alembic", "-c", "alembic.ini"]
+    t = {
+        "mig": (os.path.join(root, "mig"), {"DATABASE_URL": backend.url("mig", "mig_b")}, {
+            "upgrade head": [MIG, "-q", "upgrade", "head"], "status": [MIG, "status"],
+            "current": [MIG, "current"], "downgrade -1": [MIG, "-q", "downgrade", "-1"],
+            "downgrade base": [MIG, "-q", "downgrade", "base"]}),
+        "dbmate": (os.path.join(root, "dbmate"), {"DATABASE_URL": backend.url("dbmate", "dbmate_b")},
+                   {"upgrade head": [dm, "--no-dump-schema", "migrate"], "status": [dm, "status"],
+                    "current": [dm, "status"], "downgrade -1": [dm, "--no-dump-schema", "rollback"]}),
+        "alembic": (os.path.join(root, "alembic"), None, {
+            "upgrade head": al + ["upgrade", "head"], "status": al + ["current"],
+            "current": al + ["current"], "downgrade -1": al + ["downgrade", "-1"],
+            "downgrade base": al + ["downgrade", "base"]}),
+    }
+    target = backend.url("sqitch", "sqitch_b")
+    t["sqitch"] = (os.path.join(root, "sqitch"), None, {
+        "upgrade head": sq + ["deploy", target], "status": sq + ["status", target],
+        "current": sq + ["status", target], "downgrade -1": sq + ["revert", "-y", "--to",
+                                                                  "@HEAD^", target],
+        "downgrade base": sq + ["revert", "-y", target]})
+    return t
+
+
+def ops(backend, label, runs):
+    """label: the backend as the report names it (postgresql, postgresql stock, ...)."""
+    root = ops_project(backend, OPS_N)
+    tools = tool_commands(backend, root)
+    db = {"mig": "mig_b", "dbmate": "dbmate_b", "alembic": "alembic_b", "sqitch": "sqitch_b"}
+    times = {(tool, op): [] for tool in tools for op in OPS}
+    peaks = {}
+    for cycle in range(runs):
+        for tool, (cwd, env, cmds) in tools.items():
+            backend.fresh(db[tool], cwd)
+            if tool == "sqitch":
+                # To head without 90 ms a change (see above): the database's
+                # own client runs the same statements, timed as "native".
+                cmd, nenv = backend.native(db[tool], os.path.join(root, "raw.sql"), cwd)
+                times.setdefault(("native", "upgrade head"), []).append(run(cmd, cwd, nenv)[0])
+                run(cmds["upgrade head"][:2] + ["--log-only"] + cmds["upgrade head"][2:], cwd)
+            else:
+                seconds, kb = run(cmds["upgrade head"], cwd, env, peak=cycle == 0)
+                times[(tool, "upgrade head")].append(seconds)
+                peaks[(tool, "upgrade head")] = max(kb, peaks.get((tool, "upgrade head"), 0))
+            run(cmds["status"], cwd, env)  # warm: mig's parse cache, the OS's file cache
+            for op in ("status", "current"):
+                times[(tool, op)].append(run(cmds[op], cwd, env)[0])
+            if tool == "mig":  # the floor and mig without its cache, on mig's database
+                floor = backend.floor(os.path.join(cwd, "migrations"), "mig_b")
+                times.setdefault(("floor", "status"), []).append(run(floor, cwd)[0])
+                for op in ("status", "current"):
+                    times.setdefault(("mig, no cache", op), []).append(
+                        run(cmds[op], cwd, dict(env, MIG_CACHE="off"))[0])
+            times[(tool, "downgrade -1")].append(run(cmds["downgrade -1"], cwd, env)[0])
+            if "downgrade base" in cmds and tool != "sqitch":
+                run(cmds["upgrade head"], cwd, env)
+                seconds, kb = run(cmds["downgrade base"], cwd, env, peak=cycle == 0)
+                times[(tool, "downgrade base")].append(seconds)
+                peaks[(tool, "downgrade base")] = kb
+    # Peak memory of the reading commands and downgrade -1: one more run
+    # each, under GNU time, from head.
+    for tool, (cwd, env, cmds) in tools.items():
+        if tool == "sqitch":
+            backend.fresh(db[tool], cwd)
+            cmd, nenv = backend.native(db[tool], os.path.join(root, "raw.sql"), cwd)
+            run(cmd, cwd, nenv)
+            run(cmds["upgrade head"][:2] + ["--log-only"] + cmds["upgrade head"][2:], cwd)
+        else:
+            run(cmds["upgrade head"], cwd, env)
+        for op in ("status", "current", "downgrade -1"):
+            peaks[(tool, op)] = run(cmds[op], cwd, env, peak=True)[1]
+    times[("floor", "current")] = times[("floor", "status")]
+    for (tool, op), ts in sorted(times.items()):
+        if ts:
+            record_ops(op, label, OPS_N, tool, ts, peaks.get((tool, op), 0))
+    shutil.rmtree(root)
+    # Sqitch's upgrade head and downgrade base, at a size it finishes.
+    root = ops_project(backend, OPS_SQITCH_N)
+    cwd, env, cmds = tool_commands(backend, root)["sqitch"]
+    ups, downs = [], []
+    for cycle in range(runs):
+        backend.fresh("sqitch_b", cwd)
+        ups.append(run(cmds["upgrade head"], cwd)[0])
+        downs.append(run(cmds["downgrade base"], cwd)[0])
+    mcwd, menv, mcmds = tool_commands(backend, root)["mig"]
+    mups, mdowns = [], []
+    for cycle in range(runs):
+        backend.fresh("mig_b", mcwd)
+        mups.append(run(mcmds["upgrade head"], mcwd, menv)[0])
+        mdowns.append(run(mcmds["downgrade base"], mcwd, menv)[0])
+    for op, tool, ts in (("upgrade head", "sqitch", ups), ("downgrade base", "sqitch", downs),
+                         ("upgrade head", "mig", mups), ("downgrade base", "mig", mdowns)):
+        record_ops(op, label, OPS_SQITCH_N, tool, ts, 0)
+    shutil.rmtree(root)
+
+
+def record_ops(op, label, n, tool, ts, peak):
+    ROWS.append({"scenario": "ops: " + op, "backend": label, "n": n, "tool": tool,
+                 "median_s": "%.4f" % statistics.median(ts), "peak_kb": peak, "runs": len(ts),
+                 "min_s": "%.4f" % min(ts), "max_s": "%.4f" % max(ts)})
+    print("ops %-16s %-18s n=%-5d %-14s %8.4f s [%.4f-%.4f] %7d KB"
+          % (op, label, n, tool, statistics.median(ts), min(ts), max(ts), peak), flush=True)
+
+
+EXTRA_TABLES = 200 if QUICK else 2000
+
+
+def schema_size(backend, label):
+    """`status` at 100 revisions, in a database holding only their tables and
+    in one that holds EXTRA_TABLES more: its cost should follow the
+    revisions, not the size of the schema."""
+    root = tempfile.mkdtemp(prefix="mig-size-%s-" % backend.kind)
+    mig_dir = os.path.join(root, "mig")
+    generate.write_mig(mig_dir, 100)
+    extra = os.path.join(root, "extra.sql")
+    with open(extra, "w") as f:
+        for i in range(EXTRA_TABLES):
+            f.write("CREATE TABLE other%05d (id INTEGER PRIMARY KEY, v VARCHAR(20));\n" % i)
+    tools = {}
+    for name, db, more in (("mig, 100 revisions", "size_small", False),
+                           ("mig, 100 revisions + %d tables" % EXTRA_TABLES, "size_big", True)):
+        backend.fresh(db, mig_dir)
+        if more:
+            cmd, nenv = backend.native(db, extra, mig_dir)
+            run(cmd, mig_dir, nenv)
+        env = {"DATABASE_URL": backend.url("mig", db)}
+        run([MIG, "-q", "upgrade", "head"], mig_dir, env)
+        tools[name] = (lambda: None, [MIG, "status"], mig_dir, env)
+    record("status by schema size", label, 100, measure(tools, runs=5))
+    shutil.rmtree(root)
+
+
+def ops_all():
+    runs = 3
+    ops(Backend("sqlite"), "sqlite", runs)
+    schema_size(Backend("sqlite"), "sqlite")
+    for kind, script in (("postgresql", "postgres"), ("mysql", "mariadb")):
+        for stock in (False, True):
+            server = tempfile.mkdtemp(prefix="mig-bench-%s." % kind)
+            env = dict(os.environ)
+            if stock:
+                env["MIG_SERVER_STOCK"] = "1"
+            ctl = os.path.join(ROOT, "tests", "servers", script)
+            subprocess.run([ctl, "start", server], check=True, capture_output=True, env=env)
+            try:
+                backend = Backend(kind, server)
+                ops(backend, kind + (" stock" if stock else ""), runs)
+                if not stock:
+                    schema_size(backend, kind)
+            finally:
+                subprocess.run([ctl, "stop", server], capture_output=True)
+                shutil.rmtree(server, ignore_errors=True)
+
+
 def micro():
     out = os.path.join(RESULTS, "micro.json")
     subprocess.run([MICRO, "--benchmark_format=json", "--benchmark_out=" + out,
@@ -276,7 +530,10 @@ def micro():
 def write_csv(name, rows):
     os.makedirs(RESULTS, exist_ok=True)
     with open(os.path.join(RESULTS, name), "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()))
+        fields = []
+        for r in rows:
+            fields += [k for k in r if k not in fields]
+        w = csv.DictWriter(f, fieldnames=fields, restval="")
         w.writeheader()
         w.writerows(rows)
 
@@ -299,6 +556,30 @@ def plot(name, title, scenario, backend, tools, ylabel="seconds", column="median
     if log:
         script = script.replace("set yrange [0:*]\n", "")
     script += ", ".join("'%s' index %d with linespoints title '%s'" % (data, i, t)
+                        for i, t in enumerate(tools))
+    subprocess.run(["gnuplot"], input=script, text=True, check=True)
+
+
+def plot_ops(label, report):
+    """Bars: each operation, each tool, at the ops section's N (log scale)."""
+    name = "ops_" + label.replace(" ", "_")
+    data = os.path.join(RESULTS, name + ".dat")
+    big = max(r["n"] for r in ROWS if r["scenario"] == "ops: status")
+    tools = ("mig",) + report.PEERS
+    with open(data, "w") as f:
+        for op in report.OPS:
+            cells = []
+            for tool in tools:
+                r = report.ops_value(ROWS, op, label, tool, big)
+                cells.append(r["median_s"] if r else "?")
+            f.write('"%s" %s\n' % (op, " ".join(cells)))
+    script = ("set terminal pngcairo size 800,420\nset output '%s'\n"
+              "set title 'N = %d, %s (log scale)'\nset style data histograms\n"
+              "set style histogram clustered gap 1\nset style fill solid 0.8 border -1\n"
+              "set datafile missing '?'\nset logscale y\nset ylabel 'seconds'\n"
+              "set key left top\nset grid ytics\nplot " % (os.path.join(RESULTS, name + ".png"),
+                                                             big, label))
+    script += ", ".join("'%s' using %d:xtic(1) title '%s'" % (data, i + 2, t)
                         for i, t in enumerate(tools))
     subprocess.run(["gnuplot"], input=script, text=True, check=True)
 
@@ -328,6 +609,13 @@ def main():
     # mig's parse cache goes to a directory of this run's own, not the user's.
     cache_home = tempfile.mkdtemp(prefix="mig-bench-cache.")
     os.environ["XDG_CACHE_HOME"] = cache_home
+    if "--ops-only" in sys.argv:  # that section alone, for trying it (with MIG_BENCH_DOC)
+        ops_all()
+        import report
+        for label in report.ops_labels(ROWS):
+            plot_ops(label, report)
+        report.write(ROWS, [], machine(), QUICK, value)
+        return
     ns = [100, 300] if QUICK else [100, 1000]
     for n in ns:
         root = project(n)
@@ -343,6 +631,7 @@ def main():
         graph_scale(n)
     postgres(ns)
     shards(30 if QUICK else 100)
+    ops_all()
     write_csv("macro.csv", ROWS)
     micro_rows = micro() if os.path.exists(MICRO) else []
     render(micro_rows)
@@ -361,6 +650,8 @@ def render(micro_rows):
     plot("scale_memory", "mig status peak memory vs N", "status (graph scale)", "sqlite",
          ["mig"], ylabel="MB", column="peak_kb", log=False)
     import report
+    for label in report.ops_labels(ROWS):
+        plot_ops(label, report)
     report.write(ROWS, micro_rows, machine(), QUICK, value)
 
 
