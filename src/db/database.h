@@ -107,6 +107,13 @@ class Database {
 
   // `name` unqualified; looked up in the bookkeeping schema.
   virtual bool table_exists(const std::string& name) = 0;
+  // Those of `names` that exist, in one query where the database allows.
+  virtual std::vector<std::string> existing_tables(const std::vector<std::string>& names) {
+    std::vector<std::string> out;
+    for (const auto& n : names)
+      if (table_exists(n)) out.push_back(n);
+    return out;
+  }
   // A cheap digest of the catalog that changes whenever the schema does, or
   // empty where there is none; lets drift checks skip a full inspection.
   virtual std::string schema_fingerprint(const std::string& prefix) {

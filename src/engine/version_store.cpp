@@ -59,14 +59,29 @@ auto VersionStore::reading(const std::string& name, Read&& read) -> decltype(rea
   }
 }
 
-bool VersionStore::exists() { return db_.table_exists(prefix_ + "revisions"); }
+bool VersionStore::has(const char* name) {
+  std::string table = prefix_ + name;
+  if (!asked_) {
+    asked_ = true;
+    std::vector<std::string> all;
+    for (const char* t : kTables) all.push_back(prefix_ + t);
+    for (auto& found : db_.existing_tables(all)) present_.insert(std::move(found));
+    return present_.count(table) > 0;
+  }
+  if (present_.count(table)) return true;
+  if (!db_.table_exists(table)) return false;
+  present_.insert(table);
+  return true;
+}
+
+bool VersionStore::exists() { return has("revisions"); }
 
 // Creates only what is missing: CREATE TABLE IF NOT EXISTS still needs the
 // right to create in the schema, which a deploy role that only writes rows
 // into tables made earlier does not have.
 void VersionStore::ensure() {
   bool all = true;
-  for (const char* name : kTables) all = all && db_.table_exists(prefix_ + name);
+  for (const char* name : kTables) all = all && has(name);
   if (all) return;
   for (const auto& ddl : bookkeeping_ddl(db_.dialect(), db_.qualified(prefix_), db_.schema())) {
     try {
@@ -108,7 +123,7 @@ std::vector<AppliedRevision> VersionStore::read_applied() {
 }
 
 std::vector<LogEntry> VersionStore::unsettled_steps() {
-  if (!db_.table_exists(prefix_ + "log")) return {};
+  if (!has("log")) return {};
   return reading("log", [&] { return read_unsettled_steps(); });
 }
 
@@ -205,7 +220,7 @@ void VersionStore::update_checksum(const std::string& id, const std::string& che
 namespace mig {
 
 std::map<std::string, std::string> VersionStore::seeds() {
-  if (!db_.table_exists(prefix_ + "seeds")) return {};
+  if (!has("seeds")) return {};
   return reading("seeds", [&] { return read_seeds(); });
 }
 
@@ -230,7 +245,7 @@ std::string VersionStore::snapshot() { return read_schema_column("snapshot"); }
 std::string VersionStore::snapshot_fingerprint() { return read_schema_column("fingerprint"); }
 
 std::string VersionStore::read_schema_column(const char* column) {
-  if (!db_.table_exists(prefix_ + "schema")) return {};
+  if (!has("schema")) return {};
   return reading("schema", [&] {
     std::string value;
     soci::indicator ind = soci::i_null;
@@ -251,7 +266,7 @@ void VersionStore::save_snapshot(const std::string& text, const std::string& fin
 }
 
 std::vector<Progress> VersionStore::progress() {
-  if (!db_.table_exists(prefix_ + "progress")) return {};
+  if (!has("progress")) return {};
   return reading("progress", [&] { return read_progress(); });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,9 +101,16 @@ class VersionStore {
   std::vector<Progress> read_progress();
   std::map<std::string, std::string> read_seeds();
   std::string read_schema_column(const char* column);
+  // Whether mig's table `name` (unprefixed) exists. The first call asks for
+  // all of them at once (one query where status asked six); a table found is
+  // remembered, one not found is asked for again next time (ensure() may
+  // have made it since).
+  bool has(const char* name);
 
   Database& db_;
   std::string prefix_;
+  std::set<std::string> present_;
+  bool asked_ = false;
   long long next_seq_ = 0;  // 0: not read yet (the run's lock keeps it valid)
 };
 

@@ -138,6 +138,21 @@ class PostgresqlDatabase : public Database {
     return ind == soci::i_ok ? "pg1:" + value : std::string();
   }
 
+  std::vector<std::string> existing_tables(const std::vector<std::string>& names) override {
+    if (names.empty()) return {};
+    std::string list;
+    for (const auto& n : names) list += (list.empty() ? "" : ", ") + quote(n);
+    std::vector<std::string> out;
+    for (auto& row : query_rows(*this,
+                                "SELECT c.relname FROM pg_catalog.pg_class c JOIN "
+                                "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+                                "n.nspname = " +
+                                    quote(schema_) +
+                                    " AND c.relkind IN ('r', 'p') AND c.relname IN (" + list + ")"))
+      out.push_back(std::move(row.at(0)));
+    return out;
+  }
+
   std::string qualified(const std::string& name) const override {
     return qualified_prefix(Dialect::PostgreSQL, schema_, name);
   }
