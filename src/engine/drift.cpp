@@ -13,6 +13,9 @@ std::string save_snapshot(Database& db, VersionStore& store, const std::string& 
     std::string text;
     if (changes && changes->known) text = refresh_schema(db, prefix, store.snapshot(), *changes);
     if (text.empty()) text = inspect_schema(db, prefix).text();
+    // A version that moved while the schema was read proves nothing of it.
+    if (!version.empty() && !db.schema_version_matches(version))
+      fingerprint.resize(fingerprint.size() - version.size() - 1);
     store.save_snapshot(text, fingerprint);
     return {};
   } catch (const std::exception& e) {

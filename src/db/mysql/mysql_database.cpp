@@ -220,9 +220,19 @@ class MysqlDatabase : public Database {
   // statements included): "ddl:N;up:S;flush:F" is the sum of its CREATE,
   // ALTER, DROP and RENAME counters, with the time the server started and
   // the time its counters were last flushed (both of which would start the
-  // counters again). The same sum on the same server run means no DDL ran
-  // anywhere on the server; two statements, about a millisecond, at any
-  // schema size. Empty where the server will not say.
+  // counters again). The same sum on the same server run means no DDL began
+  // anywhere on the server since; a few statements, about a millisecond, at
+  // any schema size.
+  //
+  // A statement is counted when it begins, so one that began earlier may
+  // still be running and change the schema after the counters are read: the
+  // value is given only when this connection may see every session (the
+  // PROCESS privilege) and none is running a statement that could change a
+  // schema (one that begins, after any comment, with ALTER, CREATE, DROP,
+  // RENAME, CALL, EXECUTE, ...). The counters are read first, so a statement
+  // that begins after them moves them; and after the snapshot is taken they
+  // are read again (save_snapshot). Empty where the server will not say, or
+  // cannot prove it.
   std::string schema_version() override {
     try {
       long long ddl = 0, uptime = -1, since_flush = -1;
@@ -241,8 +251,19 @@ class MysqlDatabase : public Database {
         else
           ddl += value;
       }
-      auto now = query_rows(*this, "SELECT UNIX_TIMESTAMP()");
-      if (uptime < 0 || since_flush < 0 || now.empty() || now[0].empty()) return {};
+      auto now = query_rows(
+          *this,
+          "SELECT UNIX_TIMESTAMP(), "
+          "(SELECT COUNT(*) FROM information_schema.user_privileges WHERE privilege_type = "
+          "'PROCESS' AND grantee = CONCAT('''', SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "
+          "'''@''', SUBSTRING_INDEX(CURRENT_USER(), '@', -1), '''')), "
+          "(SELECT COUNT(*) FROM information_schema.processlist WHERE id <> CONNECTION_ID() "
+          "AND info RLIKE '(?is)^[[:space:]]*(/[*].*[*]/[[:space:]]*)?"
+          "(set[[:space:]]+statement[[:space:]].*[[:space:]]for[[:space:]]+)?"
+          "(alter|create|drop|rename|truncate|optimize|repair|import|call|execute|load|"
+          "install|uninstall)([^a-z_]|$)')");
+      if (uptime < 0 || since_flush < 0 || now.empty() || now[0].size() < 3) return {};
+      if (now[0][1] == "0" || now[0][2] != "0") return {};
       long long at = std::atoll(now[0][0].c_str());
       return "ddl:" + std::to_string(ddl) + ";up:" + std::to_string(at - uptime) +
              ";flush:" + std::to_string(at - since_flush);

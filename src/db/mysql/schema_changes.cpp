@@ -1,6 +1,7 @@
 // What a MySQL statement may change of the schema mig inspects, and the
 // snapshot taken again for those objects only (see SchemaChanges).
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <set>
 #include <sstream>
@@ -135,6 +136,7 @@ class Reader {
     if (k == "VIEW") {
       name(out_.names);
     } else if (k == "TABLE") {
+      skip({"IF", "EXISTS"});
       if (!name(out_.names)) return;
       // ALTER TABLE a RENAME [TO|AS] b (not RENAME COLUMN / INDEX / KEY).
       for (size_t j = i_; j < w_.size(); ++j) {

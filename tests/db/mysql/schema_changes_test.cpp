@@ -49,6 +49,9 @@ TEST_F(RefreshMysql, EachKindOfChangeGivesTheFullInspectionsText) {
   std::vector<V> cases = {
       {"CREATE TABLE extra (id INT PRIMARY KEY, v VARCHAR(20) DEFAULT 'a')"},
       {"ALTER TABLE note ADD COLUMN at DATETIME NULL"},
+      {"ALTER TABLE IF EXISTS note ADD COLUMN seen INT", "ALTER TABLE IF EXISTS absent ADD x INT"},
+      {"CREATE TABLE copy LIKE note", "CREATE TABLE picked AS SELECT id FROM note",
+       "DROP TABLE copy, picked"},
       {"ALTER TABLE note MODIFY body VARCHAR(300) NOT NULL"},
       {"ALTER TABLE note ALTER COLUMN body SET DEFAULT 'b'"},
       {"CREATE UNIQUE INDEX note_body ON note (body)"},
