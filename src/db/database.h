@@ -134,6 +134,13 @@ class Database {
     std::string now = schema_version();
     return !now.empty() && now == recorded;
   }
+  // How many schema changes the database counted from version `before` to
+  // `after` (MySQL: DDL statements), or -1 where it does not count them.
+  virtual long long schema_changes_between(const std::string& before, const std::string& after) {
+    (void)before;
+    (void)after;
+    return -1;
+  }
   // How to write the bookkeeping table `name` in SQL (schema-qualified where
   // a schema is configured).
   virtual std::string qualified(const std::string& name) const { return name; }

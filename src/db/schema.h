@@ -30,14 +30,16 @@ struct Schema {
 Schema inspect_schema(Database& db, const std::string& prefix);
 
 // The tables and views a run's statements may have created, changed,
-// renamed or dropped (names as leading_tokens() gives them: upper case
-// unless quoted), and the triggers it dropped by name. `known` turns false
+// renamed or dropped (each spelling of the name in the statement), and the
+// triggers it created or dropped by name. `known` turns false
 // at the first statement mig cannot account for (CALL, USE, a `/*! */`
 // block, a name in another database ...), and then stays false.
 struct SchemaChanges {
   bool known = true;
   std::vector<std::string> names;
-  std::vector<std::string> dropped_triggers;
+  std::vector<std::string> triggers;  // created or dropped by name
+  long long ddl_statements = 0;       // CREATE, ALTER, DROP, RENAME noted
+  std::string start_version;          // Database::schema_version() when the run began
   // Adds what `sql` may change (MySQL only; elsewhere `known` turns false).
   void note(Dialect dialect, const std::string& sql);
 };

@@ -11,7 +11,17 @@ std::string save_snapshot(Database& db, VersionStore& store, const std::string& 
     std::string version = db.schema_version();
     if (!version.empty()) fingerprint += "@" + version;
     std::string text;
-    if (changes && changes->known) text = refresh_schema(db, prefix, store.snapshot(), *changes);
+    // Only the objects the run named are read again when the database
+    // counted exactly the run's own DDL since it began: a statement someone
+    // else ran meanwhile could have changed any object.
+    if (changes && changes->known &&
+        db.schema_changes_between(changes->start_version, version) == changes->ddl_statements) {
+      try {
+        text = refresh_schema(db, prefix, store.snapshot(), *changes);
+      } catch (const std::exception&) {
+        text.clear();  // read in full below
+      }
+    }
     if (text.empty()) text = inspect_schema(db, prefix).text();
     // A version that moved while the schema was read proves nothing of it.
     if (!version.empty() && !db.schema_version_matches(version))
@@ -30,8 +40,11 @@ SchemaChanges run_changes(Database& db, VersionStore& store) {
   try {
     std::string recorded = store.snapshot_fingerprint();
     size_t at = recorded.find('@');
-    changes.known = at != std::string::npos && db.schema_version_matches(recorded.substr(at + 1));
+    if (at == std::string::npos) return changes;
+    changes.start_version = db.schema_version();
+    changes.known = db.schema_changes_between(recorded.substr(at + 1), changes.start_version) == 0;
   } catch (const std::exception&) {
+    changes.known = false;
   }
   return changes;
 }

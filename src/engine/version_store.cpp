@@ -3,6 +3,7 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -60,17 +61,22 @@ auto VersionStore::reading(const std::string& name, Read&& read) -> decltype(rea
 }
 
 bool VersionStore::has(const char* name) {
+  // Compared in upper case: a server that folds names (MySQL's
+  // lower_case_table_names) answers in its own spelling.
+  auto upper = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return s;
+  };
   std::string table = prefix_ + name;
   if (!asked_) {
     asked_ = true;
     std::vector<std::string> all;
     for (const char* t : kTables) all.push_back(prefix_ + t);
-    for (auto& found : db_.existing_tables(all)) present_.insert(std::move(found));
-    return present_.count(table) > 0;
+    for (const auto& found : db_.existing_tables(all)) present_.insert(upper(found));
   }
-  if (present_.count(table)) return true;
+  if (present_.count(upper(table))) return true;
   if (!db_.table_exists(table)) return false;
-  present_.insert(table);
+  present_.insert(upper(table));
   return true;
 }
 

@@ -103,8 +103,8 @@ class VersionStore {
   std::string read_schema_column(const char* column);
   // Whether mig's table `name` (unprefixed) exists. The first call asks for
   // all of them at once (one query where status asked six); a table found is
-  // remembered, one not found is asked for again next time (ensure() may
-  // have made it since).
+  // remembered, one not found is asked for on its own, each time (ensure()
+  // may have made it since).
   bool has(const char* name);
 
   Database& db_;

@@ -655,12 +655,15 @@ void Project::Impl::run_plan(Run& run, Database& db, VersionStore& store, Migrat
   try {
     migrator.run(plan, &run);
   } catch (const StepError&) {
+    migrator.note_changes(nullptr);
     if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
     throw;
   } catch (const InterruptedError&) {
+    migrator.note_changes(nullptr);
     if (std::string w = save_snapshot(db, store, settings.table_prefix); !w.empty()) warn(w);
     throw;
   }
+  migrator.note_changes(nullptr);
   if (std::string w = save_snapshot(db, store, settings.table_prefix, &changes); !w.empty())
     warn(w);
   out.ms = ms_since(start);

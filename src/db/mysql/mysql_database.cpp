@@ -275,13 +275,17 @@ class MysqlDatabase : public Database {
   // The times are seconds since the epoch less a count of whole seconds,
   // so the same server run may read a second apart.
   bool schema_version_matches(const std::string& recorded) override {
+    return schema_changes_between(recorded, schema_version()) == 0;
+  }
+
+  long long schema_changes_between(const std::string& before, const std::string& after) override {
     auto parse = [](const std::string& v, long long out[3]) {
       return std::sscanf(v.c_str(), "ddl:%lld;up:%lld;flush:%lld", &out[0], &out[1], &out[2]) == 3;
     };
-    long long then[3], now[3];
-    if (!parse(recorded, then) || !parse(schema_version(), now)) return false;
-    return then[0] == now[0] && std::llabs(then[1] - now[1]) <= 2 &&
-           std::llabs(then[2] - now[2]) <= 2;
+    long long a[3], b[3];
+    if (!parse(before, a) || !parse(after, b)) return -1;
+    if (std::llabs(a[1] - b[1]) > 2 || std::llabs(a[2] - b[2]) > 2) return -1;  // restarted
+    return b[0] >= a[0] ? b[0] - a[0] : -1;
   }
 
   void acquire_lock(const WaitNotice& notice) override {

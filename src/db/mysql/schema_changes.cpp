@@ -38,15 +38,24 @@ std::string upper(std::string s) {
 // Reads one statement's tokens. Every "cannot tell" ends in unknown().
 class Reader {
  public:
-  Reader(const std::string& sql, SchemaChanges& out) : out_(out) {
-    // `a``b` (a quote inside a quoted name) is split by the tokenizer.
-    if (sql.find("``") != std::string::npos || sql.find("\"\"") != std::string::npos) return;
+  Reader(const std::string& sql, SchemaChanges& out) : out_(out), sql_(sql) {
+    // The tokenizer splits `a``b` (a quote inside a quoted name) and knows
+    // no backslash escapes ('can\'t' would hide the rest of the statement).
+    if (sql.find("``") != std::string::npos || sql.find("\"\"") != std::string::npos ||
+        sql.find('\\') != std::string::npos)
+      return;
     w_ = leading_tokens(sql, kMaxTokens);
+    semicolon_ = std::find(w_.begin(), w_.end(), ";") != w_.end();
   }
 
   void read() {
     if (w_.empty() || w_.size() >= kMaxTokens) return unknown();
     const std::string& first = w_[0];
+    // Several statements sent as one (a body under another delimiter), a
+    // compound statement, or MariaDB's SET STATEMENT ... FOR <statement>.
+    if ((semicolon_ && first != "CREATE") || (first == "BEGIN" && at(1) == "NOT") ||
+        (first == "SET" && at(1) == "STATEMENT"))
+      return unknown();
     // Statements that change no table, view or trigger.
     if (one_of(first, {"INSERT",   "UPDATE",   "DELETE",   "REPLACE",   "SELECT",  "WITH",
                        "VALUES",   "SET",      "DO",       "LOCK",      "UNLOCK",  "START",
@@ -90,8 +99,38 @@ class Reader {
       unknown();
       return false;
     }
-    into.push_back(unquoted(at(i_++)));
+    const std::string& token = at(i_++);
+    if (token[0] == '`' || token[0] == '"') {
+      into.push_back(unquoted(token));
+      return true;
+    }
+    // The tokenizer upper-cases a name written without quotes; names are
+    // case-sensitive on most servers, so each spelling of it in the
+    // statement's text is kept.
+    bool any = false;
+    for (size_t at = 0; (at = find_word(token, at)) != std::string::npos; at += token.size()) {
+      into.push_back(sql_.substr(at, token.size()));
+      any = true;
+    }
+    if (!any) into.push_back(token);
     return true;
+  }
+  // Where `word` (upper case) stands as a whole word in the text, from `from`.
+  size_t find_word(const std::string& word, size_t from) const {
+    auto word_char = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+             static_cast<unsigned char>(c) >= 0x80;
+    };
+    for (size_t at = from; at + word.size() <= sql_.size(); ++at) {
+      if (at > 0 && word_char(sql_[at - 1])) continue;
+      if (at + word.size() < sql_.size() && word_char(sql_[at + word.size()])) continue;
+      bool same = true;
+      for (size_t k = 0; k < word.size() && same; ++k)
+        same = std::toupper(static_cast<unsigned char>(sql_[at + k])) ==
+               static_cast<unsigned char>(word[k]);
+      if (same) return at;
+    }
+    return std::string::npos;
   }
   // The table after the next ON (CREATE INDEX ... ON t, CREATE TRIGGER ...
   // ON t, DROP INDEX i ON t).
@@ -116,14 +155,22 @@ class Reader {
 
   void create() {
     std::string k = kind();
-    if (k == "TEMPORARY" || outside(k)) return;  // a temporary table goes with the session
+    if (k == "TEMPORARY" || outside(k)) return;          // a temporary table goes with the session
+    if (semicolon_ && k != "TRIGGER") return unknown();  // only a trigger's body holds ';'
+    if (k == "TRIGGER") {
+      // OR REPLACE may move a trigger of that name from another table.
+      skip({"IF", "NOT", "EXISTS"});
+      if (!name(out_.triggers)) return;
+      table_after_on();
+      return;
+    }
     if (k == "TABLE") {
       skip({"IF", "NOT", "EXISTS"});
       name(out_.names);
     } else if (k == "VIEW") {
       skip({"IF", "NOT", "EXISTS"});
       name(out_.names);
-    } else if (k == "INDEX" || k == "TRIGGER") {
+    } else if (k == "INDEX") {
       table_after_on();
     } else {
       unknown();  // DATABASE, TABLESPACE, ...
@@ -161,7 +208,7 @@ class Reader {
       table_after_on();
     } else if (k == "TRIGGER") {
       skip({"IF", "EXISTS"});
-      name(out_.dropped_triggers);
+      name(out_.triggers);
     } else {
       unknown();
     }
@@ -180,7 +227,9 @@ class Reader {
   }
 
   SchemaChanges& out_;
+  const std::string& sql_;
   std::vector<std::string> w_;
+  bool semicolon_ = false;
   size_t i_ = 0;
 };
 
@@ -213,6 +262,9 @@ int rank(const std::string& kind) { return kind == "table" ? 0 : kind == "view" 
 
 void note_mysql_changes(const std::string& sql, SchemaChanges& changes) {
   if (!changes.known) return;
+  auto first = leading_tokens(sql, 1);
+  if (!first.empty() && one_of(first[0], {"CREATE", "ALTER", "DROP", "RENAME"}))
+    ++changes.ddl_statements;
   Reader(sql, changes).read();
 }
 
@@ -233,13 +285,14 @@ std::string refresh_mysql(Database& db, const std::string& prefix, const std::st
     touched.insert(upper(n));
   };
   for (const auto& n : changes.names) add(n);
-  for (const auto& t : changes.dropped_triggers) {
-    auto it = std::find_if(objects.begin(), objects.end(), [&](const SchemaObject& o) {
-      return o.kind == "trigger" && upper(o.name) == upper(t);
-    });
-    if (it == objects.end() || trigger_table(*it).empty()) return {};
-    add(trigger_table(*it));
-  }
+  // A trigger created or dropped by name: the table it was on is read again
+  // (one the snapshot does not have was not there: it is proved true).
+  for (const auto& t : changes.triggers)
+    for (const auto& o : objects)
+      if (o.kind == "trigger" && upper(o.name) == upper(t)) {
+        if (trigger_table(o).empty()) return {};
+        add(trigger_table(o));
+      }
   // A table whose foreign key names a touched one: renaming that table or
   // its column rewrites the key's text (InnoDB follows the rename).
   std::vector<std::string> referencing;
@@ -268,10 +321,12 @@ std::string refresh_mysql(Database& db, const std::string& prefix, const std::st
              "AND table_name = " +
              db.quote(n);
   SchemaBuilder b(prefix);
-  for (const auto& row : schema_rows(db, which)) inspect_mysql_objects(db, b, &row.at(0));
+  std::set<std::string> found;  // a server that folds case finds one table twice
+  for (const auto& row : schema_rows(db, which))
+    if (found.insert(row.at(0)).second) inspect_mysql_objects(db, b, &row.at(0));
   Schema fresh = b.build();
   std::set<std::string> dropped;
-  for (const auto& t : changes.dropped_triggers) dropped.insert(upper(t));
+  for (const auto& t : changes.triggers) dropped.insert(upper(t));
   std::vector<SchemaObject> kept;
   for (auto& o : objects) {
     bool stale = o.kind == "trigger"
