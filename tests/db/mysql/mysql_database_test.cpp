@@ -1,6 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -117,21 +116,6 @@ TEST(MysqlDatabase, BackslashesAreEscapedInLiterals) {
   auto db = c.open();
   std::string q = db->quote("a\\b'c");
   EXPECT_EQ(testing::scalar(*db, "SELECT " + q), "a\\b'c");
-}
-
-// The tables of a list that exist, in one query on the servers; a view of
-// the same name is not a table, and a name differing only in case is another.
-TEST(MysqlDatabase, ExistingTablesAreThoseOfTheListThatAreThere) {
-  testing::Connected c(Dialect::MySQL);
-  auto db = c.open();
-  db->run("CREATE TABLE present_one (x int)");
-  db->run("CREATE TABLE present_two (x int)");
-  db->run("CREATE VIEW a_view AS SELECT x FROM present_one");
-  auto found =
-      db->existing_tables({"present_one", "missing", "a_view", "PRESENT_TWO", "present_two"});
-  std::sort(found.begin(), found.end());
-  EXPECT_EQ(found, (std::vector<std::string>{"present_one", "present_two"}));
-  EXPECT_TRUE(db->existing_tables({}).empty());
 }
 
 }  // namespace

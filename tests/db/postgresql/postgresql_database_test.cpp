@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "../connection_support.h"
 #include "mig/errors.h"
 
@@ -62,21 +60,6 @@ TEST(PostgresqlDatabase, ANulByteIsRefusedNotCutShort) {
   testing::Connected c(Dialect::PostgreSQL);
   auto db = c.open();
   EXPECT_THROW(db->execute(std::string("SELECT 1\0; DROP TABLE x", 24)), std::exception);
-}
-
-// The tables of a list that exist, in one query on the servers; a view of
-// the same name is not a table, and a name differing only in case is another.
-TEST(PostgresqlDatabase, ExistingTablesAreThoseOfTheListThatAreThere) {
-  testing::Connected c(Dialect::PostgreSQL);
-  auto db = c.open();
-  db->run("CREATE TABLE present_one (x int)");
-  db->run("CREATE TABLE present_two (x int)");
-  db->run("CREATE VIEW a_view AS SELECT x FROM present_one");
-  auto found =
-      db->existing_tables({"present_one", "missing", "a_view", "PRESENT_TWO", "present_two"});
-  std::sort(found.begin(), found.end());
-  EXPECT_EQ(found, (std::vector<std::string>{"present_one", "present_two"}));
-  EXPECT_TRUE(db->existing_tables({}).empty());
 }
 
 }  // namespace

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <algorithm>
-
 #include "../connection_support.h"
 #include "mig/errors.h"
 
@@ -86,21 +84,6 @@ TEST(SqliteDatabase, QuotingAndTables) {
   db->execute("CREATE TABLE t (x INTEGER)");
   EXPECT_TRUE(db->table_exists("t"));
   EXPECT_EQ(db->execute("INSERT INTO t VALUES (1), (2)"), 2);
-}
-
-// The tables of a list that exist; a view is not a table, and SQLite's names
-// are the same in any case.
-TEST(SqliteDatabase, ExistingTablesAreThoseOfTheListThatAreThere) {
-  testing::Connected c(Dialect::SQLite);
-  auto db = c.open();
-  db->run("CREATE TABLE present_one (x int)");
-  db->run("CREATE TABLE present_two (x int)");
-  db->run("CREATE VIEW a_view AS SELECT x FROM present_one");
-  auto found =
-      db->existing_tables({"present_one", "missing", "a_view", "PRESENT_TWO", "present_two"});
-  std::sort(found.begin(), found.end());
-  EXPECT_EQ(found, (std::vector<std::string>{"PRESENT_TWO", "present_one", "present_two"}));
-  EXPECT_TRUE(db->existing_tables({}).empty());
 }
 
 }  // namespace
