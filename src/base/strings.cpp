@@ -1,5 +1,6 @@
 #include "base/strings.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 
@@ -26,6 +27,16 @@ std::string errno_text(int err) {
   char buffer[256] = "";
   std::string text = message_of(::strerror_r(err, buffer, sizeof buffer), buffer);
   return text == "error " ? text + std::to_string(err) : text;
+}
+
+std::string upper_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string lower_ascii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 std::string format_ms(double ms) {

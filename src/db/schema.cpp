@@ -4,6 +4,7 @@
 #include <map>
 #include <sstream>
 
+#include "base/strings.h"
 #include "db/schema_builder.h"
 
 namespace mig {
@@ -27,10 +28,7 @@ std::string squash(const std::string& s) {
   return out;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
+std::string lower(std::string s) { return lower_ascii(std::move(s)); }
 
 std::string column_line(const std::string& name, const std::string& type, bool not_null,
                         const std::string& def) {

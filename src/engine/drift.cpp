@@ -9,7 +9,6 @@ std::string save_snapshot(Database& db, VersionStore& store, const std::string& 
   try {
     std::string fingerprint = db.schema_fingerprint(prefix);
     std::string version = db.schema_version();
-    if (!version.empty()) fingerprint += "@" + version;
     std::string text;
     // Only the objects the run named are read again when the database
     // counted exactly the run's own DDL since it began: a statement someone
@@ -24,8 +23,7 @@ std::string save_snapshot(Database& db, VersionStore& store, const std::string& 
     }
     if (text.empty()) text = inspect_schema(db, prefix).text();
     // A version that moved while the schema was read proves nothing of it.
-    if (!version.empty() && !db.schema_version_matches(version))
-      fingerprint.resize(fingerprint.size() - version.size() - 1);
+    if (!version.empty() && db.schema_version_matches(version)) fingerprint += "@" + version;
     store.save_snapshot(text, fingerprint);
     return {};
   } catch (const std::exception& e) {

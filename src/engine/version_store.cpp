@@ -3,11 +3,11 @@
 #include <soci/soci.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 
+#include "base/strings.h"
 #include "script/checksum.h"
 
 namespace mig {
@@ -63,20 +63,16 @@ auto VersionStore::reading(const std::string& name, Read&& read) -> decltype(rea
 bool VersionStore::has(const char* name) {
   // Compared in upper case: a server that folds names (MySQL's
   // lower_case_table_names) answers in its own spelling.
-  auto upper = [](std::string s) {
-    for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return s;
-  };
   std::string table = prefix_ + name;
   if (!asked_) {
     asked_ = true;
     std::vector<std::string> all;
     for (const char* t : kTables) all.push_back(prefix_ + t);
-    for (const auto& found : db_.existing_tables(all)) present_.insert(upper(found));
+    for (const auto& found : db_.existing_tables(all)) present_.insert(upper_ascii(found));
   }
-  if (present_.count(upper(table))) return true;
+  if (present_.count(upper_ascii(table))) return true;
   if (!db_.table_exists(table)) return false;
-  present_.insert(upper(table));
+  present_.insert(upper_ascii(table));
   return true;
 }
 

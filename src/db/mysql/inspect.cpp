@@ -60,15 +60,19 @@ void inspect_mysql_objects(Database& db, SchemaBuilder& b, const std::string* on
           "foreign key " + r[1] + " (" + r[2] + ") references " + r[3] + " (" + r[4] + ")");
   }
   // The server writes a view's tables as `database`.`table`: the database's
-  // own name is left out, so the same schema reads the same in any database.
+  // own name is left out, so the same schema reads the same in any database
+  // (asked for only when there are views).
+  auto views = schema_rows(db,
+                           "SELECT table_name, view_definition FROM information_schema.views "
+                           "WHERE table_schema = DATABASE()" +
+                               name_is("table_name"));
   std::string own = "`";
-  std::string database = schema_rows(db, "SELECT DATABASE()").at(0).at(0);
-  for (char ch : database) own += ch == '`' ? std::string("``") : std::string(1, ch);
+  if (!views.empty()) {
+    std::string database = schema_rows(db, "SELECT DATABASE()").at(0).at(0);
+    for (char ch : database) own += ch == '`' ? std::string("``") : std::string(1, ch);
+  }
   own += "`.";
-  for (auto& r : schema_rows(db,
-                             "SELECT table_name, view_definition FROM information_schema.views "
-                             "WHERE table_schema = DATABASE()" +
-                                 name_is("table_name"))) {
+  for (auto& r : views) {
     std::string definition = squash(r[1]);
     for (size_t at = definition.find(own); at != std::string::npos; at = definition.find(own, at))
       definition.erase(at, own.size());

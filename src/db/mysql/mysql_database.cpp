@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 
+#include "base/strings.h"
 #include "db/backend_module.h"
 #include "db/database.h"
 #include "script/sql_splitter.h"
@@ -21,11 +22,6 @@ std::string bare(const std::string& token) {
   for (char c : token)
     if (c != '`' && c != '"') out += c;
   return out;
-}
-
-std::string lower_case(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // The table a single-table INSERT, REPLACE, UPDATE or DELETE writes
@@ -156,8 +152,8 @@ class MysqlDatabase : public Database {
         return "SELECT UPPER(ENGINE) FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
                (qualified ? quote(s) : std::string("DATABASE()")) + " AND TABLE_NAME = " + quote(n);
       };
-      std::string engine = scalar(
-          work, exact(schema, name) + " UNION ALL " + exact(lower_case(schema), lower_case(name)));
+      std::string engine = scalar(work, exact(schema, name) + " UNION ALL " +
+                                            exact(lower_ascii(schema), lower_ascii(name)));
       if (engine.empty())
         engine = scalar(
             work,
@@ -242,8 +238,7 @@ class MysqlDatabase : public Database {
                                         "Uptime_since_flush_status)$'")) {
         if (row.size() < 2) continue;
         long long value = std::atoll(row[1].c_str());
-        std::string name = row[0];
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string name = lower_ascii(row[0]);
         if (name == "uptime")
           uptime = value;
         else if (name == "uptime_since_flush_status")

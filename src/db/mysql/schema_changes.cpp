@@ -6,6 +6,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/strings.h"
 #include "db/schema_builder.h"
 #include "script/sql_splitter.h"
 
@@ -28,11 +29,6 @@ bool is_name(const std::string& token) {
 std::string unquoted(const std::string& token) {
   char c = token[0];
   return c == '`' || c == '"' ? token.substr(1, token.size() - 2) : token;
-}
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Reads one statement's tokens. Every "cannot tell" ends in unknown().
@@ -282,14 +278,14 @@ std::string refresh_mysql(Database& db, const std::string& prefix, const std::st
   auto add = [&](const std::string& n) {
     spellings.insert(n);
     spellings.insert(lower(n));
-    touched.insert(upper(n));
+    touched.insert(upper_ascii(n));
   };
   for (const auto& n : changes.names) add(n);
   // A trigger created or dropped by name: the table it was on is read again
   // (one the snapshot does not have was not there: it is proved true).
   for (const auto& t : changes.triggers)
     for (const auto& o : objects)
-      if (o.kind == "trigger" && upper(o.name) == upper(t)) {
+      if (o.kind == "trigger" && upper_ascii(o.name) == upper_ascii(t)) {
         if (trigger_table(o).empty()) return {};
         add(trigger_table(o));
       }
@@ -302,7 +298,7 @@ std::string refresh_mysql(Database& db, const std::string& prefix, const std::st
         size_t at = line.find(" references ");
         size_t open = line.rfind(" (");
         if (line.rfind("foreign key ", 0) != 0 || at == std::string::npos || open <= at) continue;
-        if (touched.count(upper(line.substr(at + 12, open - at - 12))))
+        if (touched.count(upper_ascii(line.substr(at + 12, open - at - 12))))
           referencing.push_back(o.name);
       }
   for (const auto& n : referencing) add(n);
@@ -311,7 +307,7 @@ std::string refresh_mysql(Database& db, const std::string& prefix, const std::st
   // than the statement named (names are case-sensitive on Linux).
   for (const auto& o : objects) {
     std::string table = o.kind == "trigger" ? trigger_table(o) : o.name;
-    if (touched.count(upper(table)) && !spellings.count(table)) return {};
+    if (touched.count(upper_ascii(table)) && !spellings.count(table)) return {};
   }
   if (touched.empty()) return recorded;  // only rows changed
   std::string which;
@@ -326,12 +322,12 @@ std::string refresh_mysql(Database& db, const std::string& prefix, const std::st
     if (found.insert(row.at(0)).second) inspect_mysql_objects(db, b, &row.at(0));
   Schema fresh = b.build();
   std::set<std::string> dropped;
-  for (const auto& t : changes.triggers) dropped.insert(upper(t));
+  for (const auto& t : changes.triggers) dropped.insert(upper_ascii(t));
   std::vector<SchemaObject> kept;
   for (auto& o : objects) {
-    bool stale = o.kind == "trigger"
-                     ? touched.count(upper(trigger_table(o))) || dropped.count(upper(o.name))
-                     : touched.count(upper(o.name)) > 0;
+    bool stale = o.kind == "trigger" ? touched.count(upper_ascii(trigger_table(o))) ||
+                                           dropped.count(upper_ascii(o.name))
+                                     : touched.count(upper_ascii(o.name)) > 0;
     if (!stale) kept.push_back(std::move(o));
   }
   for (auto& o : fresh.objects) kept.push_back(std::move(o));
