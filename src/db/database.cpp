@@ -5,6 +5,7 @@
 #include <boost/filesystem.hpp>
 #include <cstdio>
 
+#include "base/sha256.h"
 #include "db/backend_module.h"
 #include "db/dialect_traits.h"
 #include "db/sqlite/sqlite_database.h"
@@ -97,6 +98,20 @@ std::string cell(const soci::row& row, std::size_t i, const std::string& null_te
 }
 
 }  // namespace
+
+std::string catalog_fingerprint(const std::vector<Database::CatalogEntry>& rows) {
+  size_t size = 0;
+  for (const auto& r : rows)
+    size += r.type.size() + r.name.size() + r.table.size() + r.sql.size() + 4;
+  std::string all;
+  all.reserve(size);
+  for (const auto& r : rows) {
+    if (!all.empty()) all += '\n';
+    all.append(r.type).append(1, ' ').append(r.name).append(1, ' ').append(r.table);
+    all.append(1, ' ').append(r.sql);
+  }
+  return sha256_hex(all);
+}
 
 std::vector<std::vector<std::string>> query_rows(Database& db, const std::string& sql,
                                                  const std::string& null_text) {

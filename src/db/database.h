@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -120,6 +121,20 @@ class Database {
     (void)prefix;
     return {};
   }
+  // One row of a catalog that stores each object's definition (SQLite's
+  // sqlite_master): its type, name, the table it is on and its SQL (empty
+  // for an index SQLite made itself).
+  struct CatalogEntry {
+    std::string type, name, table, sql;
+  };
+  // Those rows but mig's own, ordered by type and name, on a database whose
+  // schema_fingerprint() is their digest (catalog_fingerprint()) and whose
+  // inspection of an object reads only the rows of that object (a table's
+  // own and those of its indexes); nothing elsewhere.
+  virtual std::optional<std::vector<CatalogEntry>> schema_catalog(const std::string& prefix) {
+    (void)prefix;
+    return std::nullopt;
+  }
   // A counter the database itself moves on every schema change (SQLite's
   // schema cookie, the server's count of DDL statements on MySQL), or empty
   // where there is none. An unchanged value means an unchanged schema, so
@@ -219,6 +234,10 @@ std::string mysql_connect_string(const DatabaseUrl& url);
 // for every backend.
 std::string lock_wait_notice(int seconds, const DatabaseUrl& url);
 OperationError lock_timeout_error(int seconds, const DatabaseUrl& url);
+
+// The digest schema_fingerprint() gives for these catalog rows (SQLite):
+// SHA-256 of one line per row, "type name table sql", in the given order.
+std::string catalog_fingerprint(const std::vector<Database::CatalogEntry>& rows);
 
 // Runs a query and returns every row as text (NULL as `null_text`).
 std::vector<std::vector<std::string>> query_rows(Database& db, const std::string& sql,

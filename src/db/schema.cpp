@@ -66,6 +66,35 @@ std::string Schema::text() const {
   return out.str();
 }
 
+std::vector<SchemaObject> parse_schema(const std::string& text) {
+  std::vector<SchemaObject> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("  ", 0) == 0 && !out.empty()) {
+      out.back().lines.push_back(line.substr(2));
+    } else {
+      size_t space = line.find(' ');
+      if (space == std::string::npos) continue;
+      out.push_back({line.substr(0, space), line.substr(space + 1), {}});
+    }
+  }
+  return out;
+}
+
+std::string replace_objects(std::vector<SchemaObject> recorded,
+                            const std::function<bool(const SchemaObject&)>& stale, Schema fresh) {
+  Schema merged;
+  for (auto& o : recorded)
+    if (!stale(o)) merged.objects.push_back(std::move(o));
+  for (auto& o : fresh.objects) merged.objects.push_back(std::move(o));
+  std::stable_sort(merged.objects.begin(), merged.objects.end(),
+                   [&](const SchemaObject& a, const SchemaObject& b) {
+                     return std::make_pair(SchemaBuilder::kind_rank(a.kind), a.name) <
+                            std::make_pair(SchemaBuilder::kind_rank(b.kind), b.name);
+                   });
+  return merged.text();
+}
+
 Schema inspect_schema(Database& db, const std::string& prefix) {
   SchemaBuilder b(prefix);
   switch (db.dialect()) {
@@ -80,18 +109,28 @@ Schema inspect_schema(Database& db, const std::string& prefix) {
 }
 
 void SchemaChanges::note(Dialect dialect, const std::string& sql) {
+  if (catalog) return;
   if (dialect == Dialect::MySQL)
     note_mysql_changes(sql, *this);
   else
     known = false;
 }
 
-bool can_refresh_schema(Dialect dialect) { return dialect == Dialect::MySQL; }
+bool can_refresh_schema(Dialect dialect) {
+  return dialect == Dialect::MySQL || dialect == Dialect::SQLite;
+}
 
 std::string refresh_schema(Database& db, const std::string& prefix, const std::string& recorded,
                            const SchemaChanges& changes) {
   return db.dialect() == Dialect::MySQL ? refresh_mysql(db, prefix, recorded, changes)
                                         : std::string();
+}
+
+std::string refresh_schema(Database& db, const std::string& prefix, const std::string& recorded,
+                           const SchemaChanges& changes,
+                           const std::vector<Database::CatalogEntry>& now) {
+  if (!changes.known || !changes.catalog) return {};
+  return refresh_sqlite(db, prefix, recorded, *changes.catalog, now);
 }
 
 std::string diff_schemas(const std::string& before, const std::string& after) {

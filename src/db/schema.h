@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,12 @@ struct SchemaChanges {
   std::vector<std::string> triggers;  // created or dropped by name
   long long ddl_statements = 0;       // CREATE, ALTER, DROP, RENAME noted
   std::string start_version;          // Database::schema_version() when the run began
-  // Adds what `sql` may change (MySQL only; elsewhere `known` turns false).
+  // SQLite: the catalog when the run began, proved to be what the recorded
+  // snapshot was taken of; the run's statements need not be noted, the
+  // catalog after is compared with it.
+  std::optional<std::vector<Database::CatalogEntry>> catalog;
+  // Adds what `sql` may change (MySQL; nothing to add while `catalog` is
+  // held; elsewhere `known` turns false).
   void note(Dialect dialect, const std::string& sql);
 };
 
@@ -52,6 +58,11 @@ struct SchemaChanges {
 bool can_refresh_schema(Dialect dialect);
 std::string refresh_schema(Database& db, const std::string& prefix, const std::string& recorded,
                            const SchemaChanges& changes);
+// The same where `changes` holds the catalog when the run began (SQLite),
+// given the catalog now.
+std::string refresh_schema(Database& db, const std::string& prefix, const std::string& recorded,
+                           const SchemaChanges& changes,
+                           const std::vector<Database::CatalogEntry>& now);
 
 // A readable line diff: "- line" for lines only in `before`, "+ line" for
 // lines only in `after`, with the object header each change belongs to.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -36,21 +37,40 @@ class SchemaBuilder {
   void add(const std::string& kind, const std::string& name, const std::string& line,
            bool ordered = false);
   Schema build();
+  // Tables, then views, then triggers.
+  static int kind_rank(const std::string& kind) {
+    return kind == "table" ? 0 : kind == "view" ? 1 : 2;
+  }
 
  private:
   struct Pending {
     std::string kind, name;
     std::vector<std::string> ordered, lines;
   };
-  static int kind_rank(const std::string& kind) {
-    return kind == "table" ? 0 : kind == "view" ? 1 : 2;
-  }
   std::string prefix_;
   std::map<std::pair<int, std::string>, Pending> objects_;
 };
 
+// The objects of a recorded schema text (Schema::text()).
+std::vector<SchemaObject> parse_schema(const std::string& text);
+// The text of `recorded` without the objects `stale` picks and with those
+// of `fresh`, in the order an inspection gives them.
+std::string replace_objects(std::vector<SchemaObject> recorded,
+                            const std::function<bool(const SchemaObject&)>& stale, Schema fresh);
+
 // Each database's inspection, from its own catalog.
 Schema inspect_sqlite(Database& db, SchemaBuilder& b);
+// Those of SQLite's objects only, by their exact names.
+struct SqliteObjects {
+  std::vector<std::string> tables, views, triggers;
+};
+Schema inspect_sqlite_objects(Database& db, SchemaBuilder& b, const SqliteObjects& only);
+// The recorded schema text of the catalog `before` made that of `after`:
+// the objects whose rows differ are inspected again. Empty when a full
+// inspection is as quick.
+std::string refresh_sqlite(Database& db, const std::string& prefix, const std::string& recorded,
+                           const std::vector<Database::CatalogEntry>& before,
+                           const std::vector<Database::CatalogEntry>& after);
 Schema inspect_postgresql(Database& db, SchemaBuilder& b);
 Schema inspect_mysql(Database& db, SchemaBuilder& b);
 // MySQL's objects, all of them or (`only`) those of one table or view by

@@ -17,16 +17,18 @@ namespace mig {
 // Returns a warning when the snapshot could not be taken, else empty.
 // `changes`, where given, are what the run's statements may have changed
 // since the recorded snapshot (see run_changes): only those objects are then
-// inspected again, where the database allows (MySQL), else all of them.
+// inspected again, where the database allows (MySQL; SQLite, where they are
+// the objects whose catalog rows changed), else all of them.
 std::string save_snapshot(Database& db, VersionStore& store, const std::string& prefix,
                           const SchemaChanges* changes = nullptr);
 
 // Where a run starts: the changes it will note, known only while the recorded
-// snapshot is provably the live schema (its schema version holds) and the
-// database can take a snapshot of changed objects alone (MySQL). On MySQL a
-// full inspection reads every table (about 60 ms at 1,000 tables): that was
-// most of a `downgrade -1`.
-SchemaChanges run_changes(Database& db, VersionStore& store);
+// snapshot is provably the live schema and the database can take a snapshot
+// of changed objects alone. MySQL: its schema version holds; a full
+// inspection reads every table (about 60 ms at 1,000 tables), most of a
+// `downgrade -1`. SQLite: the catalog's digest is the recorded fingerprint,
+// and the catalog is kept to compare with the one after the run.
+SchemaChanges run_changes(Database& db, VersionStore& store, const std::string& prefix);
 
 // Drift: how the live schema differs from the snapshot mig last recorded
 // (empty when they agree or there is no snapshot yet). Cheapest proof first:

@@ -34,9 +34,15 @@ std::string describe_half_applied(const RevisionGraph& graph, const Progress& p)
 void check_half_applied(VersionStore& store, const RevisionGraph& graph, Direction direction,
                         bool resume, Migrator& migrator,
                         const std::function<void(const std::string&)>& say) {
+  check_half_applied(store.progress(), graph, direction, resume, migrator, say);
+}
+
+void check_half_applied(const std::vector<Progress>& progress, const RevisionGraph& graph,
+                        Direction direction, bool resume, Migrator& migrator,
+                        const std::function<void(const std::string&)>& say) {
   const char* verb = direction == Direction::Up ? "upgrade" : "downgrade";
   using Reason = HalfAppliedError::Reason;
-  for (const Progress& p : store.progress()) {
+  for (const Progress& p : progress) {
     std::string text = describe_half_applied(graph, p);
     auto refuse = [&](Reason reason, const std::string& why) {
       throw HalfAppliedError(text + "\n  " + why, text, p.revision, p.direction, reason);

@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "engine/migrator.h"
 #include "engine/version_store.h"
@@ -20,6 +21,10 @@ std::string describe_half_applied(const RevisionGraph& graph, const Progress& p)
 // is told so first.
 void check_half_applied(VersionStore& store, const RevisionGraph& graph, Direction direction,
                         bool resume, Migrator& migrator,
+                        const std::function<void(const std::string&)>& say);
+// The same for the progress rows `progress` (store.progress(), read once).
+void check_half_applied(const std::vector<Progress>& progress, const RevisionGraph& graph,
+                        Direction direction, bool resume, Migrator& migrator,
                         const std::function<void(const std::string&)>& say);
 
 }  // namespace mig

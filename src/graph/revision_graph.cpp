@@ -31,6 +31,17 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
   sort_topologically();
 }
 
+void RevisionGraph::give_text(int index, Revision full) {
+  Revision& r = revisions_[index];
+  if (!r.sql_dropped) return;
+  if (full.id != r.id || full.parents != r.parents || full.depends != r.depends ||
+      full.checksum != r.checksum || full.kind != r.kind || full.transactional != r.transactional ||
+      full.has_downgrade != r.has_downgrade || full.upgrade.size() != r.upgrade.size() ||
+      full.downgrade.size() != r.downgrade.size())
+    throw OperationError(r.path + " changed while mig was reading it; nothing was run, run again");
+  r = std::move(full);
+}
+
 void RevisionGraph::link() {
   size_t n = revisions_.size();
   parents_.assign(n, {});

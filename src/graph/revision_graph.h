@@ -19,6 +19,10 @@ class RevisionGraph {
 
   size_t size() const { return revisions_.size(); }
   const Revision& at(int index) const { return revisions_[index]; }
+  // Puts the SQL text back into a revision read without it (full: the same
+  // file read again). OperationError if the file no longer says what the
+  // graph was built from (edited meanwhile).
+  void give_text(int index, Revision full);
 
   // -1 if no revision has exactly this id.
   int find(const std::string& id) const;

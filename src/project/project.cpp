@@ -244,6 +244,10 @@ struct Project::Impl {
         if (e.name == path) return parse_revision(e.text, e.name, dialect());
     return load_revision(path, dialect());
   }
+  // Revision `i` of a graph read without SQL given its text (it is to run).
+  void give_text(RevisionGraph& g, int i) const {
+    if (i >= 0 && g.at(i).sql_dropped) g.give_text(i, full_revision(g.at(i).path));
+  }
 
   // Connects, retrying for up to settings.wait_seconds while the server is
   // not accepting connections yet (or the database is not there yet).
@@ -349,8 +353,8 @@ struct Project::Impl {
   VerifiedRevision round_trip(Database& db, Migrator& migrator, const RevisionGraph& g, int r);
   SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
                           const AppliedSet& applied, bool force, bool dry_run);
-  Plan plan_run(const RevisionGraph& g, VersionStore& store, Migrator& migrator,
-                Direction direction, const UpgradeOptions& o, DatabaseState& state);
+  Plan plan_run(RevisionGraph& g, VersionStore& store, Migrator& migrator, Direction direction,
+                const UpgradeOptions& o, DatabaseState& state);
   void run_plan(Run& run, Database& db, VersionStore& store, Migrator& migrator,
                 ObserverReporter& reporter, const Plan& plan, MigrateResult& out);
   MigrateResult migrate(Direction direction, const UpgradeOptions& o);
@@ -629,9 +633,12 @@ SeedRunResult Project::Impl::run_seeds(Database& db, VersionStore& store, const 
 
 // What the database holds, checked before anything runs (a half-applied
 // revision, edited files, applied revisions without a file), and the plan.
-Plan Project::Impl::plan_run(const RevisionGraph& g, VersionStore& store, Migrator& migrator,
+// The graph was read without SQL text: what is to run is read again in full.
+Plan Project::Impl::plan_run(RevisionGraph& g, VersionStore& store, Migrator& migrator,
                              Direction direction, const UpgradeOptions& o, DatabaseState& state) {
-  check_half_applied(store, g, direction, o.resume, migrator,
+  std::vector<Progress> half = store.progress();
+  for (const Progress& x : half) give_text(g, g.find(x.revision));
+  check_half_applied(half, g, direction, o.resume, migrator,
                      [this](const std::string& m) { say(m); });
   state = map_state(store.applied(), g);
   warn_unknown(state);
@@ -639,8 +646,10 @@ Plan Project::Impl::plan_run(const RevisionGraph& g, VersionStore& store, Migrat
   if (direction == Direction::Down && !state.unknown.empty())
     throw OperationError("cannot downgrade while applied revision(s) " + join(state.unknown, ", ") +
                          " have no file: mig cannot tell where they sit or how to undo them");
-  return direction == Direction::Up ? plan_upgrade(g, state.applied, o.target)
-                                    : plan_downgrade(g, state.applied, o.target);
+  Plan plan = direction == Direction::Up ? plan_upgrade(g, state.applied, o.target)
+                                         : plan_downgrade(g, state.applied, o.target);
+  for (const Step& s : plan.steps) give_text(g, s.revision);
+  return plan;
 }
 
 // Runs the plan; a snapshot of the schema is saved after it, failed or not
@@ -650,7 +659,7 @@ void Project::Impl::run_plan(Run& run, Database& db, VersionStore& store, Migrat
   store.ensure();
   auto start = Clock::now();
   // A run that stops part way takes its snapshot in full.
-  SchemaChanges changes = run_changes(db, store);
+  SchemaChanges changes = run_changes(db, store, settings.table_prefix);
   migrator.note_changes(&changes);
   try {
     migrator.run(plan, &run);
@@ -679,7 +688,10 @@ MigrateResult Project::Impl::migrate(Direction direction, const UpgradeOptions& 
   MigrateResult out;
   out.action = verb;
   out.dry_run = o.dry_run;
-  RevisionGraph g = graph();
+  // Every file is parsed (or found unchanged in the parse cache) before the
+  // database is touched; the SQL of the revisions that run is read after
+  // the plan.
+  RevisionGraph g = graph(RevisionText::Summary);
   if (o.seed) seeds();  // parse them first
   // A new project: there is nothing to do, and nothing (not even an empty
   // database file) is created.

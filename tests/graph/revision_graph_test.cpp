@@ -2,8 +2,9 @@
 
 #include <gtest/gtest.h>
 
-#include "errors.h"
 #include "../graph_support.h"
+#include "errors.h"
+#include "script/revision_file.h"
 
 namespace mig {
 namespace {
@@ -120,6 +121,25 @@ TEST(RevisionGraph, LongChainDoesNotOverflowTheStack) {
   auto g = graph(specs);
   EXPECT_EQ(g.order().size(), 200000u);
   EXPECT_EQ(g.at(g.order().back()).id, "r1199999");
+}
+
+// A graph read without SQL gets the text of a revision that is to run from
+// the file read again, unless the file changed meanwhile.
+TEST(RevisionGraph, TextIsGivenBackOnlyFromTheSameRevision) {
+  auto rev = [](const std::string& up) {
+    return parse_revision(
+        "-- mig:revision a000\n-- mig:upgrade\n" + up + ";\n-- mig:downgrade\nDROP TABLE t;\n",
+        "a000.sql", Dialect::SQLite);
+  };
+  Revision summary = rev("CREATE TABLE t (x INT)");
+  for (auto& st : summary.upgrade) st.sql.clear();
+  summary.sql_dropped = true;
+  RevisionGraph g({summary});
+  EXPECT_THROW(g.give_text(0, rev("CREATE TABLE t (y INT)")), OperationError);
+  EXPECT_TRUE(g.at(0).sql_dropped);
+  g.give_text(0, rev("CREATE TABLE t (x INT)"));
+  EXPECT_FALSE(g.at(0).sql_dropped);
+  EXPECT_EQ(g.at(0).upgrade.at(0).sql, "CREATE TABLE t (x INT)");
 }
 
 }  // namespace

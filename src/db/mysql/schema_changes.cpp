@@ -229,30 +229,12 @@ class Reader {
   size_t i_ = 0;
 };
 
-// The objects of a recorded schema text (Schema::text()).
-std::vector<SchemaObject> parse_schema(const std::string& text) {
-  std::vector<SchemaObject> out;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("  ", 0) == 0 && !out.empty()) {
-      out.back().lines.push_back(line.substr(2));
-    } else {
-      size_t space = line.find(' ');
-      if (space == std::string::npos) continue;
-      out.push_back({line.substr(0, space), line.substr(space + 1), {}});
-    }
-  }
-  return out;
-}
-
 // The table a recorded trigger is on ("on TABLE: BEFORE INSERT ...").
 std::string trigger_table(const SchemaObject& o) {
   if (o.lines.empty() || o.lines[0].rfind("on ", 0) != 0) return {};
   size_t colon = o.lines[0].find(": ", 3);
   return colon == std::string::npos ? std::string() : o.lines[0].substr(3, colon - 3);
 }
-
-int rank(const std::string& kind) { return kind == "table" ? 0 : kind == "view" ? 1 : 2; }
 
 }  // namespace
 
@@ -320,23 +302,16 @@ std::string refresh_mysql(Database& db, const std::string& prefix, const std::st
   std::set<std::string> found;  // a server that folds case finds one table twice
   for (const auto& row : schema_rows(db, which))
     if (found.insert(row.at(0)).second) inspect_mysql_objects(db, b, &row.at(0));
-  Schema fresh = b.build();
   std::set<std::string> dropped;
   for (const auto& t : changes.triggers) dropped.insert(upper_ascii(t));
-  std::vector<SchemaObject> kept;
-  for (auto& o : objects) {
-    bool stale = o.kind == "trigger" ? touched.count(upper_ascii(trigger_table(o))) ||
-                                           dropped.count(upper_ascii(o.name))
-                                     : touched.count(upper_ascii(o.name)) > 0;
-    if (!stale) kept.push_back(std::move(o));
-  }
-  for (auto& o : fresh.objects) kept.push_back(std::move(o));
-  std::stable_sort(kept.begin(), kept.end(), [](const SchemaObject& a, const SchemaObject& b) {
-    return std::make_pair(rank(a.kind), a.name) < std::make_pair(rank(b.kind), b.name);
-  });
-  Schema merged;
-  merged.objects = std::move(kept);
-  return merged.text();
+  return replace_objects(
+      std::move(objects),
+      [&](const SchemaObject& o) {
+        return o.kind == "trigger" ? touched.count(upper_ascii(trigger_table(o))) ||
+                                         dropped.count(upper_ascii(o.name))
+                                   : touched.count(upper_ascii(o.name)) > 0;
+      },
+      b.build());
 }
 
 }  // namespace mig
