@@ -1,4 +1,5 @@
-# mig: `make` builds, `make test` runs every test, `make db-*` wrap the CLI.
+# mig: `make` builds, `make test` runs every test, `make db-*` wrap the CLI,
+# `make install` and `make deb` install or package it.
 # Every target installs missing Debian packages first (scripts/install-deps).
 # DATABASE_URL, if set, is honoured by every db-* target.
 
@@ -8,8 +9,10 @@ JOBS       ?= 2
 MIG        := $(BUILD_DIR)/mig
 FUZZ_DIR   ?= build-fuzz
 FUZZ_TIME  ?= 60
+PREFIX     ?= /usr/local
+DEB_DIR    ?= build-deb
 
-.PHONY: all deps build test db-migrate db-status db-history db-downgrade db-seed \
+.PHONY: all deps build mig install deb test db-migrate db-status db-history db-downgrade db-seed \
         db-graph db-revision bench fuzz format clean
 
 all: build
@@ -17,39 +20,61 @@ all: build
 deps:
 	@./scripts/install-deps
 
+# The test suite is configured in by `make test` (it needs GoogleTest and the
+# servers), so that a first `make db-migrate` builds only what it runs.
 $(BUILD_DIR)/CMakeCache.txt: | deps
-	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE)
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DMIG_TESTS=OFF
 
 build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 
-test: build
+# The binary and its two backend modules, nothing else.
+mig: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j$(JOBS) --target mig
+
+test: deps $(BUILD_DIR)/CMakeCache.txt
 	@./scripts/install-deps --test
+	cmake -S . -B $(BUILD_DIR) -DMIG_TESTS=ON
+	cmake --build $(BUILD_DIR) -j$(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
-db-migrate: build
+# make install [PREFIX=/usr/local] [DESTDIR=/scratch/root]
+install: build
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+
+# The Debian packages mig, libmig0 and libmig-dev, in $(DEB_DIR): built for
+# /usr and linked with the system's shared libraries (cmake/package.cmake).
+deb: deps
+	@./scripts/install-deps --deb
+	cmake -S . -B $(DEB_DIR) -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr \
+	  -DMIG_TESTS=OFF -DMIG_STATIC_DEPS=OFF
+	cmake --build $(DEB_DIR) -j$(JOBS)
+	cd $(DEB_DIR) && cpack -G DEB
+	@ls $(DEB_DIR)/*.deb
+
+db-migrate: mig
 	$(MIG) upgrade head
 
-db-status: build
+db-status: mig
 	$(MIG) status
 
-db-history: build
+db-history: mig
 	$(MIG) history
 
-db-downgrade: build
+db-downgrade: mig
 	$(MIG) downgrade $(or $(to),-1)
 
-db-seed: build
+db-seed: mig
 	$(MIG) seed
 
-db-graph: build
+db-graph: mig
 	@./scripts/install-deps --graph
 	@mkdir -p var
 	$(MIG) history --format dot > var/history.dot
 	dot -Tpng var/history.dot -o var/history.png
 	@echo "wrote var/history.png"
 
-db-revision: build
+db-revision: mig
 	@test -n "$(m)" || { echo 'usage: make db-revision m="what it does" [kind=data|seed]' >&2; exit 2; }
 	$(MIG) revision "$(m)" $(if $(filter seed,$(kind)),--seed,$(if $(kind),--kind $(kind)))
 
@@ -74,4 +99,4 @@ format:
 	  tests/e2e/*.h fuzz/*.cpp bench/*.cpp
 
 clean:
-	rm -rf $(BUILD_DIR) $(FUZZ_DIR)
+	rm -rf $(BUILD_DIR) $(FUZZ_DIR) $(DEB_DIR)

@@ -4,6 +4,9 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <boost/filesystem.hpp>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -11,7 +14,9 @@
 
 #include "cli/advice.h"
 #include "cli/commands.h"
+#include "cli/generate.h"
 #include "cli/group_commands.h"
+#include "cli/version.h"
 #include "errors.h"
 
 namespace mig {
@@ -93,6 +98,9 @@ struct CommandLine {
   std::string merge_message, show_target, stamp_target, rehash_rev, resolve_rev;
   bool seed_force = false, seed_dry = false, completed = false, reverted = false;
   std::string help_topic, main_help;
+  std::string shell, generated_dir, complete_what;
+  bool version_json = false;  // --json is on the command line beside --version
+  bool standalone = false;    // the command needs no mig.toml (completion, __man)
 };
 
 void add_global_options(CommandLine& cl) {
@@ -100,7 +108,10 @@ void add_global_options(CommandLine& cl) {
   GlobalOptions& g = cl.ctx.global;
   app.require_subcommand(1);
   app.fallthrough();
-  app.set_version_flag("--version", "mig 0.1.0");
+  app.set_version_flag("--version", [&cl] {
+    const char* dir = std::getenv("MIG_MODULE_DIR");
+    return cl.version_json ? version_json(dir ? dir : "") : version_text();
+  });
   app.footer(
       "Targets: head, heads, base, an id or unique prefix, +N, -N, ID+N, ID-N.\n"
       "Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error;\n"
@@ -328,6 +339,62 @@ int show_help(CommandLine& cl) {
   throw UsageError(unknown_command(cl.app, cl.help_topic));
 }
 
+// The revision ids and branch labels of the project, for the completion
+// scripts: read from the files alone (an in-memory database stands in for the
+// project's, which is neither opened nor asked for a password).
+int complete_targets(CommandLine& cl) {
+  if (cl.complete_what != "targets") throw UsageError("__complete: the only word is 'targets'");
+  Settings settings = cl.ctx.settings;
+  settings.url = parse_url("sqlite::memory:", "URL");
+  Project project(settings);
+  std::vector<std::string> words = {"head", "heads", "base"};
+  for (const RevisionInfo& r : project.history().revisions) {
+    words.push_back(r.id);
+    if (!r.branch.empty()) words.push_back(r.branch + "@head");
+  }
+  for (const auto& w : words) std::cout << w << "\n";
+  return 0;
+}
+
+// Writes mig.1 and mig-COMMAND.1 into a directory (the build does, for
+// `cmake --install` and the package).
+int write_man_pages(CommandLine& cl) {
+  boost::filesystem::create_directories(cl.generated_dir);
+  for (const auto& [name, text] : man_pages(cl.app, version_number(), build_date())) {
+    std::ofstream out(cl.generated_dir + "/" + name, std::ios::binary);
+    out << text;
+    if (!out) throw OperationError("cannot write " + cl.generated_dir + "/" + name);
+  }
+  return 0;
+}
+
+void add_shell_commands(CommandLine& cl) {
+  auto* completion =
+      cl.app.add_subcommand("completion", "print the completion script for bash, zsh or fish");
+  completion->add_option("SHELL", cl.shell, "the shell")
+      ->required()
+      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  completion->callback([&cl] {
+    cl.standalone = true;
+    cl.action = [&cl] {
+      std::cout << completion_script(cl.app, cl.shell);
+      return 0;
+    };
+  });
+  // Helpers for the scripts and the build, in the hidden (empty) group.
+  auto* complete = cl.app.add_subcommand("__complete", "words for the completion scripts");
+  complete->group("");
+  complete->add_option("WHAT", cl.complete_what)->required();
+  complete->callback([&cl] { cl.action = [&cl] { return complete_targets(cl); }; });
+  auto* man = cl.app.add_subcommand("__man", "write the man pages into DIR");
+  man->group("");
+  man->add_option("DIR", cl.generated_dir)->required();
+  man->callback([&cl] {
+    cl.standalone = true;
+    cl.action = [&cl] { return write_man_pages(cl); };
+  });
+}
+
 void add_help_command(CommandLine& cl) {
   auto* help = cl.app.add_subcommand("help", "show the help of mig or of one command");
   help->add_option("COMMAND", cl.help_topic, "the command to explain");
@@ -346,6 +413,8 @@ std::optional<int> parse(CommandLine& cl, int argc, char** argv) {
       return 2;
     }
   }
+  for (int i = 1; i < argc; ++i)
+    cl.version_json = cl.version_json || std::string(argv[i]) == "--json";
   try {
     cl.app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -384,6 +453,7 @@ void check_group_options(CommandLine& cl) {
 int run_action(CommandLine& cl) {
   try {
     check_group_options(cl);
+    if (cl.standalone) return cl.action();
     load_context(cl.ctx);
     return cl.action();
   } catch (const UsageError& e) {
@@ -415,6 +485,7 @@ int run_cli(int argc, char** argv) {
   add_graph_commands(cl);
   add_checking_commands(cl);
   add_repair_commands(cl);
+  add_shell_commands(cl);
   add_help_command(cl);
   if (auto code = parse(cl, argc, argv)) return *code;
   return run_action(cl);

@@ -47,6 +47,9 @@ std::vector<std::string> module_dirs(const std::string& configured) {
     if (dir.empty()) continue;
     add(dir);
     add(dir + "/../lib/mig");
+#ifdef MIG_MODULE_DIR_FROM_BIN
+    add(dir + "/" MIG_MODULE_DIR_FROM_BIN);  // bin/../lib/<multiarch>/mig
+#endif
     add(dir + "/mig");
   }
 #ifdef MIG_INSTALLED_MODULE_DIR
@@ -55,34 +58,58 @@ std::vector<std::string> module_dirs(const std::string& configured) {
   return out;
 }
 
-// Loads the module once per process; throws OperationError saying where it
-// looked and what the loader said.
-OpenFunction load(const char* name, const char* title, const std::string& configured) {
+struct Found {
+  std::string path;
+  void* handle = nullptr;
+  std::string tried;  // each place looked and why it was not used
+};
+
+Found find(const char* name, const std::string& configured) {
   std::string file = std::string("mig_") + name + ".so";
   std::string symbol = std::string("mig_open_") + name;
-  std::string tried;
+  Found out;
   for (const auto& dir : module_dirs(configured)) {
     std::string path = dir + "/" + file;
     if (::access(path.c_str(), F_OK) != 0) {
-      tried += "\n  " + path + ": not found";
+      out.tried += "\n  " + path + ": not found";
       continue;
     }
     void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
     if (!handle) {
-      tried += "\n  " + path + ": " + ::dlerror();
+      out.tried += "\n  " + path + ": " + ::dlerror();
       continue;
     }
-    if (void* fn = ::dlsym(handle, symbol.c_str())) return reinterpret_cast<OpenFunction>(fn);
-    tried += "\n  " + path + ": has no " + symbol;
+    if (::dlsym(handle, symbol.c_str())) {
+      out.path = path;
+      out.handle = handle;
+      return out;
+    }
+    out.tried += "\n  " + path + ": has no " + symbol;
     ::dlclose(handle);
   }
-  throw OperationError(std::string(title) + " support is not installed: cannot load " + file +
-                       " (it belongs beside the mig binary or in ../lib/mig; MIG_MODULE_DIR "
+  return out;
+}
+
+// Loads the module once per process; throws OperationError saying where it
+// looked and what the loader said.
+OpenFunction load(const char* name, const char* title, const std::string& configured) {
+  Found found = find(name, configured);
+  if (found.handle) {
+    std::string symbol = std::string("mig_open_") + name;
+    return reinterpret_cast<OpenFunction>(::dlsym(found.handle, symbol.c_str()));
+  }
+  throw OperationError(std::string(title) + " support is not installed: cannot load mig_" + name +
+                       ".so (it belongs beside the mig binary or in ../lib/mig; MIG_MODULE_DIR "
                        "or the module_dir setting overrides both)" +
-                       tried);
+                       found.tried);
 }
 
 }  // namespace
+
+std::string backend_module_path(const char* name, const std::string& configured) {
+  Found found = find(name, configured);
+  return found.path;  // (a module loaded once stays loaded, as open_with_module keeps it)
+}
 
 std::unique_ptr<Database> open_with_module(const char* name, const char* title,
                                            const DatabaseUrl& url, const ConnectOptions& options) {

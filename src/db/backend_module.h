@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "db/database.h"
 
@@ -17,10 +18,17 @@ namespace mig {
 //
 // Where modules are looked for: options.module_dir alone when it is set
 // (the CLI sets it from $MIG_MODULE_DIR); otherwise the directory of the
-// running executable, then ../lib/mig beside it (the installed layout), then
-// the same two beside the shared mig library when mig is one.
+// running executable, then ../lib/mig beside it and the module directory of
+// this build's install layout relative to its bin directory (for Debian's
+// lib/<multiarch>/mig, also when the package is unpacked elsewhere), then the
+// same beside the shared mig library when mig is one, then the directory
+// this build installs them in.
 std::unique_ptr<Database> open_with_module(const char* name, const char* title,
                                            const DatabaseUrl& url, const ConnectOptions& options);
+
+// The file the module NAME is loaded from (looked for as above, and loaded),
+// or "" when none loads: what `mig --version --json` reports.
+std::string backend_module_path(const char* name, const std::string& configured);
 
 }  // namespace mig
 
