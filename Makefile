@@ -38,9 +38,13 @@ test: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j$(JOBS)
 	cd $(BUILD_DIR) && ctest --output-on-failure -j$(JOBS)
 
-# make install [PREFIX=/usr/local] [DESTDIR=/scratch/root]
-install: build
-	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR) --prefix $(PREFIX)
+# make install [PREFIX=/usr/local] [DESTDIR=/scratch/root]: the prefix is
+# configured in, since the layout (GNUInstallDirs: lib/<multiarch> under /usr)
+# and the module directory mig looks in last both follow from it.
+install: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD_DIR) -j$(JOBS)
+	DESTDIR=$(DESTDIR) cmake --install $(BUILD_DIR)
 
 # The Debian packages mig, libmig0 and libmig-dev, in $(DEB_DIR): built for
 # /usr and linked with the system's shared libraries (cmake/package.cmake).

@@ -32,8 +32,13 @@ and MySQL/MariaDB modules, man pages and bash, zsh and fish completions.")
 
 set(CPACK_DEBIAN_LIB_PACKAGE_NAME libmig0)
 set(CPACK_DEBIAN_LIB_PACKAGE_SECTION libs)
-set(CPACK_DEBIAN_LIB_PACKAGE_GENERATE_SHLIBS ON)
-set(CPACK_DEBIAN_LIB_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+# The shlibs file tells dpkg-shlibdeps of a program linking libmig.so.0 which
+# package provides it. CPack's switch is global; only files with a SONAME get
+# an entry, so the modules in mig (plugins, no SONAME) get none.
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+# Debian runs ldconfig from a trigger, not from maintainer scripts.
+set(CPACK_DEBIAN_LIB_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_SOURCE_DIR}/packaging/libmig0/triggers)
 set(CPACK_COMPONENT_LIB_DESCRIPTION "mig's migration engine as a shared library
 libmig runs mig's migrations from inside an application (for example at
 service start-up): upgrade, downgrade, status and the rest of what the mig

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <mutex>
 #include <string>
@@ -40,7 +41,9 @@ std::string library_dir() {
 std::vector<std::string> module_dirs(const std::string& configured) {
   if (!configured.empty()) return {configured};
   std::vector<std::string> out;
-  auto add = [&out](const std::string& dir) {
+  auto add = [&out](const std::string& spelled) {
+    std::string dir = std::filesystem::path(spelled).lexically_normal().string();
+    if (dir.size() > 1 && dir.back() == '/') dir.pop_back();
     if (std::find(out.begin(), out.end(), dir) == out.end()) out.push_back(dir);
   };
   for (const std::string& dir : {executable_dir(), library_dir()}) {
