@@ -54,7 +54,8 @@ The headers (mig/project.h), the static library, the CMake package
 for applications that run mig's migrations themselves.")
 
 # What Debian asks of every package: /usr/share/doc/PACKAGE/copyright and
-# changelog.Debian.gz (one entry: this build).
+# changelog.Debian.gz (one entry: this build). Only in the packages: a plain
+# `cmake --install` (all components) leaves them out.
 string(TIMESTAMP MIG_CHANGELOG_DATE "%a, %d %b %Y %H:%M:%S +0000" UTC)
 configure_file(${CMAKE_CURRENT_SOURCE_DIR}/packaging/changelog.Debian.in
   ${CMAKE_BINARY_DIR}/packaging/changelog.Debian @ONLY)
@@ -68,7 +69,8 @@ foreach(pair "runtime;mig" "lib;libmig0" "dev;libmig-dev")
   list(GET pair 1 package)
   install(FILES ${CMAKE_CURRENT_SOURCE_DIR}/packaging/copyright
     ${CMAKE_BINARY_DIR}/packaging/changelog.Debian.gz
-    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${package} COMPONENT ${component})
+    DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/${package} COMPONENT ${component}
+    EXCLUDE_FROM_ALL)
 endforeach()
 
 include(CPack)

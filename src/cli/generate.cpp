@@ -91,17 +91,22 @@ std::vector<Command> visible_commands(const CLI::App& app) {
 
 // ---- man pages ----
 
-// Text for roff: backslashes escaped, a line may not start with '.' or '\''.
+// Text for roff: backslashes escaped, a line may not start with '.' or '\'',
+// and the dashes of an option or a count typed in the text (--group, -N) are
+// minus signs, so that they copy as typed; a hyphen inside a word stays one.
 std::string roff(const std::string& text) {
   std::string out;
-  bool line_start = true;
+  char prev = '\n';
   for (char ch : text) {
-    if (line_start && (ch == '.' || ch == '\'')) out += "\\&";
+    if (prev == '\n' && (ch == '.' || ch == '\'')) out += "\\&";
+    bool word_start = prev == '\n' || prev == ' ' || prev == '(' || prev == '-' || prev == ',';
     if (ch == '\\')
       out += "\\e";
+    else if (ch == '-' && word_start)
+      out += "\\-";
     else
       out += ch;
-    line_start = ch == '\n';
+    prev = ch;
   }
   return out;
 }
@@ -122,14 +127,15 @@ void option_item(std::ostringstream& out, const Opt& o) {
     names += (names.empty() ? "" : ", ") + ("\\fB" + literal(n) + "\\fR");
   if (o.names.empty()) names = "\\fI" + o.pname + "\\fR";
   out << names;
-  if (!o.names.empty() && o.values != Values::None) {
-    out << " \\fI" << (o.choices.empty() ? o.type : "") << "\\fR";
+  if (o.values != Values::None) {
     if (!o.choices.empty()) {
       std::string set;
       for (const auto& c : o.choices) set += (set.empty() ? "" : "|") + literal(c);
-      out << "{" << set << "}";
+      out << " {" << set << "}";
+    } else if (!o.names.empty()) {
+      out << " \\fI" << o.type << "\\fR";
     }
-    if (o.many) out << " ...";
+    if (o.many && !o.names.empty()) out << " ...";
   }
   out << "\n" << roff(o.description);
   if (!o.default_value.empty()) out << " (default: " << roff(o.default_value) << ")";
@@ -280,18 +286,26 @@ std::string bash_script(const Command& global, const std::vector<Command>& comma
   out << "# bash completion for mig; written by `mig completion bash` from its command table.\n"
          "_mig_words() { COMPREPLY=($(compgen -W \"$1\" -- \"$cur\")); }\n"
          "# Revision ids and branch labels of the project in this directory.\n"
-         "_mig_targets() { command mig ${_mig_config:+--config \"$_mig_config\"} __complete "
-         "targets 2>/dev/null; }\n"
+         "# Revision ids and branch labels of the project in this directory, or of\n"
+         "# the --config file on the line; asked of the mig being completed.\n"
+         "_mig_targets() { command \"${COMP_WORDS[0]}\" ${_mig_config:+--config \"$_mig_config\"} "
+         "__complete targets 2>/dev/null; }\n"
          "_mig() {\n"
          "  local cur=\"${COMP_WORDS[COMP_CWORD]}\" prev=\"${COMP_WORDS[COMP_CWORD-1]}\"\n"
          "  local cmd=\"\" _mig_config=\"\" i w\n"
+         "  # bash splits --opt=value into three words: --opt, = and value.\n"
+         "  if [[ \"$cur\" == = ]]; then cur=\"\";\n"
+         "  elif [[ \"$prev\" == = ]]; then prev=\"${COMP_WORDS[COMP_CWORD-2]}\"; fi\n"
          "  for ((i = 1; i < COMP_CWORD; i++)); do\n"
          "    w=\"${COMP_WORDS[i]}\"\n"
+         "    [[ \"${COMP_WORDS[i+1]}\" == = && $((i + 2)) -lt $COMP_CWORD ]] && w=\"$w=\"\n"
          "    case \"$w\" in\n"
          "    --config) _mig_config=\"${COMP_WORDS[i+1]}\"; ((i++)) ;;\n"
+         "    --config=) _mig_config=\"${COMP_WORDS[i+2]}\"; ((i += 2)) ;;\n"
          "    "
       << join(names_taking_values(global.options), "|")
       << ") ((i++)) ;;\n"
+         "    *=) ((i += 2)) ;;\n"
          "    -*) ;;\n"
          "    *) cmd=\"$w\"; break ;;\n"
          "    esac\n"
@@ -358,22 +372,29 @@ std::string zsh_spec(const Opt& o) {
     std::string type = o.type.empty() ? "value" : lower_ascii(o.type);
     value = ":" + type + ":" + zsh_action(o);
   }
+  std::string rest = "'[" + zsh_description(o.description) + "]" + value + "'";
   std::string repeat = o.many ? "*" : "";
-  if (o.names.size() == 1)
-    return "'" + repeat + o.names[0] + "[" + zsh_description(o.description) + "]" + value + "'";
-  return "'" + repeat + "{" + join(o.names, ",") + "}'" + "'[" + zsh_description(o.description) +
-         "]" + value + "'";
+  if (o.names.size() == 1) return "'" + repeat + o.names[0] + "'" + rest;
+  // Brace expansion (unquoted) gives one spec per name; a repeatable option
+  // may come again, others exclude their other spellings.
+  std::string names = "{" + join(o.names, ",") + "}";
+  if (o.many) return "'*'" + names + rest;
+  return "'(" + join(o.names) + ")'" + names + rest;
 }
 
 std::string zsh_script(const Command& global, const std::vector<Command>& commands) {
   std::ostringstream out;
   out << "#compdef mig\n"
          "# zsh completion for mig; written by `mig completion zsh` from its command table.\n"
+         "# Revision ids and branch labels of the project in this directory, or of\n"
+         "# the --config file on the line; asked of the mig being completed.\n"
          "_mig_targets() {\n"
          "  local -a targets config\n"
-         "  local i=${words[(I)--config]}\n"
-         "  (( i )) && config=(--config ${words[i+1]})\n"
-         "  targets=(${(f)\"$(command mig $config __complete targets 2>/dev/null)\"})\n"
+         "  local i=${_mig_line[(I)--config]} j=${_mig_line[(I)--config=*]}\n"
+         "  if (( i )); then config=(--config ${(Q)_mig_line[i+1]})\n"
+         "  elif (( j )); then config=(--config ${(Q)${_mig_line[j]#--config=}}); fi\n"
+         "  targets=(${(f)\"$(command ${(Q)_mig_line[1]} $config __complete targets "
+         "2>/dev/null)\"})\n"
          "  compadd -a targets\n"
          "}\n"
          "_mig_commands() {\n"
@@ -394,6 +415,8 @@ std::string zsh_script(const Command& global, const std::vector<Command>& comman
          "}\n"
          "_mig() {\n"
          "  local curcontext=\"$curcontext\" state line\n"
+         "  # The whole line: _arguments cuts $words down to the command's own.\n"
+         "  local -a _mig_line=(\"${words[@]}\")\n"
          "  _arguments -C \\\n";
   for (const auto& o : global.options) out << "    " << zsh_spec(o) << " \\\n";
   out << "    '1:command:_mig_commands' \\\n"
@@ -472,13 +495,18 @@ std::string fish_script(const Command& global, const std::vector<Command>& comma
          "    set -l command (__mig_command)\n"
          "    test -z \"$command\"\n"
          "end\n"
-         "# Revision ids and branch labels of the project in this directory.\n"
+         "# Revision ids and branch labels of the project in this directory, or of\n"
+         "# the --config file on the line; asked of the mig being completed.\n"
          "function __mig_targets\n"
          "    set -l words (commandline -opc)\n"
          "    set -l config\n"
          "    set -l i (contains -i -- --config $words)\n"
          "    and set config --config $words[(math $i + 1)]\n"
-         "    command mig $config __complete targets 2>/dev/null\n"
+         "    for w in $words\n"
+         "        string match -q -- '--config=*' $w\n"
+         "        and set config --config (string replace -- --config= '' $w)\n"
+         "    end\n"
+         "    command $words[1] $config __complete targets 2>/dev/null\n"
          "end\n"
          "complete -c mig -f\n";
   for (const auto& c : commands)

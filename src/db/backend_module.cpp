@@ -102,8 +102,8 @@ OpenFunction load(const char* name, const char* title, const std::string& config
     return reinterpret_cast<OpenFunction>(::dlsym(found.handle, symbol.c_str()));
   }
   throw OperationError(std::string(title) + " support is not installed: cannot load mig_" + name +
-                       ".so (it belongs beside the mig binary or in ../lib/mig; MIG_MODULE_DIR "
-                       "or the module_dir setting overrides both)" +
+                       ".so (looked for beside the mig binary and where it installs modules, "
+                       "as below; MIG_MODULE_DIR or the module_dir setting names the place)" +
                        found.tried);
 }
 

@@ -16,13 +16,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # CODE COMMAND...: runs it, output in $work/out
-  want=$1; shift
-  set +e; "$@" >"$work/out" 2>&1; got=$?; set -e
-  [ "$got" = "$want" ] || { cat "$work/out" >&2; fail "exit $got, wanted $want: $*"; }
-}
-expect_output() { grep -q -- "$1" "$work/out" || { cat "$work/out" >&2; fail "no '$1' in the output"; }; }
+. "$src/tests/shell_support.sh"
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 for f in bin/mig include/mig/project.h lib/libmig.so lib/libmig.a lib/mig/mig_postgresql.so \

@@ -14,20 +14,17 @@ chmod 755 "$work"
 pg_db=""
 my_db=""
 cleanup() {
-  [ -n "$pg_db" ] && psql -X -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1
-  [ -n "$my_db" ] && mariadb_admin -e "DROP DATABASE IF EXISTS $my_db" >/dev/null 2>&1
+  [ -n "$pg_db" ] && psql -X -q -d "$pg_admin" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null 2>&1 || true
+  [ -n "$my_db" ] && mariadb_admin -e "DROP DATABASE IF EXISTS $my_db" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_exit() {  # CODE COMMAND...: runs it, output in $work/out
-  want=$1; shift
-  set +e; "$@" >"$work/out" 2>&1; got=$?; set -e
-  [ "$got" = "$want" ] || { cat "$work/out" >&2; fail "exit $got, wanted $want: $*"; }
-}
-expect_output() { grep -q -- "$1" "$work/out" || { cat "$work/out" >&2; fail "no '$1' in the output"; }; }
+. "$src/tests/shell_support.sh"
 
+# The Dockerfile's user is emulated with setpriv, which needs root (as do
+# the test servers, run as the postgres and mysql users).
+[ "$(id -u)" = 0 ] || fail "run as root: the image's user is emulated with setpriv"
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 set -- "$debs"/mig_*.deb
 [ -f "$1" ] || fail "no mig_*.deb in $debs"
@@ -102,12 +99,13 @@ expect_exit 0 "$mig" --url "sqlite:///$work/app.db" downgrade base
   fail "SQLite: downgrade base left the table"
 
 servers=$build/test-servers/urls.env
-pg_admin=${MIG_TEST_PG_URL:-$(sed -n 's/^MIG_TEST_PG_URL=//p' "$servers")}
-my_admin=${MIG_TEST_MYSQL_URL:-$(sed -n 's/^MIG_TEST_MYSQL_URL=//p' "$servers")}
+pg_admin=${MIG_TEST_PG_URL:-$(sed -n 's/^MIG_TEST_PG_URL=//p' "$servers" 2>/dev/null || true)}
+my_admin=${MIG_TEST_MYSQL_URL:-$(sed -n 's/^MIG_TEST_MYSQL_URL=//p' "$servers" 2>/dev/null || true)}
 [ -n "$pg_admin" ] && [ -n "$my_admin" ] || fail "no test servers (MIG_TEST_*_URL or $servers)"
 pg_db="mig_package_$$"
 psql -X -q -d "$pg_admin" -c "CREATE DATABASE $pg_db" >/dev/null
-pg_url=$(printf '%s' "$pg_admin" | sed "s|/postgres\$|/$pg_db|")
+pg_url=$(printf '%s' "$pg_admin" | sed "s|/[^/?]*\$|/$pg_db|")
+[ "$pg_url" != "$pg_admin" ] || fail "cannot name a database in $pg_admin"
 expect_exit 0 "$mig" --url "$pg_url" upgrade head
 [ "$(psql -X -A -t -d "$pg_url" -c 'SELECT body FROM note')" = first ] || fail "PostgreSQL: the revisions did not run"
 
@@ -115,10 +113,12 @@ expect_exit 0 "$mig" --url "$pg_url" upgrade head
 my_user=$(printf '%s' "$my_admin" | sed 's|^mysql://\([^:]*\):.*|\1|')
 my_pass=$(printf '%s' "$my_admin" | sed 's|^mysql://[^:]*:\([^@]*\)@.*|\1|')
 my_sock=$(printf '%s' "$my_admin" | sed 's|.*@\([^/]*\)/.*|\1|; s|%2F|/|g')
+case "$my_sock" in /*) ;; *) fail "the MariaDB admin URL is not on a unix socket: only those are supported here" ;; esac
 mariadb_admin() { MYSQL_PWD=$my_pass mariadb -u "$my_user" -S "$my_sock" -N -B "$@"; }
 my_db="mig_package_$$"
 mariadb_admin -e "CREATE DATABASE $my_db"
 my_url=$(printf '%s' "$my_admin" | sed "s|/[^/]*\$|/$my_db|")
+[ "$my_url" != "$my_admin" ] || fail "cannot name a database in the MariaDB admin URL"
 expect_exit 0 "$mig" --url "$my_url" upgrade head
 [ "$(mariadb_admin -D "$my_db" -e 'SELECT body FROM note')" = first ] || fail "MariaDB: the revisions did not run"
 expect_exit 0 "$mig" --url "$my_url" current
@@ -140,7 +140,10 @@ for c in $commands; do
   [ -f "$page" ] || fail "no man page for mig $c"
   description=$(sed -n "s/^  $c  *//p" "$work/help")
   grep -qF "mig-$c(1)" "$work/page" || fail "mig(1) does not refer to mig-$c(1)"
-  grep -q "^       $c  *$description\$\|^       $c\$" "$work/page" || fail "mig(1) does not list $c"
+  # "NAME  description" on one line, or NAME alone with the description next.
+  awk -v c="$c" -v d="$description" 'function squeeze(t) { gsub(/^ +| +$/, "", t); gsub(/ +/, " ", t); return t }
+    BEGIN { d = squeeze(d) } { line = squeeze($0) } line == c " " d || (prev == c && line == d) { ok = 1 }
+    { prev = line } END { exit !ok }' "$work/page" || fail "mig(1) does not list $c with '$description'"
   render "$page" >"$work/cpage"
   grep -qF -- "mig-$c - $description" "$work/cpage" || fail "mig-$c(1) NAME is not '$description'"
   "$mig" "$c" --help >"$work/chelp"
@@ -177,14 +180,29 @@ printf '[paths]\nmigrations = "other"\n' >"$proj/other.toml"
 printf -- '-- mig:revision zz0001other\n-- mig:upgrade\nSELECT 1;\n' >"$proj/other/0001.sql"
 bash_complete mig --config other.toml stamp "" >"$work/c"
 grep -qx zz0001other "$work/c" && ! grep -qx pk0001note "$work/c" || fail "bash: --config other.toml gives $(cat "$work/c")"
+bash_complete mig --config = other.toml stamp "" >"$work/c"
+grep -qx zz0001other "$work/c" || fail "bash: --config=other.toml gives $(cat "$work/c")"
+bash_complete mig --on-error = "" >"$work/c"; grep -qx stop "$work/c" || fail "bash: --on-error= gives $(cat "$work/c")"
 fish_complete() { PATH="$root/usr/bin:$PATH" fish --no-config -c "source $root/usr/share/fish/vendor_completions.d/mig.fish; complete -C '$1'" | cut -f1; }
 fish_complete 'mig up' >"$work/c"; grep -qx upgrade "$work/c" || fail "fish: 'mig up' gives $(cat "$work/c")"
 fish_complete 'mig upgrade ' >"$work/c"; grep -qx pk0002first "$work/c" || fail "fish: no revision ids after upgrade"
 fish_complete 'mig upgrade --dr' >"$work/c"; grep -qx -- --dry-run "$work/c" || fail "fish: no --dry-run for upgrade"
 fish_complete 'mig --on-error ' >"$work/c"; grep -qx continue "$work/c" || fail "fish: --on-error gives $(cat "$work/c")"
+fish_complete 'mig --config=other.toml stamp ' >"$work/c"
+grep -qx zz0001other "$work/c" && ! grep -qx pk0001note "$work/c" || fail "fish: --config=: $(cat "$work/c")"
 zsh -n "$root/usr/share/zsh/vendor-completions/_mig" || fail "zsh: _mig does not parse"
-found=$(zsh -f -c "fpath=($root/usr/share/zsh/vendor-completions \$fpath); autoload -U compinit; compinit -u -d $work/zcompdump; print -r -- \$_comps[mig]")
-[ "$found" = _mig ] || fail "zsh: compinit does not bind _mig to mig (got '$found')"
+# An interactive zsh on a pseudo-terminal: compinit finds _mig, TAB offers.
+zsh_complete() {
+  PATH="$root/usr/bin:$PATH" zsh -f "$src/tests/package/zsh_complete.zsh" \
+    "$root/usr/share/zsh/vendor-completions" "$work/c" "$1" || fail "zsh: no pseudo-terminal"
+}
+zsh_complete 'mig up'; grep -qx upgrade "$work/c" || fail "zsh: 'mig up' gives $(cat "$work/c")"
+zsh_complete 'mig upgrade '; grep -qx pk0003side "$work/c" && grep -qx side@head "$work/c" ||
+  fail "zsh: after upgrade: $(cat "$work/c")"
+zsh_complete 'mig downgrade --dr'; grep -qx -- --dry-run "$work/c" || fail "zsh: no --dry-run"
+zsh_complete 'mig --on-error '; grep -qx continue "$work/c" || fail "zsh: --on-error gives $(cat "$work/c")"
+zsh_complete 'mig --config other.toml stamp '
+grep -qx zz0001other "$work/c" && ! grep -qx pk0001note "$work/c" || fail "zsh: --config: $(cat "$work/c")"
 
 # ---- the Dockerfile's file system, run as its user ----
 # The run stage (after the last FROM) on Debian's slim image; the .deb it
@@ -223,9 +241,11 @@ expect_exit 1 as_user mig --url "sqlite:///$root/usr/app.db" upgrade head
 
 # ---- make install's layout (GNUInstallDirs, DESTDIR) ----
 DESTDIR=$work/destdir cmake --install "$build" --prefix /opt/mig >/dev/null
+# (BUILD_DIR is configured for /usr/local: zsh's site-functions, lib/mig.)
 for f in bin/mig lib/mig/mig_postgresql.so share/man/man1/mig-upgrade.1.gz \
-         share/bash-completion/completions/mig share/zsh/vendor-completions/_mig \
+         share/bash-completion/completions/mig share/zsh/site-functions/_mig \
          share/fish/vendor_completions.d/mig.fish; do
   [ -e "$work/destdir/opt/mig/$f" ] || fail "cmake --install with DESTDIR has no /opt/mig/$f"
 done
+[ ! -e "$work/destdir/opt/mig/share/doc" ] || fail "cmake --install installed the packages' share/doc"
 echo "package: ok"
