@@ -13,6 +13,9 @@
 
 namespace mig {
 
+// Every rule `check` has, with its code, group, meaning and hint.
+const std::vector<CheckRule>& check_rules();
+
 struct UpgradeOptions {
   std::string target = "head";     // head, heads, an id or prefix, +N, ID+N, NAME@head, …
   bool dry_run = false;            // take the lock, say what would run, change nothing

@@ -154,21 +154,39 @@ struct StampResult {
   std::vector<std::string> after;
 };
 
+// One rule of `check` (README lists them all; mig::check_rules() in
+// project.h gives this list).
+struct CheckRule {
+  std::string code;     // stable: MG104, DS102, DB103, …
+  std::string group;    // revisions, destructive, database
+  std::string name;     // the older name: parse, graph, heads, downgrade, destructive, …
+  std::string summary;  // what it means, one line
+  std::string hint;     // how to fix it or exempt the statement
+};
+
 // One problem `check` found.
 struct Finding {
-  std::string
-      rule;  // parse, graph, heads, downgrade, destructive, edited, missing, drift, database
+  std::string rule;  // the older name: parse, graph, heads, downgrade, destructive, edited,
+                     // missing, drift, database, nolint
   std::string path;  // file, when there is one
   int line = 0;
   std::string revision;
   std::string message;
+  std::string code;                // the rule's stable code (CheckRule)
+  std::string severity = "error";  // error or warning ([check.rules] in mig.toml)
+  std::string hint;                // how to fix it or exempt it
 };
 
 struct CheckResult {
-  std::vector<Finding> findings;
+  std::vector<Finding> findings;  // the rules turned off are left out
   size_t revisions = 0;
   bool database_checked = false;
-  bool ok() const { return findings.empty(); }
+  size_t errors() const {
+    size_t n = 0;
+    for (const auto& f : findings) n += f.severity == "error";
+    return n;
+  }
+  bool ok() const { return errors() == 0; }  // warnings do not fail a check
 };
 
 // One object of a live schema in mig's normalised form.

@@ -54,9 +54,12 @@ struct Settings {
   std::string seed_dir = "seed";
   std::string templates_dir = "templates";
   std::string table_prefix = "mig_";
-  std::string schema;     // PostgreSQL schema for the bookkeeping tables
-  int wait_seconds = 0;   // --wait: keep retrying the first connection
-  int max_heads = 1;      // check.max_heads: how many heads `mig check` accepts
+  std::string schema;    // PostgreSQL schema for the bookkeeping tables
+  int wait_seconds = 0;  // --wait: keep retrying the first connection
+  int max_heads = 1;     // check.max_heads: how many heads `mig check` accepts
+  // [check.rules]: a rule's code or a group's name → "error", "warning" or
+  // "off" (a code wins over its group).
+  std::map<std::string, std::string> check_levels;
   int lock_timeout = 60;  // seconds
   std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
   // Where read-only operations keep parse summaries of revision files

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "check/rules.h"
 #include "script/sql_splitter.h"
 
 namespace mig {
@@ -86,6 +87,30 @@ std::string table_named(const Statement& st, const std::string& verb) {
   return name.empty() ? "" : key;
 }
 
+// The code of a kind destructive_kind gives.
+std::string destructive_code(const std::string& kind) {
+  if (kind == "DROP SCHEMA" || kind == "DROP DATABASE") return "DS101";
+  if (kind == "DROP TABLE") return "DS102";
+  if (kind == "DROP COLUMN") return "DS103";
+  if (kind == "TRUNCATE" || kind == "DELETE without WHERE") return "DS104";
+  if (kind == "UPDATE without WHERE") return "DS105";
+  return "DS106";  // ALTER ... TYPE, MODIFY, CHANGE
+}
+
+// Whether a `-- mig:nolint` list names the rule or its group.
+bool names(const std::vector<std::string>& nolint, const CheckRule& rule) {
+  return std::find(nolint.begin(), nolint.end(), rule.code) != nolint.end() ||
+         std::find(nolint.begin(), nolint.end(), rule.group) != nolint.end();
+}
+
+void unknown_nolint(const Revision& r, const std::vector<std::string>& nolint, int line,
+                    std::vector<Finding>& out) {
+  for (const auto& c : nolint)
+    if (!find_check_rule(c) && !is_check_group(c))
+      out.push_back(make_finding("MG105", r.path, line, r.id,
+                                 "-- mig:nolint names '" + c + "', which is no rule or group"));
+}
+
 }  // namespace
 
 std::string destructive_kind(const Statement& statement) {
@@ -124,18 +149,20 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
   if (static_cast<int>(heads.size()) > options.max_heads) {
     std::string list;
     for (int h : heads) list += (list.empty() ? "" : ", ") + graph.at(h).id;
-    out.push_back({"heads", "", 0, "",
-                   std::to_string(heads.size()) + " heads (" + list + "); at most " +
-                       std::to_string(options.max_heads) +
-                       " allowed (check.max_heads): merge them"});
+    out.push_back(make_finding("MG103", "", 0, "",
+                               std::to_string(heads.size()) + " heads (" + list + "); at most " +
+                                   std::to_string(options.max_heads) +
+                                   " allowed (check.max_heads)"));
   }
   for (int i : graph.order()) {
     const Revision& r = graph.at(i);
-    if (r.kind == RevisionKind::Schema && !r.has_downgrade && !r.declared_irreversible)
-      out.push_back({"downgrade", r.path, r.revision_line, r.id,
-                     "schema revision " + r.id +
-                         " has no -- mig:downgrade section; add one, or declare "
-                         "-- mig:irreversible"});
+    unknown_nolint(r, r.nolint, r.revision_line, out);
+    for (const auto* section : {&r.upgrade, &r.downgrade})
+      for (const auto& st : *section) unknown_nolint(r, st.nolint, st.line, out);
+    if (r.kind == RevisionKind::Schema && !r.has_downgrade && !r.declared_irreversible &&
+        !names(r.nolint, *find_check_rule("MG104")))
+      out.push_back(make_finding("MG104", r.path, r.revision_line, r.id,
+                                 "schema revision " + r.id + " has no -- mig:downgrade section"));
     if (r.allow_destructive) continue;
     std::set<std::string> made;  // tables this upgrade creates: dropping them loses nothing
     for (const auto& st : r.upgrade) {
@@ -164,11 +191,11 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
         }
         if (made.erase(dropped)) continue;  // once: a second drop is of another table
       }
-      if (!kind.empty())
-        out.push_back({"destructive", r.path, st.line, r.id,
-                       "destructive statement (" + kind +
-                           ") in upgrade; if intended, mark the revision "
-                           "-- mig:allow destructive"});
+      if (kind.empty()) continue;
+      const CheckRule& rule = *find_check_rule(destructive_code(kind));
+      if (names(r.nolint, rule) || names(st.nolint, rule)) continue;
+      out.push_back(make_finding(rule.code, r.path, st.line, r.id,
+                                 "destructive statement (" + kind + ") in upgrade"));
     }
   }
   return out;

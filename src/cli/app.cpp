@@ -93,7 +93,7 @@ struct CommandLine {
   MigrateOptions up{"head", false};
   MigrateOptions down{"", false};
   bool status_exit_code = false;
-  std::string range, format = "text";
+  std::string range, format = "text", check_format = "text";
   std::vector<std::string> merge_revs;
   std::string merge_message, show_target, stamp_target, rehash_rev, resolve_rev;
   bool seed_force = false, seed_dry = false, completed = false, reverted = false;
@@ -285,8 +285,14 @@ void add_graph_commands(CommandLine& cl) {
 }
 
 void add_checking_commands(CommandLine& cl) {
-  cl.app.add_subcommand("check", "static checks for CI; with --url also the database")
-      ->callback([&cl] { cl.action = [&cl] { return cmd_check(cl.ctx); }; });
+  auto* check =
+      cl.app.add_subcommand("check", "static checks for CI; with --url also the database");
+  check
+      ->add_option("--format", cl.check_format,
+                   "text (default: file:line: CODE message (hint)), json, github (annotations) "
+                   "or sarif")
+      ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
+  check->callback([&cl] { cl.action = [&cl] { return cmd_check(cl.ctx, cl.check_format); }; });
 
   cl.app
       .add_subcommand("schema", "print the live schema in normalised form (mig's tables left out)")

@@ -230,16 +230,19 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
   return 0;
 }
 
-int cmd_check(Context& ctx) {
-  if (grouped(ctx)) return group_check(ctx);
+int cmd_check(Context& ctx, const std::string& format) {
+  if (grouped(ctx)) return group_check(ctx, format);
   ctx.out->set_data_on_stdout(true);
   // The database is checked only when one is named explicitly (an empty
   // DATABASE_URL names none, as in choosing the URL).
   bool database = ctx.settings.url_source == "--url" || ctx.settings.url_source == "DATABASE_URL";
   CheckResult r = ctx.project->check(database);
-  render_check(*ctx.out, r);
+  render_check(*ctx.out, r, format);
+  size_t warnings = r.findings.size() - r.errors();
+  if (format == "sarif") return r.ok() ? 0 : 1;  // one JSON document on stdout, nothing else
   ctx.out->progress("check: " + std::to_string(r.revisions) + " revision(s), " +
-                    std::to_string(r.findings.size()) + " problem(s)" +
+                    std::to_string(r.errors()) + " problem(s)" +
+                    (warnings ? ", " + std::to_string(warnings) + " warning(s)" : "") +
                     (database ? "" : " (files only; give --url to check a database too)"));
   return r.ok() ? 0 : 1;
 }

@@ -42,7 +42,8 @@ int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);
 // Static checks for CI (plus database checks when a database is given);
 // exit 1 when anything is found.
-int cmd_check(Context& ctx);
+// format: text, json, github or sarif.
+int cmd_check(Context& ctx, const std::string& format);
 // Proves every revision round-trips (upgrade, downgrade, upgrade) on a
 // scratch database: a temporary SQLite file, or --url if it is empty.
 int cmd_verify(Context& ctx);

@@ -542,7 +542,10 @@ int group_current(Context& ctx) {
   return exit_code(counts);
 }
 
-int group_check(Context& ctx) {
+int group_check(Context& ctx, const std::string& format) {
+  if (format == "github" || format == "sarif")
+    throw UsageError("check --format " + format +
+                     " is for one database; with --group use text or --json");
   // The files once; then each database for what only it can show.
   CheckResult files = ctx.project->check(false);
   auto same = [](const Finding& a, const Finding& b) {
@@ -561,16 +564,10 @@ int group_check(Context& ctx) {
         return own;
       });
   Counts counts(results);
-  size_t problems = files.findings.size();
-  for (const auto& f : found) problems += f.size();
-  if (ctx.out->json()) {
-    auto finding_json = [](const Finding& f) {
-      return json{{"rule", f.rule},
-                  {"path", f.path},
-                  {"line", f.line},
-                  {"revision", f.revision},
-                  {"message", f.message}};
-    };
+  size_t problems = files.errors();
+  for (const auto& list : found)
+    for (const auto& f : list) problems += f.severity == "error";
+  if (ctx.out->json() || format == "json") {
     json common = json::array(), list = json::array();
     for (const auto& f : files.findings) common.push_back(finding_json(f));
     for (size_t i = 0; i < results.size(); ++i) {
@@ -585,9 +582,7 @@ int group_check(Context& ctx) {
     render_check(*ctx.out, files);
     std::vector<std::vector<std::string>> rows = {{"target", "outcome"}};
     for (size_t i = 0; i < results.size(); ++i) {
-      for (const auto& f : found[i])
-        printer.output(results[i].target)
-            .data((f.path.empty() ? "" : f.path + ":" + std::to_string(f.line) + ": ") + f.message);
+      for (const auto& f : found[i]) printer.output(results[i].target).data(finding_text(f));
       rows.push_back({results[i].target.name,
                       !results[i].ok()   ? "unreadable: " + first_line(error_text(results[i]))
                       : found[i].empty() ? "ok"

@@ -23,7 +23,7 @@ int group_stamp(Context& ctx, const std::string& target);
 int group_seed(Context& ctx, bool force, bool dry_run);
 int group_status(Context& ctx, bool exit_code);
 int group_current(Context& ctx);
-int group_check(Context& ctx);
+int group_check(Context& ctx, const std::string& format);
 int group_schema(Context& ctx);
 
 }  // namespace mig

@@ -7,6 +7,8 @@
 #include "base/strings.h"
 #include "cli/dot.h"
 #include "cli/lanes.h"
+#include "cli/version.h"
+#include "mig/project.h"
 
 using nlohmann::json;
 
@@ -239,27 +241,107 @@ void render_status(Output& o, const Settings& settings, const StatusResult& s) {
   status_lists(o, settings, s);
 }
 
-void render_check(Output& out, const CheckResult& r) {
-  if (out.json()) {
+std::string finding_text(const Finding& f) {
+  bool located = !f.path.empty();
+  std::string text = (located ? f.path + ":" + std::to_string(f.line) + ": " : "") + f.code + " " +
+                     (f.severity == "warning" ? "warning: " : "") + f.message;
+  return f.hint.empty() ? text : text + " (" + f.hint + ")";
+}
+
+json finding_json(const Finding& f) {
+  return json{{"code", f.code}, {"severity", f.severity}, {"rule", f.rule},       {"path", f.path},
+              {"line", f.line}, {"revision", f.revision}, {"message", f.message}, {"hint", f.hint}};
+}
+
+namespace {
+
+// GitHub's workflow commands: %, CR and LF escaped in the message, and also
+// ':' and ',' in a property.
+std::string github_escape(const std::string& s, bool property) {
+  std::string out;
+  for (char c : s) {
+    if (c == '%')
+      out += "%25";
+    else if (c == '\r')
+      out += "%0D";
+    else if (c == '\n')
+      out += "%0A";
+    else if (property && c == ':')
+      out += "%3A";
+    else if (property && c == ',')
+      out += "%2C";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string github_line(const Finding& f) {
+  std::string props;
+  if (!f.path.empty()) {
+    props = " file=" + github_escape(f.path, true);
+    if (f.line > 0) props += ",line=" + std::to_string(f.line);
+    props += ",";
+  } else {
+    props = " ";
+  }
+  props += "title=" + github_escape("mig " + f.code, true);
+  std::string message = f.message + (f.hint.empty() ? "" : " (" + f.hint + ")");
+  return "::" + f.severity + props + "::" + github_escape(message, false);
+}
+
+// SARIF 2.1.0: one run of the tool "mig", its rules, one result per finding.
+json sarif(const CheckResult& r) {
+  json rules = json::array();
+  for (const auto& rule : check_rules())
+    rules.push_back(json{{"id", rule.code},
+                         {"name", rule.name},
+                         {"shortDescription", {{"text", rule.summary}}},
+                         {"help", {{"text", rule.hint}}},
+                         {"properties", {{"group", rule.group}}}});
+  json results = json::array();
+  for (const auto& f : r.findings) {
+    json result{{"ruleId", f.code},
+                {"level", f.severity == "warning" ? "warning" : "error"},
+                {"message", {{"text", f.message + (f.hint.empty() ? "" : " (" + f.hint + ")")}}}};
+    if (!f.path.empty()) {
+      json location{{"artifactLocation", {{"uri", f.path}}}};
+      if (f.line > 0) location["region"] = {{"startLine", f.line}};
+      result["locations"] = json::array({{{"physicalLocation", location}}});
+    }
+    results.push_back(result);
+  }
+  return json{
+      {"$schema", "https://json.schemastore.org/sarif-2.1.0.json"},
+      {"version", "2.1.0"},
+      {"runs",
+       json::array(
+           {{{"tool",
+              {{"driver", {{"name", "mig"}, {"version", version_number()}, {"rules", rules}}}}},
+             {"results", results}}})}};
+}
+
+}  // namespace
+
+void render_check(Output& out, const CheckResult& r, const std::string& format) {
+  if (out.json() || format == "json") {
     json list = json::array();
-    for (const auto& f : r.findings)
-      list.push_back(json{{"rule", f.rule},
-                          {"path", f.path},
-                          {"line", f.line},
-                          {"revision", f.revision},
-                          {"message", f.message}});
+    for (const auto& f : r.findings) list.push_back(finding_json(f));
     out.data(json{
         {"ok", r.ok()},
         {"revisions", r.revisions},
         {"database_checked", r.database_checked},
+        {"errors", r.errors()},
+        {"warnings", r.findings.size() - r.errors()},
         {"findings",
          list}}.dump(2));
     return;
   }
-  for (const auto& f : r.findings) {
-    bool located = !f.path.empty() && f.rule != "parse";
-    out.data((located ? f.path + ":" + std::to_string(f.line) + ": " : "") + f.message);
+  if (format == "sarif") {
+    out.data(sarif(r).dump(2));
+    return;
   }
+  for (const auto& f : r.findings) out.data(format == "github" ? github_line(f) : finding_text(f));
 }
 
 void render_schema(Output& out, const SchemaResult& r) {

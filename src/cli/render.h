@@ -20,7 +20,12 @@ void render_show(Output& out, const RevisionDetail& detail);
 void render_status(Output& out, const Settings& settings, const StatusResult& status);
 // What `status --json` prints.
 nlohmann::json status_json(const StatusResult& status);
-void render_check(Output& out, const CheckResult& result);
+// format: text (file:line: CODE message (hint)), json, github (workflow
+// commands: annotations on the files) or sarif (SARIF 2.1.0).
+void render_check(Output& out, const CheckResult& result, const std::string& format = "text");
+// One finding as check's text prints it, and as its JSON.
+std::string finding_text(const Finding& f);
+nlohmann::json finding_json(const Finding& f);
 void render_schema(Output& out, const SchemaResult& result);
 void render_verify(Output& out, const VerifyResult& result);
 void render_baseline(Output& out, const Settings& settings, const BaselineResult& result);

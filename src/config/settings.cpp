@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "base/files.h"
+#include "check/rules.h"
 #include "db/dialect_traits.h"
 #include "errors.h"
 
@@ -58,6 +59,7 @@ struct Layer {
   std::optional<std::string> url, migrations, seed, templates, prefix, file_template, schema;
   std::optional<int> lock_timeout, max_heads;
   std::map<std::string, GroupSettings> groups;
+  std::map<std::string, std::string> check_levels;
 };
 
 class ConfigReader {
@@ -100,6 +102,10 @@ class ConfigReader {
       } else if (k == "check") {
         for (const auto& [sk, sn] : section(node, prefix + k)) {
           std::string name = prefix + k + "." + std::string(sk.str());
+          if (sk == "rules") {
+            read_check_levels(sn, name, layer);
+            continue;
+          }
           if (sk != "max_heads") unknown(sn, name);
           if (!sn.is_integer() || sn.as_integer()->get() < 1 || sn.as_integer()->get() > 1000)
             fail(sn, name + " must be a whole number from 1 to 1000");
@@ -129,6 +135,23 @@ class ConfigReader {
   }
 
  private:
+  // [check.rules]: CODE or GROUP = "error" | "warning" | "off".
+  void read_check_levels(const toml::node& node, const std::string& where, Layer& layer) {
+    for (const auto& [key, value] : section(node, where)) {
+      std::string rule(key.str());
+      std::string name = where + "." + rule;
+      if (!find_check_rule(rule) && !is_check_group(rule))
+        fail(value, name + ": no rule or group of that name (README lists them)");
+      if (rule == "MG101" || rule == "MG102" || rule == "revisions")
+        fail(value, name + ": files that do not parse and a broken graph are always errors" +
+                        std::string(rule == "revisions" ? "; name the rules MG103-MG105" : ""));
+      std::string level = raw_value(value, name);
+      if (!is_check_level(level))
+        fail(value, name + " must be \"error\", \"warning\" or \"off\", not \"" + level + "\"");
+      layer.check_levels[rule] = level;
+    }
+  }
+
   GroupSettings read_group(const toml::node& node, const std::string& group,
                            const std::string& where) {
     bool ok = !group.empty() && group.size() <= 64;
@@ -239,6 +262,7 @@ void apply(const Layer& layer, Settings& s) {
   if (layer.file_template) s.file_template = *layer.file_template;
   if (layer.lock_timeout) s.lock_timeout = *layer.lock_timeout;
   if (layer.max_heads) s.max_heads = *layer.max_heads;
+  for (const auto& [rule, level] : layer.check_levels) s.check_levels[rule] = level;
   for (const auto& [name, group] : layer.groups) s.groups[name] = group;
 }
 

@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/strings.h"
 #include "check/lint.h"
+#include "check/rules.h"
 #include "db/database.h"
 #include "db/run.h"
 #include "db/schema.h"
@@ -351,6 +352,8 @@ struct Project::Impl {
   // verify: upgrade, downgrade and upgrade again; the schema after each must
   // match.
   VerifiedRevision round_trip(Database& db, Migrator& migrator, const RevisionGraph& g, int r);
+  // check's part with a database: edited and missing files, drift.
+  void check_database(const RevisionGraph& graph, CheckResult& out);
   SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
                           const AppliedSet& applied, bool force, bool dry_run);
   Plan plan_run(RevisionGraph& g, VersionStore& store, Migrator& migrator, Direction direction,
@@ -919,9 +922,13 @@ CheckResult Project::check(bool with_database) {
   try {
     g = std::make_unique<RevisionGraph>(p.graph());
   } catch (const FileError& e) {
-    out.findings.push_back({"parse", e.path(), e.line(), "", e.what()});
+    // The finding names the place; the message says what is wrong there.
+    std::string message = e.what();
+    std::string place = e.path() + ":" + std::to_string(e.line()) + ": ";
+    if (message.rfind(place, 0) == 0) message.erase(0, place.size());
+    out.findings.push_back(make_finding("MG101", e.path(), e.line(), "", message));
   } catch (const OperationError& e) {
-    out.findings.push_back({"graph", "", 0, "", e.what()});
+    out.findings.push_back(make_finding("MG102", "", 0, "", e.what()));
   }
   if (g) {
     LintOptions options;
@@ -930,29 +937,45 @@ CheckResult Project::check(bool with_database) {
   }
   out.revisions = g ? g->size() : 0;
   out.database_checked = with_database && g != nullptr;
-  if (!out.database_checked) return out;
+  if (out.database_checked) p.check_database(*g, out);
+  // [check.rules]: a code's level, else its group's, else error.
+  std::vector<Finding> kept;
+  for (Finding& f : out.findings) {
+    const CheckRule* rule = find_check_rule(f.code);
+    auto level = p.settings.check_levels.find(f.code);
+    if (level == p.settings.check_levels.end() && rule)
+      level = p.settings.check_levels.find(rule->group);
+    if (level != p.settings.check_levels.end()) f.severity = level->second;
+    if (f.severity != "off") kept.push_back(std::move(f));
+  }
+  out.findings = std::move(kept);
+  return out;
+}
+
+void Project::Impl::check_database(const RevisionGraph& graph, CheckResult& out) {
+  Impl& p = *this;
+  const RevisionGraph* g = &graph;
   try {
     DatabaseState state = map_state(p.applied_if_exists(false), *g);
     for (const auto& [i, sum] : edited_revisions(*g, state))
-      out.findings.push_back({"edited", g->at(i).path, g->at(i).revision_line, g->at(i).id,
-                              "applied revision " + g->at(i).id + " changed since (recorded " +
-                                  sum.substr(0, 12) + ", file now " +
-                                  g->at(i).checksum.substr(0, 12) + ")"});
+      out.findings.push_back(make_finding(
+          "DB101", g->at(i).path, g->at(i).revision_line, g->at(i).id,
+          "applied revision " + g->at(i).id + " changed since (recorded " + sum.substr(0, 12) +
+              ", file now " + g->at(i).checksum.substr(0, 12) + ")"));
     for (const auto& id : state.unknown)
-      out.findings.push_back(
-          {"missing", "", 0, id, "revision " + id + " is applied but no file defines it"});
+      out.findings.push_back(make_finding("DB102", "", 0, id,
+                                          "revision " + id + " is applied but no file defines it"));
     if (Database::exists(p.settings.url)) {
       auto db = p.connect(p.settings, false);
       VersionStore store(*db, p.settings.table_prefix);
       std::string drift = schema_drift(*db, store, p.settings.table_prefix);
       if (!drift.empty())
-        out.findings.push_back(
-            {"drift", "", 0, "", "the schema changed outside mig since its last run:\n" + drift});
+        out.findings.push_back(make_finding(
+            "DB103", "", 0, "", "the schema changed outside mig since its last run:\n" + drift));
     }
   } catch (const OperationError& e) {
-    out.findings.push_back({"database", "", 0, "", e.what()});
+    out.findings.push_back(make_finding("DB104", "", 0, "", e.what()));
   }
-  return out;
 }
 
 namespace {

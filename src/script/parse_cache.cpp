@@ -20,7 +20,7 @@ namespace mig {
 namespace {
 
 // Bump whenever what is written below changes.
-constexpr char kMagic[] = "mig-parse-cache 3\n";
+constexpr char kMagic[] = "mig-parse-cache 4\n";
 // A file younger than this when read is not cached (see the class comment).
 constexpr int64_t kSettleNs = 2'000'000'000;
 
@@ -103,7 +103,7 @@ class Reader {
 // Every field of a Summary revision but its path (the key). A new field in
 // Revision must be added here and kMagic bumped; the assertion is a reminder.
 #if defined(__x86_64__) && defined(__GLIBCXX__)  // the size it has where we build and test
-static_assert(sizeof(Revision) == 328, "Revision changed: update the parse cache and kMagic");
+static_assert(sizeof(Revision) == 352, "Revision changed: update the parse cache and kMagic");
 #endif
 
 void write_revision(Writer& w, const Revision& r) {
@@ -121,6 +121,7 @@ void write_revision(Writer& w, const Revision& r) {
   w.u64(r.has_downgrade);
   w.u64(r.declared_irreversible);
   w.u64(r.allow_destructive);
+  w.strings(r.nolint);  // (a statement's own nolint goes with its text, which is not kept)
   w.str(r.branch);
   w.u64(static_cast<uint64_t>(r.revision_line));
   w.u64(static_cast<uint64_t>(r.parent_line));
@@ -143,6 +144,7 @@ bool read_revision(Reader& in, Revision& r) {
   r.has_downgrade = in.u64();
   r.declared_irreversible = in.u64();
   r.allow_destructive = in.u64();
+  r.nolint = in.strings();
   r.branch = in.str();
   r.revision_line = static_cast<int>(in.u64());
   r.parent_line = static_cast<int>(in.u64());

@@ -29,6 +29,7 @@ struct Revision {
   bool has_downgrade = false;          // no section: the revision is irreversible
   bool declared_irreversible = false;  // `-- mig:irreversible`: no downgrade, on purpose
   bool allow_destructive = false;      // `-- mig:allow destructive`
+  std::vector<std::string> nolint;     // `-- mig:nolint CODE …` in the header: the whole file
   std::string branch;  // `-- mig:branch NAME` on a base: labels its line of revisions
   std::string path;
   int revision_line = 0;

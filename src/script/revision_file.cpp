@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
+#include <regex>
 
 #include "db/dialect_traits.h"
 #include "errors.h"
@@ -124,7 +125,7 @@ namespace {
 // The header directives, each allowed once per file.
 constexpr const char* kHeaderDirectives[] = {"revision", "parent",      "message", "created",
                                              "kind",     "transaction", "depends", "irreversible",
-                                             "allow",    "branch"};
+                                             "allow",    "branch",      "nolint"};
 
 int header_directive_index(const std::string& name) {
   for (size_t i = 0; i < std::size(kHeaderDirectives); ++i)
@@ -148,6 +149,8 @@ class RevisionParser {
     if (rev_.id.empty()) fail(1, "missing -- mig:revision directive");
     if (section_ == Section::Header) fail(last_line_, "missing -- mig:upgrade section");
     if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
+    if (nolint_line_)
+      fail(nolint_line_, "-- mig:nolint in a section must be followed by a statement");
     if (!rev_.branch.empty() && !rev_.parents.empty())
       fail(branch_line_, "-- mig:branch belongs on a base revision (one without parents)");
     if (rev_.declared_irreversible && rev_.has_downgrade)
@@ -193,6 +196,9 @@ class RevisionParser {
     last_line_ = st.line;
     st.batch = batch_line_ != 0;
     batch_line_ = 0;
+    st.nolint = std::move(nolint_);
+    nolint_.clear();
+    nolint_line_ = 0;
     switch (section_) {
       case Section::Header:
         fail(st.line, "SQL before -- mig:upgrade; statements belong in a section");
@@ -208,8 +214,11 @@ class RevisionParser {
   void directive(const Directive& d) {
     last_line_ = d.line;
     if (batch_line_) fail(batch_line_, "-- mig:batch must be followed by the statement to repeat");
+    if (nolint_line_ && d.name != "batch")
+      fail(nolint_line_, "-- mig:nolint in a section must be followed by a statement");
     if (d.name == "upgrade" || d.name == "downgrade") return section(d);
     if (d.name == "batch") return batch(d);
+    if (d.name == "nolint" && section_ != Section::Header) return statement_nolint(d);
     int index = header_directive_index(d.name);
     if (index < 0) fail(d.line, "unknown directive -- mig:" + d.name);
     if (section_ != Section::Header)
@@ -257,6 +266,8 @@ class RevisionParser {
       if (d.args != "destructive")
         fail(d.line, "-- mig:allow takes 'destructive', not '" + d.args + "'");
       rev_.allow_destructive = true;
+    } else if (d.name == "nolint") {
+      rev_.nolint = nolint_codes(d);
     } else if (d.name == "transaction") {
       if (d.args == "off") {
         rev_.transactional = false;
@@ -292,6 +303,29 @@ class RevisionParser {
     batch_line_ = d.line;
   }
 
+  // -- mig:nolint before a statement: its rules (codes such as DS102, or a
+  // group such as destructive) are not applied to that statement.
+  void statement_nolint(const Directive& d) {
+    if (nolint_line_)
+      fail(nolint_line_, "-- mig:nolint in a section must be followed by a statement");
+    nolint_ = nolint_codes(d);
+    nolint_line_ = d.line;
+  }
+
+  // Codes (two or more capitals, then digits) or group names; which ones
+  // exist is `mig check`'s to say.
+  std::vector<std::string> nolint_codes(const Directive& d) const {
+    auto codes = split_words(d.args);
+    if (codes.empty()) fail(d.line, "-- mig:nolint needs the code of a rule (DS102, …) or a group");
+    for (const auto& c : codes) {
+      bool code = std::regex_match(c, std::regex("[A-Z]{2,}[0-9]+"));
+      bool group = std::regex_match(c, std::regex("[a-z]+"));
+      if (!code && !group)
+        fail(d.line, "-- mig:nolint takes rule codes (DS102) or group names, not '" + c + "'");
+    }
+    return codes;
+  }
+
   std::vector<std::string> id_list(const Directive& d, const char* what) {
     auto ids = split_words(d.args);
     for (size_t i = 0; i < ids.size(); ++i) {
@@ -313,7 +347,9 @@ class RevisionParser {
   Section section_ = Section::Header;
   unsigned seen_ = 0;  // bit i: kHeaderDirectives[i] was given
   int last_line_ = 1;
-  int batch_line_ = 0;  // a `-- mig:batch` waiting for its statement
+  int batch_line_ = 0;   // a `-- mig:batch` waiting for its statement
+  int nolint_line_ = 0;  // a `-- mig:nolint` waiting for its statement
+  std::vector<std::string> nolint_;
   int downgrade_line_ = 0;
   int branch_line_ = 0;
   int transaction_line_ = 0;  // `-- mig:transaction on`, said explicitly

@@ -20,6 +20,7 @@ struct Statement {
   int line = 0;            // 1-based line of the statement's first character
   bool batch = false;      // `-- mig:batch`: repeat until it changes no rows
   bool raw = false;        // from a `-- mig:statement` block: may hold several statements
+  std::vector<std::string> nolint{};  // `-- mig:nolint CODE …` just before it: rules not applied
 };
 
 // A `-- mig:NAME ARGS` comment standing on its own line between statements.

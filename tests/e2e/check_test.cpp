@@ -2,8 +2,11 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "backend_fixture.h"
+#include "mig/project.h"
 
 namespace mig::e2e {
 namespace {
@@ -28,16 +31,23 @@ TEST(Check, CleanProjectPassesAndEveryRuleFails) {
   p.revision("a005", "a002", "DELETE FROM t;", "SELECT 1;", "-- mig:kind data\n");
   Result bad = p.mig({"check"});
   EXPECT_EQ(bad.code, 1);
-  EXPECT_NE(bad.out.find("migrations/a003.sql:6: destructive statement (DROP TABLE)"),
+  EXPECT_NE(bad.out.find("migrations/a003.sql:6: DS102 destructive statement (DROP TABLE)"),
             std::string::npos)
       << bad.out;
-  EXPECT_NE(bad.out.find("migrations/a004.sql:1: schema revision a004 has no -- mig:downgrade"),
+  EXPECT_NE(
+      bad.out.find("migrations/a004.sql:1: MG104 schema revision a004 has no -- mig:downgrade"),
+      std::string::npos)
+      << bad.out;
+  EXPECT_NE(
+      bad.out.find("migrations/a005.sql:7: DS104 destructive statement (DELETE without WHERE)"),
+      std::string::npos)
+      << bad.out;
+  EXPECT_NE(bad.out.find("MG103 2 heads (a004, a005)"), std::string::npos) << bad.out;
+  // Each with its fix.
+  EXPECT_NE(bad.out.find("in upgrade (if intended: -- mig:nolint DS102 before the statement, or "
+                         "-- mig:allow destructive)"),
             std::string::npos)
       << bad.out;
-  EXPECT_NE(bad.out.find("migrations/a005.sql:7: destructive statement (DELETE without WHERE)"),
-            std::string::npos)
-      << bad.out;
-  EXPECT_NE(bad.out.find("2 heads (a004, a005)"), std::string::npos) << bad.out;
 
   // The allowances silence each rule.
   p.revision("a003", "a002", "DROP TABLE t;", "CREATE TABLE t (v INTEGER);",
@@ -62,7 +72,191 @@ TEST(Check, ParseErrorsAreFindings) {
   json j = json::parse(r.out);
   ASSERT_EQ(j["findings"].size(), 1u);
   EXPECT_EQ(j["findings"][0]["rule"], "parse");
+  EXPECT_EQ(j["findings"][0]["code"], "MG101");
+  EXPECT_EQ(j["findings"][0]["severity"], "error");
   EXPECT_EQ(j["findings"][0]["line"], 5);
+}
+
+// Three revisions that break three rules: DS102, DS104 and MG104.
+void three_problems(const Project& p) {
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);", "DROP TABLE t;");
+  p.revision("a002", "a001", "DROP TABLE t;", "CREATE TABLE t (v INTEGER);");
+  p.revision("a003", "a002", "CREATE TABLE u (v INTEGER);\nDELETE FROM u;", "<none>");
+}
+
+std::set<std::string> codes(const json& findings) {
+  std::set<std::string> out;
+  for (const auto& f : findings) out.insert(f["code"].get<std::string>());
+  return out;
+}
+
+TEST(Check, LevelsFromMigToml) {
+  Project p;
+  three_problems(p);
+  json all = json::parse(p.mig({"check", "--json"}).out);
+  EXPECT_EQ(codes(all["findings"]), (std::set<std::string>{"DS102", "DS104", "MG104"}));
+
+  // A group's level, a code's level over it, and off.
+  p.write("mig.toml",
+          "[check.rules]\ndestructive = \"warning\"\nDS104 = \"off\"\nMG104 = \"warning\"\n");
+  Result r = p.mig({"check"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;  // warnings do not fail the check
+  EXPECT_NE(r.out.find("migrations/a002.sql:6: DS102 warning: destructive statement (DROP TABLE)"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("MG104 warning: schema revision a003"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("DS104"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("check: 3 revision(s), 0 problem(s), 2 warning(s)"), std::string::npos)
+      << r.out;
+  json j = json::parse(p.mig({"check", "--json"}).out);
+  EXPECT_EQ(j["ok"], true);
+  EXPECT_EQ(j["errors"], 0);
+  EXPECT_EQ(j["warnings"], 2);
+
+  p.write("mig.toml", "[check.rules]\nMG104 = \"error\"\ndestructive = \"off\"\n");
+  Result one = p.mig({"check", "--json"});
+  EXPECT_EQ(one.code, 1);
+  EXPECT_EQ(codes(json::parse(one.out)["findings"]), (std::set<std::string>{"MG104"}));
+}
+
+TEST(Check, BadRuleSettingsAreConfigErrors) {
+  Project p;
+  three_problems(p);
+  struct Case {
+    std::string toml, says;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"[check.rules]\nDS999 = \"off\"\n",
+            "mig.toml:2: check.rules.DS999: no rule or group of that name"},
+           {"[check.rules]\nDS102 = \"fatal\"\n",
+            "mig.toml:2: check.rules.DS102 must be \"error\", \"warning\" or \"off\", not "
+            "\"fatal\""},
+           {"[check.rules]\nMG101 = \"off\"\n",
+            "mig.toml:2: check.rules.MG101: files that do not parse and a broken graph are always "
+            "errors"},
+           {"[check.rules]\nDS102 = 1\n", "mig.toml:2: check.rules.DS102 must be a string"},
+       }) {
+    p.write("mig.toml", c.toml);
+    Result r = p.mig({"check"});
+    EXPECT_EQ(r.code, 2) << c.toml << r.out;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << c.toml << r.err;
+  }
+}
+
+TEST(Check, NolintExemptsAStatementOrAFile) {
+  Project p;
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);\nCREATE TABLE w (v INTEGER);",
+             "DROP TABLE t;");
+  // Before one statement: that statement only.
+  p.revision("a002", "a001", "-- mig:nolint DS102\nDROP TABLE t;\nDROP TABLE w;", "SELECT 1;");
+  json j = json::parse(p.mig({"check", "--json"}).out);
+  ASSERT_EQ(j["findings"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(j["findings"][0]["code"], "DS102");
+  EXPECT_EQ(j["findings"][0]["line"], 8);  // DROP TABLE w
+  // A group before the statement.
+  p.revision("a002", "a001", "DROP TABLE t;\n-- mig:nolint destructive\nDROP TABLE w;",
+             "SELECT 1;");
+  j = json::parse(p.mig({"check", "--json"}).out);
+  ASSERT_EQ(j["findings"].size(), 1u) << j.dump(2);
+  EXPECT_EQ(j["findings"][0]["line"], 6);  // DROP TABLE t
+  // In the header: the whole file, for the rules named.
+  p.revision("a002", "a001", "DROP TABLE t;\nDROP TABLE w;", "<none>",
+             "-- mig:nolint DS102 MG104\n");
+  Result clean = p.mig({"check"});
+  EXPECT_EQ(clean.code, 0) << clean.out;
+
+  // A code mig does not have is a finding of its own, where it is named.
+  p.revision("a002", "a001", "-- mig:nolint DS102 XY123\nDROP TABLE t;", "SELECT 1;");
+  Result unknown = p.mig({"check"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.out.find("migrations/a002.sql:7: MG105 -- mig:nolint names 'XY123', which is "
+                             "no rule or group"),
+            std::string::npos)
+      << unknown.out;
+  EXPECT_EQ(unknown.out.find("DS102"), std::string::npos) << unknown.out;
+
+  // Malformed: parse errors, with the line.
+  p.revision("a002", "a001", "-- mig:nolint ds-102\nDROP TABLE t;", "SELECT 1;");
+  Result bad = p.mig({"check"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(
+      bad.out.find(
+          "migrations/a002.sql:6: MG101 -- mig:nolint takes rule codes (DS102) or group names, not "
+          "'ds-102'"),
+      std::string::npos)
+      << bad.out;
+  p.revision("a002", "a001", "DROP TABLE t;\n-- mig:nolint DS102", "SELECT 1;");
+  bad = p.mig({"check"});
+  EXPECT_NE(bad.out.find("migrations/a002.sql:7: MG101 -- mig:nolint in a section must be followed "
+                         "by a statement"),
+            std::string::npos)
+      << bad.out;
+  // The exemption is a comment to the runner: the checksum stays.
+  p.revision("a002", "a001", "DROP TABLE t;", "SELECT 1;");
+  std::string before = json::parse(p.mig({"show", "a002", "--json"}).out)["checksum"];
+  p.revision("a002", "a001", "-- mig:nolint DS102\nDROP TABLE t;", "SELECT 1;");
+  EXPECT_EQ(json::parse(p.mig({"show", "a002", "--json"}).out)["checksum"], before);
+}
+
+TEST(Check, GithubAnnotationsAndSarif) {
+  Project p;
+  three_problems(p);
+  p.revision("b001", "", "CREATE TABLE x (v INTEGER);", "DROP TABLE x;");  // a second head
+  p.write("mig.toml", "[check.rules]\nMG104 = \"warning\"\n");
+
+  Result gh = p.mig({"check", "--format", "github"});
+  EXPECT_EQ(gh.code, 1);
+  EXPECT_NE(gh.out.find("::error file=migrations/a002.sql,line=6,title=mig DS102::destructive "
+                        "statement (DROP TABLE) in upgrade (if intended"),
+            std::string::npos)
+      << gh.out;
+  EXPECT_NE(gh.out.find("::warning file=migrations/a003.sql,line=1,title=mig MG104::"),
+            std::string::npos)
+      << gh.out;
+  // No file: an annotation on the run; the message's own ':' and ',' stay.
+  EXPECT_NE(gh.out.find("::error title=mig MG103::2 heads (a003, b001); at most 1"),
+            std::string::npos)
+      << gh.out;
+  std::istringstream lines(gh.out);
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty() && line.rfind("check:", 0) != 0) {
+      EXPECT_EQ(line.rfind("::", 0), 0u) << line;
+    }
+
+  Result sr = p.mig({"check", "--format", "sarif"});
+  EXPECT_EQ(sr.code, 1);
+  json s = json::parse(sr.out);
+  EXPECT_EQ(s["version"], "2.1.0");
+  EXPECT_TRUE(s["$schema"].get<std::string>().find("sarif") != std::string::npos);
+  ASSERT_EQ(s["runs"].size(), 1u);
+  const json& run = s["runs"][0];
+  EXPECT_EQ(run["tool"]["driver"]["name"], "mig");
+  std::set<std::string> rule_ids;
+  for (const auto& rule : run["tool"]["driver"]["rules"]) {
+    rule_ids.insert(rule["id"].get<std::string>());
+    EXPECT_FALSE(rule["shortDescription"]["text"].get<std::string>().empty()) << rule;
+  }
+  EXPECT_EQ(rule_ids.size(), mig::check_rules().size());
+  ASSERT_EQ(run["results"].size(), 4u) << run["results"].dump(2);
+  std::set<std::string> levels;
+  for (const auto& result : run["results"]) {
+    EXPECT_TRUE(rule_ids.count(result["ruleId"].get<std::string>())) << result;
+    EXPECT_FALSE(result["message"]["text"].get<std::string>().empty()) << result;
+    levels.insert(result["level"].get<std::string>());
+    if (result["ruleId"] == "DS102") {
+      const json& where = result["locations"][0]["physicalLocation"];
+      EXPECT_EQ(where["artifactLocation"]["uri"], "migrations/a002.sql");
+      EXPECT_EQ(where["region"]["startLine"], 6);
+    }
+    if (result["ruleId"] == "MG103") {
+      EXPECT_FALSE(result.contains("locations")) << result;
+    }
+  }
+  EXPECT_EQ(levels, (std::set<std::string>{"error", "warning"}));
+
+  Result bad = p.mig({"check", "--format", "xml"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--format"), std::string::npos) << bad.err;
 }
 
 using CheckDatabase = Backends;
