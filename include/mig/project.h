@@ -33,6 +33,17 @@ struct DowngradeOptions {
   long long max_batches = 100000;
 };
 
+// Which revisions check's per-revision rules (MG104, MG105, destructive) run
+// on; the graph and database rules always look at everything. Each given
+// selection narrows the set further.
+struct CheckOptions {
+  bool with_database = false;  // also edited and missing files, drift
+  std::string since;           // only revisions after REV: neither it nor its ancestors
+  std::string git_base;        // only revision files added or changed since the commit where
+                               // HEAD left GIT_BASE (git merge-base), uncommitted ones too
+  bool pending_only = false;   // only revisions not applied on the database (with_database)
+};
+
 struct SeedOptions {
   bool force = false;    // run every seed file, changed or not
   bool dry_run = false;  // say which would run
@@ -148,6 +159,7 @@ class Project {
 
   // The static checks, and with `with_database` the database's too.
   CheckResult check(bool with_database);
+  CheckResult check(const CheckOptions& options);
   // Every revision up, down and up again on an empty scratch database:
   // `scratch_url`, or a temporary SQLite file when empty.
   VerifyResult verify(const std::string& scratch_url = "");

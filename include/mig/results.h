@@ -180,6 +180,7 @@ struct Finding {
 struct CheckResult {
   std::vector<Finding> findings;  // the rules turned off are left out
   size_t revisions = 0;
+  size_t selected = 0;  // revisions the per-revision rules ran on (CheckOptions)
   bool database_checked = false;
   size_t errors() const {
     size_t n = 0;

@@ -60,7 +60,8 @@ struct Settings {
   // [check.rules]: a rule's code or a group's name → "error", "warning" or
   // "off" (a code wins over its group).
   std::map<std::string, std::string> check_levels;
-  int lock_timeout = 60;  // seconds
+  std::string check_since, check_git_base;  // [check] since, git_base: CheckOptions' defaults
+  int lock_timeout = 60;                    // seconds
   std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
   // Where read-only operations keep parse summaries of revision files
   // between runs; empty: no cache (the default for a library).

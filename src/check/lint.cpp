@@ -155,6 +155,7 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
                                    " allowed (check.max_heads)"));
   }
   for (int i : graph.order()) {
+    if (!options.selected.empty() && !options.selected[i]) continue;
     const Revision& r = graph.at(i);
     unknown_nolint(r, r.nolint, r.revision_line, out);
     for (const auto* section : {&r.upgrade, &r.downgrade})

@@ -12,6 +12,9 @@ namespace mig {
 
 struct LintOptions {
   int max_heads = 1;
+  // The revisions the per-revision rules run on (by graph index); empty:
+  // every one.
+  std::vector<bool> selected{};
 };
 
 // What makes a statement destructive ("DROP TABLE", "DELETE without WHERE",

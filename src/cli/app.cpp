@@ -94,6 +94,7 @@ struct CommandLine {
   MigrateOptions down{"", false};
   bool status_exit_code = false;
   std::string range, format = "text", check_format = "text";
+  CheckOptions check;  // --since, --git-base, --pending
   std::vector<std::string> merge_revs;
   std::string merge_message, show_target, stamp_target, rehash_rev, resolve_rev;
   bool seed_force = false, seed_dry = false, completed = false, reverted = false;
@@ -292,7 +293,15 @@ void add_checking_commands(CommandLine& cl) {
                    "text (default: file:line: CODE message (hint)), json, github (annotations) "
                    "or sarif")
       ->check(CLI::IsMember({"text", "json", "github", "sarif"}));
-  check->callback([&cl] { cl.action = [&cl] { return cmd_check(cl.ctx, cl.check_format); }; });
+  check->add_option("--since", cl.check.since,
+                    "lint only the revisions after REV (not REV nor its ancestors)");
+  check->add_option("--git-base", cl.check.git_base,
+                    "lint only the revision files added or changed since git's merge base with "
+                    "BASE (uncommitted ones too)");
+  check->add_flag("--pending", cl.check.pending_only,
+                  "lint only the revisions the database (--url) has not applied");
+  check->callback(
+      [&cl] { cl.action = [&cl] { return cmd_check(cl.ctx, cl.check_format, cl.check); }; });
 
   cl.app
       .add_subcommand("schema", "print the live schema in normalised form (mig's tables left out)")

@@ -230,17 +230,29 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
   return 0;
 }
 
-int cmd_check(Context& ctx, const std::string& format) {
-  if (grouped(ctx)) return group_check(ctx, format);
+int cmd_check(Context& ctx, const std::string& format, CheckOptions which) {
+  if (grouped(ctx)) {
+    if (!which.since.empty() || !which.git_base.empty() || which.pending_only)
+      throw UsageError("check --since, --git-base and --pending are for one database, not --group");
+    return group_check(ctx, format);
+  }
   ctx.out->set_data_on_stdout(true);
   // The database is checked only when one is named explicitly (an empty
   // DATABASE_URL names none, as in choosing the URL).
   bool database = ctx.settings.url_source == "--url" || ctx.settings.url_source == "DATABASE_URL";
-  CheckResult r = ctx.project->check(database);
+  which.with_database = database;
+  if (which.since.empty()) which.since = ctx.settings.check_since;
+  if (which.git_base.empty()) which.git_base = ctx.settings.check_git_base;
+  CheckResult r = ctx.project->check(which);
   render_check(*ctx.out, r, format);
   size_t warnings = r.findings.size() - r.errors();
   if (format == "sarif") return r.ok() ? 0 : 1;  // one JSON document on stdout, nothing else
-  ctx.out->progress("check: " + std::to_string(r.revisions) + " revision(s), " +
+  std::string selection, by;
+  if (!which.since.empty()) by += " --since " + which.since;
+  if (!which.git_base.empty()) by += " --git-base " + which.git_base;
+  if (which.pending_only) by += " --pending";
+  if (!by.empty()) selection = " (" + std::to_string(r.selected) + " selected by" + by + ")";
+  ctx.out->progress("check: " + std::to_string(r.revisions) + " revision(s)" + selection + ", " +
                     std::to_string(r.errors()) + " problem(s)" +
                     (warnings ? ", " + std::to_string(warnings) + " warning(s)" : "") +
                     (database ? "" : " (files only; give --url to check a database too)"));

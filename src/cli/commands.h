@@ -42,8 +42,9 @@ int cmd_show(Context& ctx, const std::string& target);
 int cmd_stamp(Context& ctx, const std::string& target);
 // Static checks for CI (plus database checks when a database is given);
 // exit 1 when anything is found.
-// format: text, json, github or sarif.
-int cmd_check(Context& ctx, const std::string& format);
+// format: text, json, github or sarif; which: the selection flags (mig.toml's
+// [check] since and git_base when not given).
+int cmd_check(Context& ctx, const std::string& format, CheckOptions which);
 // Proves every revision round-trips (upgrade, downgrade, upgrade) on a
 // scratch database: a temporary SQLite file, or --url if it is empty.
 int cmd_verify(Context& ctx);

@@ -60,6 +60,7 @@ struct Layer {
   std::optional<int> lock_timeout, max_heads;
   std::map<std::string, GroupSettings> groups;
   std::map<std::string, std::string> check_levels;
+  std::optional<std::string> check_since, check_git_base;
 };
 
 class ConfigReader {
@@ -104,6 +105,10 @@ class ConfigReader {
           std::string name = prefix + k + "." + std::string(sk.str());
           if (sk == "rules") {
             read_check_levels(sn, name, layer);
+            continue;
+          }
+          if (sk == "since" || sk == "git_base") {
+            (sk == "since" ? layer.check_since : layer.check_git_base) = string_value(sn, name);
             continue;
           }
           if (sk != "max_heads") unknown(sn, name);
@@ -263,6 +268,8 @@ void apply(const Layer& layer, Settings& s) {
   if (layer.lock_timeout) s.lock_timeout = *layer.lock_timeout;
   if (layer.max_heads) s.max_heads = *layer.max_heads;
   for (const auto& [rule, level] : layer.check_levels) s.check_levels[rule] = level;
+  if (layer.check_since) s.check_since = *layer.check_since;
+  if (layer.check_git_base) s.check_git_base = *layer.check_git_base;
   for (const auto& [name, group] : layer.groups) s.groups[name] = group;
 }
 

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "base/clock.h"
+#include "base/process.h"
 #include "base/strings.h"
 #include "check/lint.h"
 #include "check/rules.h"
@@ -352,6 +353,8 @@ struct Project::Impl {
   // verify: upgrade, downgrade and upgrade again; the schema after each must
   // match.
   VerifiedRevision round_trip(Database& db, Migrator& migrator, const RevisionGraph& g, int r);
+  // Which revisions check's per-revision rules run on.
+  std::vector<bool> check_selection(const RevisionGraph& g, const CheckOptions& options);
   // check's part with a database: edited and missing files, drift.
   void check_database(const RevisionGraph& graph, CheckResult& out);
   SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
@@ -915,7 +918,75 @@ RehashResult Project::rehash(const std::string& revision) {
 
 // ---------------------------------------------------------------- checking
 
+namespace {
+
+// The revision files git reports added, changed or renamed since the commit
+// where HEAD left BASE, and the untracked ones, as canonical paths.
+std::set<std::string> changed_since(const std::string& dir, const std::string& base) {
+  auto git = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"git", "-C", dir});
+    ProcessResult r = run_process(args);
+    if (r.status != 0) {
+      std::string said = r.err.empty() ? "exit status " + std::to_string(r.status) : r.err;
+      while (!said.empty() && said.back() == '\n') said.pop_back();
+      throw OperationError("--git-base " + base + ": git " + args[3] + " failed in " + dir + ": " +
+                           (r.status == 127 ? "git is not installed" : said));
+    }
+    return r.out;
+  };
+  std::string merge_base = git({"merge-base", base, "HEAD"});
+  while (!merge_base.empty() && merge_base.back() == '\n') merge_base.pop_back();
+  std::set<std::string> out;
+  auto add = [&](const std::string& listing) {
+    for (size_t at = 0; at < listing.size();) {
+      size_t end = listing.find('\0', at);
+      if (end == std::string::npos) end = listing.size();
+      if (end > at)
+        out.insert(fs::weakly_canonical(fs::path(dir) / listing.substr(at, end - at)).string());
+      at = end + 1;
+    }
+  };
+  // --relative and ls-files name the files from DIR; "." keeps to it.
+  add(git({"diff", "--name-only", "--relative", "-z", "--diff-filter=AMR", merge_base, "--", "."}));
+  add(git({"ls-files", "--others", "--exclude-standard", "-z", "--", "."}));
+  return out;
+}
+
+}  // namespace
+
+std::vector<bool> Project::Impl::check_selection(const RevisionGraph& g,
+                                                 const CheckOptions& options) {
+  std::vector<bool> selected(g.size(), true);
+  if (!options.since.empty()) {
+    std::vector<bool> before = g.ancestors({g.resolve_id(options.since)}, true);
+    for (size_t i = 0; i < g.size(); ++i) selected[i] = selected[i] && !before[i];
+  }
+  if (!options.git_base.empty()) {
+    std::set<std::string> changed = changed_since(settings.migrations_dir, options.git_base);
+    for (size_t i = 0; i < g.size(); ++i)
+      selected[i] =
+          selected[i] &&
+          changed.count(fs::weakly_canonical(fs::path(g.at(static_cast<int>(i)).path)).string());
+  }
+  if (options.pending_only) {
+    if (!options.with_database)
+      throw UsageError("check --pending needs a database: give --url (or DATABASE_URL)");
+    AppliedSet applied = map_state(applied_if_exists(false), g).applied;
+    for (size_t i = 0; i < g.size(); ++i) selected[i] = selected[i] && !applied[i];
+  }
+  return selected;
+}
+
 CheckResult Project::check(bool with_database) {
+  CheckOptions options;
+  options.with_database = with_database;
+  options.since = impl_->settings.check_since;
+  options.git_base = impl_->settings.check_git_base;
+  return check(options);
+}
+
+CheckResult Project::check(const CheckOptions& options) {
+  bool with_database = options.with_database;
   Impl& p = *impl_;
   CheckResult out;
   std::unique_ptr<RevisionGraph> g;
@@ -931,9 +1002,12 @@ CheckResult Project::check(bool with_database) {
     out.findings.push_back(make_finding("MG102", "", 0, "", e.what()));
   }
   if (g) {
-    LintOptions options;
-    options.max_heads = p.settings.max_heads;
-    for (auto& f : lint(*g, options)) out.findings.push_back(f);
+    LintOptions lint_options;
+    lint_options.max_heads = p.settings.max_heads;
+    lint_options.selected = p.check_selection(*g, options);
+    out.selected = static_cast<size_t>(
+        std::count(lint_options.selected.begin(), lint_options.selected.end(), true));
+    for (auto& f : lint(*g, lint_options)) out.findings.push_back(f);
   }
   out.revisions = g ? g->size() : 0;
   out.database_checked = with_database && g != nullptr;

@@ -281,3 +281,103 @@ INSTANTIATE_TEST_SUITE_P(All, CheckDatabase, ::testing::ValuesIn(all_backends())
 
 }  // namespace
 }  // namespace mig::e2e
+
+namespace mig::e2e {
+namespace {
+
+// a002 and a003 each drop a table a001 made: DS102 in both.
+void two_drops(const Project& p) {
+  p.revision("a001", "", "CREATE TABLE t (v INTEGER);\nCREATE TABLE u (v INTEGER);",
+             "DROP TABLE u;\nDROP TABLE t;");
+  p.revision("a002", "a001", "DROP TABLE t;", "CREATE TABLE t (v INTEGER);");
+  p.revision("a003", "a002", "DROP TABLE u;", "CREATE TABLE u (v INTEGER);");
+}
+
+std::set<std::string> flagged(const Result& r) {
+  std::set<std::string> out;
+  json j = json::parse(r.out);
+  for (const auto& f : j["findings"]) out.insert(f["revision"].get<std::string>());
+  return out;
+}
+
+void git(const Project& p, const std::string& args) {
+  std::string command =
+      "git -C '" + p.path() + "' -c user.name=t -c user.email=t@t " + args + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+}
+
+TEST(Check, SinceARevision) {
+  Project p;
+  two_drops(p);
+  EXPECT_EQ(flagged(p.mig({"check", "--json"})), (std::set<std::string>{"a002", "a003"}));
+  Result since = p.mig({"check", "--since", "a002"});
+  EXPECT_EQ(since.code, 1);
+  EXPECT_EQ(since.out.find("a002.sql"), std::string::npos) << since.out;
+  EXPECT_NE(since.out.find("a003.sql:6: DS102"), std::string::npos) << since.out;
+  EXPECT_NE(since.out.find("check: 3 revision(s) (1 selected by --since a002), 1 problem(s)"),
+            std::string::npos)
+      << since.out;
+  EXPECT_EQ(p.mig({"check", "--since", "a003"}).code, 0);
+  // From mig.toml, and the flag over it.
+  p.write("mig.toml", "[check]\nsince = \"a003\"\n");
+  EXPECT_EQ(p.mig({"check"}).code, 0);
+  EXPECT_EQ(flagged(p.mig({"check", "--json", "--since", "a001"})),
+            (std::set<std::string>{"a002", "a003"}));
+  // The graph rules still look at everything.
+  p.revision("b001", "", "CREATE TABLE x (v INTEGER);", "DROP TABLE x;");
+  Result heads = p.mig({"check"});
+  EXPECT_EQ(heads.code, 1);
+  EXPECT_NE(heads.out.find("MG103 2 heads"), std::string::npos) << heads.out;
+
+  Result unknown = p.mig({"check", "--since", "zz99"});
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("zz99"), std::string::npos) << unknown.err;
+}
+
+TEST(Check, OnlyFilesChangedSinceAGitBase) {
+  Project p;
+  two_drops(p);
+  boost::filesystem::remove(p / "migrations/a003.sql");
+  git(p, "init -q -b main");
+  git(p, "add -A");
+  git(p, "commit -q -m base");
+  EXPECT_EQ(flagged(p.mig({"check", "--json", "--git-base", "main"})), std::set<std::string>{});
+  // A new file, not yet added: in.
+  two_drops(p);
+  EXPECT_EQ(flagged(p.mig({"check", "--json", "--git-base", "main"})),
+            (std::set<std::string>{"a003"}));
+  // Committed on a branch: still in, as in a pull request.
+  git(p, "checkout -q -b feature");
+  git(p, "add -A");
+  git(p, "commit -q -m a003");
+  EXPECT_EQ(flagged(p.mig({"check", "--json", "--git-base", "main"})),
+            (std::set<std::string>{"a003"}));
+  // An old file edited (uncommitted): in too.
+  p.revision("a002", "a001", "DROP TABLE t;\nSELECT 1;", "CREATE TABLE t (v INTEGER);");
+  EXPECT_EQ(flagged(p.mig({"check", "--json", "--git-base", "main"})),
+            (std::set<std::string>{"a002", "a003"}));
+  // With --since as well: both narrow.
+  EXPECT_EQ(flagged(p.mig({"check", "--json", "--git-base", "main", "--since", "a002"})),
+            (std::set<std::string>{"a003"}));
+
+  Result bad = p.mig({"check", "--git-base", "no-such-branch"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("--git-base no-such-branch: git merge-base failed in migrations: fatal:"),
+            std::string::npos)
+      << bad.err;
+}
+
+TEST(Check, OnlyRevisionsTheDatabaseHasNotApplied) {
+  Project p;
+  two_drops(p);
+  std::string url = "sqlite:" + (p / "app.db");
+  ASSERT_EQ(p.mig({"--url", url, "upgrade", "a002"}).code, 0);
+  Result r = p.mig({"--url", url, "check", "--json", "--pending"});
+  EXPECT_EQ(flagged(r), (std::set<std::string>{"a003"})) << r.out;
+  Result none = p.mig({"check", "--pending"}, {{"DATABASE_URL", ""}});
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("check --pending needs a database"), std::string::npos) << none.err;
+}
+
+}  // namespace
+}  // namespace mig::e2e
