@@ -118,8 +118,6 @@ std::string literal(const std::string& word) {
   return out;
 }
 
-std::string upper(const std::string& s) { return upper_ascii(s); }
-
 void option_item(std::ostringstream& out, const Opt& o) {
   out << ".TP\n";
   std::string names;
@@ -143,7 +141,7 @@ void option_item(std::ostringstream& out, const Opt& o) {
 }
 
 std::string header(const std::string& title, const std::string& version, const std::string& date) {
-  return ".TH " + literal(upper(title)) + " 1 \"" + date + "\" \"mig " + version +
+  return ".TH " + literal(upper_ascii(title)) + " 1 \"" + date + "\" \"mig " + version +
          "\" \"User Commands\"\n";
 }
 
@@ -165,7 +163,7 @@ void footer_sections(std::ostringstream& out, const std::string& footer) {
                       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz ") == std::string::npos;
     if (starts) {
       flush();
-      title = upper(line.substr(0, colon));
+      title = upper_ascii(line.substr(0, colon));
       body = line.substr(colon + 2);
     } else {
       body += (body.empty() ? "" : "\n") + line;
@@ -517,13 +515,12 @@ std::string fish_script(const Command& global, const std::vector<Command>& comma
     std::string condition = "__mig_using " + c.name;
     for (const auto& o : c.options) out << fish_option(o, commands, condition);
     for (const auto& p : c.positionals) {
-      Opt positional = p;
-      std::string line = fish_option(positional, commands, condition);
       // A positional is offered where an argument goes, not after a flag.
       if (p.values == Values::File)
-        line = "complete -c mig -n " + shell_quote(condition) + " -F -d " +
-               shell_quote(p.description) + "\n";
-      out << line;
+        out << "complete -c mig -n " + shell_quote(condition) + " -F -d " +
+                   shell_quote(p.description) + "\n";
+      else
+        out << fish_option(p, commands, condition);
     }
   }
   return out.str();

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
-#include <regex>
 
 #include "db/dialect_traits.h"
 #include "errors.h"
@@ -317,9 +316,14 @@ class RevisionParser {
   std::vector<std::string> nolint_codes(const Directive& d) const {
     auto codes = split_words(d.args);
     if (codes.empty()) fail(d.line, "-- mig:nolint needs the code of a rule (DS102, …) or a group");
+    auto is_upper = [](char ch) { return ch >= 'A' && ch <= 'Z'; };
+    auto is_digit = [](char ch) { return ch >= '0' && ch <= '9'; };
+    auto is_lower = [](char ch) { return ch >= 'a' && ch <= 'z'; };
     for (const auto& c : codes) {
-      bool code = std::regex_match(c, std::regex("[A-Z]{2,}[0-9]+"));
-      bool group = std::regex_match(c, std::regex("[a-z]+"));
+      size_t letters = std::find_if_not(c.begin(), c.end(), is_upper) - c.begin();
+      bool code =
+          letters >= 2 && letters < c.size() && std::all_of(c.begin() + letters, c.end(), is_digit);
+      bool group = std::all_of(c.begin(), c.end(), is_lower);
       if (!code && !group)
         fail(d.line, "-- mig:nolint takes rule codes (DS102) or group names, not '" + c + "'");
     }
