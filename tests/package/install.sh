@@ -193,7 +193,7 @@ grep -qx zz0001other "$work/c" && ! grep -qx pk0001note "$work/c" || fail "fish:
 zsh -n "$root/usr/share/zsh/vendor-completions/_mig" || fail "zsh: _mig does not parse"
 # An interactive zsh on a pseudo-terminal: compinit finds _mig, TAB offers.
 zsh_complete() {
-  PATH="$root/usr/bin:$PATH" zsh -f "$src/tests/package/zsh_complete.zsh" \
+  PATH="$root/usr/bin:$PATH" timeout 90 zsh -f "$src/tests/package/zsh_complete.zsh" \
     "$root/usr/share/zsh/vendor-completions" "$work/c" "$1" || fail "zsh: no pseudo-terminal"
 }
 zsh_complete 'mig up'; grep -qx upgrade "$work/c" || fail "zsh: 'mig up' gives $(cat "$work/c")"

@@ -10,8 +10,21 @@ zpty -w z "PS1='> '; fpath=($dir \$fpath); autoload -U compinit; compinit -u -d 
 # Every compadd also writes its matches (-O) to the log.
 zpty -w z "compadd() { local -a __m; builtin compadd -O __m \"\$@\"; print -rl -- \$__m >>$log; builtin compadd \"\$@\"; }"
 zpty -w -n z "$line"$'\t'
-sleep 1
-# Clear the line, then wait for a marker the shell prints (not the echo).
-zpty -w z $'\C-u'"print M''ARK"
-zpty -r -m z out '*MARK*' || exit 2
+# Wait for the completion to have offered something (or a while), then
+# clear the line and wait for a marker the shell prints (not the echo).
+# Keys typed while a slow completion still runs can be lost, so the marker
+# is asked for again every few seconds, for 60 seconds at most.
+for i in {1..30}; do [[ -s $log ]] && break; sleep 0.1; done
+sleep 0.5
+out=
+for i in {1..600}; do
+  (( i % 50 == 1 )) && zpty -w z $'\C-u'"print M''ARK"
+  if zpty -r -t z chunk; then
+    out+=$chunk
+    [[ $out == *MARK* ]] && break
+  else
+    sleep 0.1
+  fi
+done
 zpty -d z
+[[ $out == *MARK* ]] || exit 2
