@@ -157,11 +157,13 @@ struct StampResult {
 // One rule of `check` (README lists them all; mig::check_rules() in
 // project.h gives this list).
 struct CheckRule {
-  std::string code;     // stable: MG104, DS102, DB103, …
-  std::string group;    // revisions, destructive, database
-  std::string name;     // the older name: parse, graph, heads, downgrade, destructive, …
-  std::string summary;  // what it means, one line
-  std::string hint;     // how to fix it or exempt the statement
+  std::string code;             // stable: MG104, DS102, DB103, …
+  std::string group;            // revisions, destructive, data-dependent, backward-incompatible,
+                                // locking, design, database
+  std::string name;             // the older name: parse, graph, heads, downgrade, destructive, …
+  std::string summary;          // what it means, one line
+  std::string hint;             // how to fix it or exempt the statement
+  std::string level = "error";  // without [check.rules]: "error" or "warning"
 };
 
 // One problem `check` found.
@@ -175,6 +177,9 @@ struct Finding {
   std::string code;                // the rule's stable code (CheckRule)
   std::string severity = "error";  // error or warning ([check.rules] in mig.toml)
   std::string hint;                // how to fix it or exempt it
+  // (check with a database) the rows there make this change fail: an error
+  // at any level but "off"
+  bool confirmed = false;
 };
 
 struct CheckResult {

@@ -60,6 +60,10 @@ struct Settings {
   // [check.rules]: a rule's code or a group's name → "error", "warning" or
   // "off" (a code wins over its group).
   std::map<std::string, std::string> check_levels;
+  // [check.naming]: an object kind (table, column, index, foreign_key,
+  // check) → the regular expression (ECMAScript) each new name of that kind
+  // must match in full.
+  std::map<std::string, std::string> check_naming;
   std::string check_since, check_git_base;  // [check] since, git_base: CheckOptions' defaults
   int lock_timeout = 60;                    // seconds
   std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";

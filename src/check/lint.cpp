@@ -2,8 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <regex>
 #include <set>
 
+#include "base/strings.h"
+#include "check/changes.h"
 #include "check/rules.h"
 #include "script/sql_splitter.h"
 
@@ -143,6 +147,508 @@ std::string destructive_kind(const Statement& statement) {
   return {};
 }
 
+namespace {
+
+// A finding of CODE for statement ST of R, unless the file or the statement
+// exempts it (`-- mig:nolint`, or `-- mig:allow destructive` for that group).
+// Whether it was reported.
+bool report(const Revision& r, const Statement& st, int line, const std::string& code,
+            const std::string& message, std::vector<Finding>& out) {
+  const CheckRule& rule = *find_check_rule(code);
+  if (names(r.nolint, rule) || names(st.nolint, rule)) return false;
+  if (r.allow_destructive && rule.group == "destructive") return false;
+  out.push_back(make_finding(code, r.path, line, r.id, message));
+  return true;
+}
+
+// SQLite and MySQL: the destructive rules, by the statements' tokens.
+void lint_tokens(const Revision& r, std::vector<Finding>& out) {
+  if (r.allow_destructive) return;
+  std::set<std::string> made;  // tables this upgrade creates: dropping them loses nothing
+  for (const auto& st : r.upgrade) {
+    if (std::string created = table_named(st, "CREATE"); !created.empty()) made.insert(created);
+    // ALTER TABLE x RENAME TO y: what was made is no longer called x, and
+    // y holds whatever x held.
+    auto t = leading_tokens(st.sql, 12);
+    auto rename = std::find(t.begin(), t.end(), "RENAME");
+    if (t.size() > 2 && t[0] == "ALTER" && t[1] == "TABLE" && rename != t.end() &&
+        rename + 1 != t.end() && rename[1] == "TO") {
+      Statement as_drop = st;
+      as_drop.sql = "DROP TABLE " + st.sql.substr(st.sql.find_first_of(" \t\n", 6));
+      std::string renamed = table_named(as_drop, "DROP");
+      if (renamed.rfind("?.", 0) == 0) {
+        made.erase("temp." + renamed.substr(2));
+        made.erase("main." + renamed.substr(2));
+      }
+      made.erase(renamed);
+    }
+    std::string kind = destructive_kind(st);
+    if (kind == "DROP TABLE") {
+      std::string dropped = table_named(st, "DROP");
+      if (dropped.rfind("?.", 0) == 0) {  // no schema: a temp table of that name goes first
+        std::string name = dropped.substr(2);
+        dropped = made.count("temp." + name) ? "temp." + name : "main." + name;
+      }
+      if (made.erase(dropped)) continue;  // once: a second drop is of another table
+    }
+    if (kind.empty()) continue;
+    report(r, st, st.line, destructive_code(kind),
+           "destructive statement (" + kind + ") in upgrade", out);
+  }
+}
+
+std::string qualified(const std::string& schema, const std::string& name) {
+  return schema.empty() ? name : schema + "." + name;
+}
+
+bool money_like(const std::string& column) {
+  static const char* kWords[] = {"price",  "amount",  "cost",  "total", "balance", "fee",
+                                 "salary", "payment", "money", "tax",   "charge",  "wage"};
+  std::string lower = column;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return std::any_of(std::begin(kWords), std::end(kWords),
+                     [&](const char* w) { return lower.find(w) != std::string::npos; });
+}
+
+// The design rules on one column a statement defines.
+void lint_column(const Revision& r, const Statement& st, int line, const std::string& table,
+                 const ColumnSpec& col, std::vector<Finding>& out) {
+  std::string name = table + "." + col.name;
+  if (col.type == "timestamp" || col.type.rfind("timestamp(", 0) == 0)
+    report(r, st, line, "DE102", "column " + name + " is timestamp without time zone", out);
+  if (col.type.rfind("bpchar", 0) == 0)
+    report(r, st, line, "DE103", "column " + name + " is char(n)", out);
+  if (col.type.rfind("varchar(", 0) == 0)
+    report(r, st, line, "DE104", "column " + name + " is " + col.type, out);
+  if ((col.type == "float4" || col.type == "float8") && money_like(col.name))
+    report(r, st, line, "DE105",
+           "column " + name + " is " + (col.type == "float4" ? "real" : "double precision"), out);
+}
+
+// The tables an upgrade creates, so that what it then does to them (drop,
+// index, constrain) is not a change to existing data.
+struct MadeTables {
+  std::vector<std::pair<std::string, std::string>> tables;  // schema ("" unqualified), name
+
+  // An unqualified name matches a table of any schema; a qualified one, one
+  // of that schema or made unqualified.
+  // PostgreSQL's parser gives names as the server compares them; SQLite
+  // (and MySQL, mostly) compare them without case.
+  bool fold = false;
+
+  std::vector<std::pair<std::string, std::string>>::iterator find(const Change& c) {
+    auto same = [this](const std::string& a, const std::string& b) {
+      return fold ? lower_ascii(a) == lower_ascii(b) : a == b;
+    };
+    return std::find_if(tables.begin(), tables.end(), [&](const auto& t) {
+      return same(t.second, c.table) &&
+             (c.schema.empty() || t.first.empty() || same(t.first, c.schema));
+    });
+  }
+  bool has(const Change& c) { return find(c) != tables.end(); }
+  bool erase(const Change& c) {
+    auto it = find(c);
+    if (it == tables.end()) return false;
+    tables.erase(it);
+    return true;
+  }
+};
+
+// NAME quoted with Q (" or MySQL's `), Q doubled inside.
+std::string ident(char q, const std::string& name) {
+  std::string out(1, q);
+  for (char c : name) out += c == q ? std::string(2, q) : std::string(1, c);
+  return out + q;
+}
+
+std::string relation_sql(char q, const std::string& schema, const std::string& table) {
+  return schema.empty() ? ident(q, table) : ident(q, schema) + "." + ident(q, table);
+}
+
+// "a, b" with each name quoted, each after PREFIX ("c." for c.a).
+std::string column_list(char q, const std::vector<std::string>& names,
+                        const std::string& prefix = "", const std::string& separator = ", ",
+                        const std::string& suffix = "") {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : separator) + prefix + ident(q, n) + suffix;
+  return out;
+}
+
+std::string plain_list(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// "1 row of t", "2 rows of t": the first word takes the plural.
+std::string plural(long long n, const std::string& one) {
+  std::string words = one;
+  if (n != 1) words.insert(std::min(words.find(' '), words.size()), "s");
+  return std::to_string(n) + " " + words;
+}
+
+// With a database: the queries that show whether a change fails on the rows
+// there, and what a destructive one loses.
+struct DataProbe {
+  const LintOptions& options;
+  bool enabled;
+  std::vector<Finding>& out;
+
+  std::optional<long long> count(const std::string& sql) const {
+    auto rows = options.query(sql);
+    if (!rows || rows->empty() || rows->front().empty()) return std::nullopt;
+    try {
+      return std::stoll(rows->front().front());
+    } catch (const std::exception&) {
+      return std::nullopt;
+    }
+  }
+
+  // The finding just reported (SAID) is confirmed with "N NOUN(s) VERB(s)
+  // REST" of the N rows the query counts, or dropped when there are none.
+  void confirm(bool said, const std::string& sql, const std::string& noun, const std::string& verb,
+               const std::string& rest) const {
+    if (!said || !enabled) return;
+    std::optional<long long> n = count(sql);
+    if (!n) return;
+    if (*n == 0) {
+      out.pop_back();
+      return;
+    }
+    std::string verbed = verb.empty() ? "" : " " + verb + (*n == 1 ? "s" : "");
+    out.back().message += ": " + plural(*n, noun) + verbed + " " + rest + " in the database";
+    out.back().confirmed = true;
+  }
+
+  // What the finding just reported loses: NOTE(n) appended.
+  template <typename Note>
+  void describe(bool said, const std::string& sql, Note note) const {
+    if (!said || !enabled) return;
+    if (std::optional<long long> n = count(sql)) out.back().message += " (" + note(*n) + ")";
+  }
+
+  // The columns of TABLE's primary key, or empty.
+  std::vector<std::string> primary_key(const std::string& schema, const std::string& table) const {
+    auto literal = [](const std::string& text) {
+      std::string out = "'";
+      for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+      return out + "'";
+    };
+    std::string sql;
+    if (options.dialect == Dialect::PostgreSQL)
+      sql =
+          "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND "
+          "a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass(" +
+          literal(relation_sql('"', schema, table)) +
+          ") AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)";
+    else if (options.dialect == Dialect::MySQL)
+      sql =
+          "SELECT column_name FROM information_schema.key_column_usage WHERE "
+          "constraint_name = 'PRIMARY' AND table_schema = " +
+          (schema.empty() ? std::string("DATABASE()") : literal(schema)) +
+          " AND table_name = " + literal(table) + " ORDER BY ordinal_position";
+    else
+      sql = "SELECT name FROM pragma_table_info(" + literal(table) +
+            (schema.empty() ? "" : ", " + literal(schema)) + ") WHERE pk > 0 ORDER BY pk";
+    auto rows = options.query(sql);
+    std::vector<std::string> out;
+    if (rows)
+      for (const auto& row : *rows)
+        if (!row.empty()) out.push_back(row.front());
+    return out;
+  }
+};
+
+// The rules on what the statements of one upgrade do, in order: what it
+// made itself, whether a lock_timeout is set, whether a transaction is open.
+struct UpgradeRules {
+  const Revision& r;
+  const LintOptions& options;
+  DataProbe probe;
+  std::vector<Finding>& out;
+  char q = options.dialect == Dialect::MySQL ? '`' : '"';
+  bool postgresql = options.dialect == Dialect::PostgreSQL;
+  MadeTables made{{}, !postgresql};
+  bool lock_timeout = false;
+  bool in_transaction = r.runs_in_transaction(true);
+  bool reported_lock_timeout = false;
+  std::set<std::string> validated{};  // tables with a VALIDATE CONSTRAINT in this upgrade
+
+  std::map<std::string, std::regex> patterns{};
+
+  // NM101-NM105: NAME, of KIND, against [check.naming].
+  void name_rule(const Statement& st, int line, const std::string& kind, const std::string& name) {
+    auto pattern = options.naming.find(kind);
+    if (pattern == options.naming.end() || name.empty()) return;
+    auto compiled = patterns.find(kind);
+    if (compiled == patterns.end())
+      compiled = patterns.emplace(kind, std::regex(pattern->second)).first;
+    if (std::regex_match(name, compiled->second)) return;
+    static const std::map<std::string, std::pair<const char*, const char*>> kCodes = {
+        {"table", {"NM101", "table"}},
+        {"column", {"NM102", "column"}},
+        {"index", {"NM103", "index"}},
+        {"foreign_key", {"NM104", "foreign key"}},
+        {"check", {"NM105", "CHECK constraint"}}};
+    const auto& [code, what] = kCodes.at(kind);
+    report(r, st, line, code,
+           std::string(what) + " " + name + " does not match [check.naming] " + kind + " (" +
+               pattern->second + ")",
+           out);
+  }
+
+  void names_of(const Statement& st, const Change& c) {
+    using K = Change::Kind;
+    auto constraint = [&](const std::string& kind, const std::string& name) {
+      if (kind == "foreign key") name_rule(st, c.line, "foreign_key", name);
+      if (kind == "check") name_rule(st, c.line, "check", name);
+    };
+    if (c.kind == K::CreateTable && !c.temporary) {
+      name_rule(st, c.line, "table", c.table);
+      for (const auto& col : c.columns) name_rule(st, c.line, "column", col.name);
+      for (const auto& [kind, name] : c.named) constraint(kind, name);
+    } else if (c.kind == K::RenameTable) {
+      name_rule(st, c.line, "table", c.new_name);
+    } else if (c.kind == K::RenameColumn) {
+      name_rule(st, c.line, "column", c.new_name);
+    } else if (c.kind == K::AddColumn) {
+      name_rule(st, c.line, "column", c.column);
+    } else if (c.kind == K::CreateIndex) {
+      name_rule(st, c.line, "index", c.name);
+    } else if (c.kind == K::AddConstraint) {
+      constraint(c.constraint, c.name);
+    }
+  }
+
+  void apply(const Statement& st, const Change& c) {
+    using K = Change::Kind;
+    names_of(st, c);
+    std::string table = qualified(c.schema, c.table);
+    bool existing = !made.has(c);
+    // The locking rules are PostgreSQL's; a SQLite table without a primary
+    // key still has its rowid.
+    auto say = [&](const std::string& code, const std::string& message) {
+      if (!postgresql &&
+          (code.rfind("PG", 0) == 0 || (code == "DE101" && options.dialect == Dialect::SQLite)))
+        return false;
+      return report(r, st, c.line, code, message, out);
+    };
+    std::string rel = relation_sql(q, c.schema, c.table);
+    // Duplicates of the key columns (and with NULLS, the NULLs a primary
+    // key refuses).
+    auto duplicates = [&](bool nulls) {
+      std::string sql =
+          "SELECT count(*) FROM (SELECT 1 FROM " + rel +
+          (nulls ? "" : " WHERE " + column_list(q, c.keys, "", " AND ", " IS NOT NULL")) +
+          " GROUP BY " + column_list(q, c.keys) + " HAVING count(*) > 1) AS d";
+      if (nulls)
+        sql = "SELECT (" + sql + ") + (SELECT count(*) FROM " + rel + " WHERE " +
+              column_list(q, c.keys, "", " OR ", " IS NULL") + ")";
+      return sql;
+    };
+    // Statements that lock an existing table against reads or writes.
+    bool heavy = false;
+    switch (c.kind) {
+      case K::CreateTable:
+        if (c.if_not_exists) break;  // may make nothing
+        made.tables.emplace_back(c.temporary && c.schema.empty() ? "" : c.schema, c.table);
+        if (c.temporary) break;
+        if (!c.has_primary_key && !c.as_query)
+          say("DE101", "table " + table + " has no primary key");
+        for (const auto& col : c.columns) lint_column(r, st, c.line, table, col, out);
+        break;
+      case K::RenameTable:
+        if (made.erase(c)) {
+          made.tables.emplace_back(c.schema, c.new_name);
+        } else {
+          say("BC101", "table " + table + " renamed to " + c.new_name);
+          heavy = true;
+        }
+        break;
+      case K::RenameColumn:
+        if (existing) {
+          say("BC102", "column " + table + "." + c.column + " renamed to " + c.new_name);
+          heavy = true;
+        }
+        break;
+      case K::DropTable:
+        if (made.erase(c)) break;  // once: a second drop is of another table
+        probe.describe(say("DS102", "table " + table + " dropped"), "SELECT count(*) FROM " + rel,
+                       [](long long n) {
+                         return n == 0 ? std::string("empty in the database")
+                                       : plural(n, "row") + " in the database";
+                       });
+        heavy = true;
+        break;
+      case K::DropSchema:
+        say("DS101", "schema " + c.table + " dropped");
+        break;
+      case K::DropDatabase:
+        say("DS101", "database " + c.table + " dropped");
+        break;
+      case K::DropColumn:
+        if (!existing) break;
+        probe.describe(
+            say("DS103", "column " + table + "." + c.column + " dropped"),
+            "SELECT count(*) FROM " + rel + " WHERE " + ident(q, c.column) + " IS NOT NULL",
+            [](long long n) {
+              return n == 0 ? std::string("NULL in every row in the database")
+                            : plural(n, "row") + " with a value in the database";
+            });
+        heavy = true;
+        break;
+      case K::AlterType:
+        if (!existing) break;
+        say("DS106", "column " + table + "." + c.column + " changed to type " + c.type);
+        if (c.type != "text" && c.type != "varchar")
+          say("PG107", "column " + table + "." + c.column + " changed to type " + c.type +
+                           " (a rewrite unless it only widens a varchar)");
+        heavy = true;
+        break;
+      case K::Truncate:
+        if (!existing) break;
+        say("DS104", "table " + table + " truncated");
+        heavy = true;
+        break;
+      case K::DeleteAll:
+        if (existing) say("DS104", "every row of " + table + " deleted (DELETE without WHERE)");
+        break;
+      case K::UpdateAll:
+        if (existing) say("DS105", "every row of " + table + " updated (UPDATE without WHERE)");
+        break;
+      case K::CreateIndex:
+        if (c.concurrently && in_transaction)
+          say("PG103", "CREATE INDEX CONCURRENTLY on " + table + " inside a transaction");
+        if (!existing) break;
+        if (c.unique)
+          probe.confirm(say("MF101", "unique index on existing table " + table) &&
+                            !c.keys.empty() && !c.partial,
+                        duplicates(false), "value of (" + plain_list(c.keys) + ")", "appear",
+                        "more than once");
+        if (!c.concurrently) {
+          say("PG101", "index on existing table " + table + " created without CONCURRENTLY");
+          heavy = true;
+        }
+        break;
+      case K::DropIndex:
+        if (c.concurrently && in_transaction)
+          say("PG103", "DROP INDEX CONCURRENTLY " + table + " inside a transaction");
+        if (!c.concurrently) {
+          say("PG102", "index " + table + " dropped without CONCURRENTLY");
+          heavy = true;
+        }
+        break;
+      case K::AddColumn: {
+        if (!existing) break;
+        const ColumnSpec& col = c.columns.front();
+        std::string name = table + "." + col.name;
+        if (col.not_null && !col.has_default)
+          probe.confirm(
+              say("MF102", "NOT NULL column " + name + " without a default added to " + table),
+              "SELECT count(*) FROM " + rel, "row", "", "in " + table);
+        if (col.volatile_default)
+          say("PG108", "column " + name + " with a volatile default added to " + table);
+        lint_column(r, st, c.line, table, col, out);
+        heavy = true;
+        break;
+      }
+      case K::AddConstraint:
+        if (!existing) break;
+        heavy = true;
+        if (c.constraint == "foreign key") {
+          bool said = say("MF105", "foreign key added to existing table " + table);
+          std::vector<std::string> ref_keys = c.ref_keys;
+          if (said && probe.enabled && ref_keys.empty())
+            ref_keys = probe.primary_key(c.ref_schema, c.ref_table);
+          if (!c.keys.empty() && ref_keys.size() == c.keys.size()) {
+            std::string match;
+            for (size_t k = 0; k < c.keys.size(); ++k)
+              match +=
+                  (k ? " AND p." : "p.") + ident(q, ref_keys[k]) + " = c." + ident(q, c.keys[k]);
+            probe.confirm(
+                said,
+                "SELECT count(*) FROM " + rel + " AS c WHERE " +
+                    column_list(q, c.keys, "c.", " AND ", " IS NOT NULL") +
+                    " AND NOT EXISTS (SELECT 1 FROM " + relation_sql(q, c.ref_schema, c.ref_table) +
+                    " AS p WHERE " + match + ")",
+                "row of " + table, "point", "at no row of " + qualified(c.ref_schema, c.ref_table));
+          }
+          if (!c.not_valid) say("PG104", "foreign key on " + table + " added without NOT VALID");
+        } else if (c.constraint == "check") {
+          probe.confirm(
+              say("MF104", "CHECK constraint added to existing table " + table) && !c.check.empty(),
+              "SELECT count(*) FROM " + rel + " WHERE NOT (" + c.check + ")", "row of " + table,
+              "violate", "it");
+          if (!c.not_valid) say("PG105", "CHECK on " + table + " added without NOT VALID");
+        } else if (c.constraint == "unique" || c.constraint == "primary key") {
+          probe.confirm(
+              say("MF101", c.constraint + " constraint added to existing table " + table) &&
+                  !c.keys.empty(),
+              duplicates(c.constraint == "primary key"),
+              (c.constraint == "primary key" ? "key of (" : "value of (") + plain_list(c.keys) +
+                  ")",
+              c.constraint == "primary key" ? "" : "appear",
+              c.constraint == "primary key" ? "NULL or not unique in " + table : "more than once");
+          if (!c.using_index)
+            say("PG109", c.constraint + " constraint on " + table + " added without USING INDEX");
+        }
+        break;
+      case K::ValidateConstraint:
+        validated.insert(table);
+        break;
+      case K::SetNotNull:
+        if (!existing) break;
+        probe.confirm(say("MF103", "column " + table + "." + c.column + " made NOT NULL"),
+                      "SELECT count(*) FROM " + rel + " WHERE " + ident(q, c.column) + " IS NULL",
+                      "row of " + table, "hold", "NULL there");
+        if (!validated.count(table))
+          say("PG106", "SET NOT NULL on " + table + "." + c.column +
+                           " without a validated CHECK (" + c.column + " IS NOT NULL)");
+        heavy = true;
+        break;
+      case K::SetLockTimeout:
+        lock_timeout = true;
+        break;
+      case K::Begin:
+        in_transaction = true;
+        break;
+      case K::Commit:
+        in_transaction = r.runs_in_transaction(true);
+        break;
+    }
+    if (heavy && !lock_timeout && !reported_lock_timeout) {
+      reported_lock_timeout = true;
+      say("PG110", "no lock_timeout set before this statement locks " + table);
+    }
+  }
+};
+
+// PostgreSQL: every rule, on what its parser says each statement does.
+void lint_postgresql(const Revision& r, const LintOptions& options, bool pending,
+                     std::vector<Finding>& out) {
+  UpgradeRules rules{r, options, DataProbe{options, pending && options.query != nullptr, out}, out};
+  for (const auto& st : r.upgrade) {
+    std::string tree;
+    int error_at = -1;
+    if (!options.parser(st.sql, tree, error_at)) {
+      report(r, st, line_at(st, error_at), "MG106", "PostgreSQL's parser: " + tree, out);
+      continue;
+    }
+    for (const Change& c : postgresql_changes(tree, st)) rules.apply(st, c);
+  }
+}
+
+// SQLite and MySQL: what the tokens tell of the data-dependent,
+// backward-incompatible and (MySQL) primary key rules.
+void lint_token_changes(const Revision& r, const LintOptions& options, bool pending,
+                        std::vector<Finding>& out) {
+  UpgradeRules rules{r, options, DataProbe{options, pending && options.query != nullptr, out}, out};
+  for (const auto& st : r.upgrade)
+    for (const Change& c : token_changes(st)) rules.apply(st, c);
+}
+
+}  // namespace
+
 std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options) {
   std::vector<Finding> out;
   const auto& heads = graph.heads();
@@ -164,39 +670,11 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
         !names(r.nolint, *find_check_rule("MG104")))
       out.push_back(make_finding("MG104", r.path, r.revision_line, r.id,
                                  "schema revision " + r.id + " has no -- mig:downgrade section"));
-    if (r.allow_destructive) continue;
-    std::set<std::string> made;  // tables this upgrade creates: dropping them loses nothing
-    for (const auto& st : r.upgrade) {
-      if (std::string created = table_named(st, "CREATE"); !created.empty()) made.insert(created);
-      // ALTER TABLE x RENAME TO y: what was made is no longer called x, and
-      // y holds whatever x held.
-      auto t = leading_tokens(st.sql, 12);
-      auto rename = std::find(t.begin(), t.end(), "RENAME");
-      if (t.size() > 2 && t[0] == "ALTER" && t[1] == "TABLE" && rename != t.end() &&
-          rename + 1 != t.end() && rename[1] == "TO") {
-        Statement as_drop = st;
-        as_drop.sql = "DROP TABLE " + st.sql.substr(st.sql.find_first_of(" \t\n", 6));
-        std::string renamed = table_named(as_drop, "DROP");
-        if (renamed.rfind("?.", 0) == 0) {
-          made.erase("temp." + renamed.substr(2));
-          made.erase("main." + renamed.substr(2));
-        }
-        made.erase(renamed);
-      }
-      std::string kind = destructive_kind(st);
-      if (kind == "DROP TABLE") {
-        std::string dropped = table_named(st, "DROP");
-        if (dropped.rfind("?.", 0) == 0) {  // no schema: a temp table of that name goes first
-          std::string name = dropped.substr(2);
-          dropped = made.count("temp." + name) ? "temp." + name : "main." + name;
-        }
-        if (made.erase(dropped)) continue;  // once: a second drop is of another table
-      }
-      if (kind.empty()) continue;
-      const CheckRule& rule = *find_check_rule(destructive_code(kind));
-      if (names(r.nolint, rule) || names(st.nolint, rule)) continue;
-      out.push_back(make_finding(rule.code, r.path, st.line, r.id,
-                                 "destructive statement (" + kind + ") in upgrade"));
+    if (options.dialect == Dialect::PostgreSQL && options.parser)
+      lint_postgresql(r, options, !options.pending.empty() && options.pending[i], out);
+    else {
+      lint_tokens(r, out);
+      lint_token_changes(r, options, !options.pending.empty() && options.pending[i], out);
     }
   }
   return out;

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "db/backend_module.h"
 #include "graph/revision_graph.h"
 #include "mig/results.h"
 
@@ -15,6 +19,22 @@ struct LintOptions {
   // The revisions the per-revision rules run on (by graph index); empty:
   // every one.
   std::vector<bool> selected{};
+  // The project's database: PostgreSQL's statements are read by its own
+  // parser (and the locking and design rules run on them); SQLite's and
+  // MySQL's by their tokens.
+  Dialect dialect = Dialect::SQLite;
+  PostgresqlParser parser = nullptr;  // needed for PostgreSQL
+  // With a database (PostgreSQL): runs a query there and gives its rows, or
+  // nullopt when it cannot (a table that is not there yet). The
+  // data-dependent findings of the revisions `pending` marks are checked
+  // against the rows: kept and confirmed with the count of rows they fail
+  // on, or dropped when there are none; dropped tables and columns say
+  // what they hold.
+  std::function<std::optional<std::vector<std::vector<std::string>>>(const std::string& sql)>
+      query{};
+  std::vector<bool> pending{};
+  // [check.naming]: object kind → the pattern new names must match in full.
+  std::map<std::string, std::string> naming{};
 };
 
 // What makes a statement destructive ("DROP TABLE", "DELETE without WHERE",
@@ -23,7 +43,8 @@ std::string destructive_kind(const Statement& statement);
 
 // The static checks: head count, a downgrade for every schema revision (or
 // `-- mig:irreversible`), no destructive upgrade statement without
-// `-- mig:allow destructive`.
+// `-- mig:allow destructive`, and on PostgreSQL the syntax, data-dependent,
+// backward-incompatible, locking and design rules (see check/rules.cpp).
 std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options);
 
 }  // namespace mig

@@ -17,6 +17,9 @@ const CheckRule* find_check_rule(const std::string& code);
 // Whether NAME is a group of rules ("destructive", …).
 bool is_check_group(const std::string& name);
 
+// Whether KIND is an object kind [check.naming] takes a pattern for.
+bool is_naming_kind(const std::string& kind);
+
 // Whether VALUE is a level [check.rules] may set: "error", "warning" or "off".
 bool is_check_level(const std::string& value);
 

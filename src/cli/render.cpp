@@ -249,8 +249,9 @@ std::string finding_text(const Finding& f) {
 }
 
 json finding_json(const Finding& f) {
-  return json{{"code", f.code}, {"severity", f.severity}, {"rule", f.rule},       {"path", f.path},
-              {"line", f.line}, {"revision", f.revision}, {"message", f.message}, {"hint", f.hint}};
+  return json{{"code", f.code},       {"severity", f.severity}, {"rule", f.rule},
+              {"path", f.path},       {"line", f.line},         {"revision", f.revision},
+              {"message", f.message}, {"hint", f.hint},         {"confirmed", f.confirmed}};
 }
 
 namespace {
@@ -298,6 +299,7 @@ json sarif(const CheckResult& r) {
                          {"name", rule.name},
                          {"shortDescription", {{"text", rule.summary}}},
                          {"help", {{"text", rule.hint}}},
+                         {"defaultConfiguration", {{"level", rule.level}}},
                          {"properties", {{"group", rule.group}}}});
   json results = json::array();
   for (const auto& f : r.findings) {

@@ -5,6 +5,7 @@
 
 #include <boost/filesystem.hpp>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "base/files.h"
@@ -60,6 +61,7 @@ struct Layer {
   std::optional<int> lock_timeout, max_heads;
   std::map<std::string, GroupSettings> groups;
   std::map<std::string, std::string> check_levels;
+  std::map<std::string, std::string> check_naming;
   std::optional<std::string> check_since, check_git_base;
 };
 
@@ -105,6 +107,10 @@ class ConfigReader {
           std::string name = prefix + k + "." + std::string(sk.str());
           if (sk == "rules") {
             read_check_levels(sn, name, layer);
+            continue;
+          }
+          if (sk == "naming") {
+            read_check_naming(sn, name, layer);
             continue;
           }
           if (sk == "since" || sk == "git_base") {
@@ -154,6 +160,23 @@ class ConfigReader {
       if (!is_check_level(level))
         fail(value, name + " must be \"error\", \"warning\" or \"off\", not \"" + level + "\"");
       layer.check_levels[rule] = level;
+    }
+  }
+
+  // [check.naming]: KIND = "a regular expression each new name must match".
+  void read_check_naming(const toml::node& node, const std::string& where, Layer& layer) {
+    for (const auto& [key, value] : section(node, where)) {
+      std::string kind(key.str());
+      std::string name = where + "." + kind;
+      if (!is_naming_kind(kind))
+        fail(value, name + ": the kinds are table, column, index, foreign_key and check");
+      std::string pattern = string_value(value, name);
+      try {
+        std::regex compiled(pattern);
+      } catch (const std::regex_error& e) {
+        fail(value, name + " is not a regular expression (" + e.what() + "): " + pattern);
+      }
+      layer.check_naming[kind] = pattern;
     }
   }
 
@@ -268,6 +291,7 @@ void apply(const Layer& layer, Settings& s) {
   if (layer.lock_timeout) s.lock_timeout = *layer.lock_timeout;
   if (layer.max_heads) s.max_heads = *layer.max_heads;
   for (const auto& [rule, level] : layer.check_levels) s.check_levels[rule] = level;
+  for (const auto& [kind, pattern] : layer.check_naming) s.check_naming[kind] = pattern;
   if (layer.check_since) s.check_since = *layer.check_since;
   if (layer.check_git_base) s.check_git_base = *layer.check_git_base;
   for (const auto& [name, group] : layer.groups) s.groups[name] = group;

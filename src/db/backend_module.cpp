@@ -67,9 +67,10 @@ struct Found {
   std::string tried;  // each place looked and why it was not used
 };
 
-Found find(const char* name, const std::string& configured) {
+// The module NAME that has SYMBOL (by default mig_open_NAME).
+Found find(const char* name, const std::string& configured, std::string symbol = {}) {
   std::string file = std::string("mig_") + name + ".so";
-  std::string symbol = std::string("mig_open_") + name;
+  if (symbol.empty()) symbol = std::string("mig_open_") + name;
   Found out;
   for (const auto& dir : module_dirs(configured)) {
     std::string path = dir + "/" + file;
@@ -93,14 +94,12 @@ Found find(const char* name, const std::string& configured) {
   return out;
 }
 
-// Loads the module once per process; throws OperationError saying where it
+// SYMBOL from the module NAME; throws OperationError saying where it
 // looked and what the loader said.
-OpenFunction load(const char* name, const char* title, const std::string& configured) {
-  Found found = find(name, configured);
-  if (found.handle) {
-    std::string symbol = std::string("mig_open_") + name;
-    return reinterpret_cast<OpenFunction>(::dlsym(found.handle, symbol.c_str()));
-  }
+void* load(const char* name, const char* title, const std::string& configured,
+           const std::string& symbol) {
+  Found found = find(name, configured, symbol);
+  if (found.handle) return ::dlsym(found.handle, symbol.c_str());
   throw OperationError(std::string(title) + " support is not installed: cannot load mig_" + name +
                        ".so (looked for beside the mig binary and where it installs modules, "
                        "as below; MIG_MODULE_DIR or the module_dir setting names the place)" +
@@ -124,10 +123,23 @@ std::unique_ptr<Database> open_with_module(const char* name, const char* title,
   {
     std::lock_guard<std::mutex> lock(mutex);
     OpenFunction& slot = loaded[std::string(name) + "\n" + options.module_dir];
-    if (!slot) slot = load(name, title, options.module_dir);
+    if (!slot)
+      slot = reinterpret_cast<OpenFunction>(
+          load(name, title, options.module_dir, std::string("mig_open_") + name));
     open = slot;
   }
   return std::unique_ptr<Database>(open(url, options));
+}
+
+PostgresqlParser postgresql_parser(const std::string& module_dir) {
+  static std::mutex mutex;
+  static std::map<std::string, PostgresqlParser> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  PostgresqlParser& slot = loaded[module_dir];
+  if (!slot)
+    slot = reinterpret_cast<PostgresqlParser>(
+        load("postgresql", "PostgreSQL", module_dir, "mig_parse_postgresql"));
+  return slot;
 }
 
 }  // namespace mig

@@ -30,10 +30,20 @@ std::unique_ptr<Database> open_with_module(const char* name, const char* title,
 // or "" when none loads: what `mig --version --json` reports.
 std::string backend_module_path(const char* name, const std::string& configured);
 
+// PostgreSQL's own parser, from the PostgreSQL module (see
+// mig_parse_postgresql below); throws OperationError, as open_with_module
+// does, when the module does not load.
+using PostgresqlParser = bool (*)(const std::string& sql, std::string& out, int& error_at);
+PostgresqlParser postgresql_parser(const std::string& module_dir);
+
 }  // namespace mig
 
 // The modules' entry points, looked up by name with dlsym().
 extern "C" mig::Database* mig_open_postgresql(const mig::DatabaseUrl& url,
                                               const mig::ConnectOptions& options);
+// The parse tree of SQL as libpg_query's JSON in `out` (true), or the
+// parser's message in `out` and the 0-based offset it points at in
+// `error_at` (false).
+extern "C" bool mig_parse_postgresql(const std::string& sql, std::string& out, int& error_at);
 extern "C" mig::Database* mig_open_mysql(const mig::DatabaseUrl& url,
                                          const mig::ConnectOptions& options);

@@ -1005,9 +1005,49 @@ CheckResult Project::check(const CheckOptions& options) {
     LintOptions lint_options;
     lint_options.max_heads = p.settings.max_heads;
     lint_options.selected = p.check_selection(*g, options);
+    lint_options.dialect = p.settings.url.dialect;
+    lint_options.naming = p.settings.check_naming;
+    if (lint_options.dialect == Dialect::PostgreSQL)
+      lint_options.parser = postgresql_parser(p.settings.module_dir);
     out.selected = static_cast<size_t>(
         std::count(lint_options.selected.begin(), lint_options.selected.end(), true));
+    // With a database: the data-dependent rules of the revisions it has not
+    // applied look at its rows, in a transaction that only reads and is
+    // rolled back (a failing query, say of a table an earlier pending
+    // revision creates, only leaves its finding as it was).
+    std::unique_ptr<Database> data;
+    if (with_database) {
+      try {
+        if (Database::exists(p.settings.url)) {
+          data = p.connect(p.settings, false);
+          Dialect d = lint_options.dialect;
+          data->execute(d == Dialect::PostgreSQL ? "BEGIN TRANSACTION READ ONLY"
+                        : d == Dialect::MySQL    ? "START TRANSACTION READ ONLY"
+                                                 : "BEGIN");
+          if (d == Dialect::PostgreSQL) data->execute("SET LOCAL statement_timeout = '60s'");
+          lint_options.pending = map_state(p.applied_if_exists(false), *g).applied;
+          lint_options.pending.flip();
+          Database* db = data.get();
+          lint_options.query =
+              [db](const std::string& sql) -> std::optional<std::vector<std::vector<std::string>>> {
+            db->execute("SAVEPOINT mig_check");
+            try {
+              auto rows = query_rows(*db, sql);
+              db->execute("RELEASE SAVEPOINT mig_check");
+              return rows;
+            } catch (const std::exception&) {  // DatabaseError, or SOCI's own
+              db->execute("ROLLBACK TO SAVEPOINT mig_check");
+              return std::nullopt;
+            }
+          };
+        }
+      } catch (const OperationError&) {
+        data.reset();  // check_database reports why (DB104)
+        lint_options.query = nullptr;
+      }
+    }
     for (auto& f : lint(*g, lint_options)) out.findings.push_back(f);
+    if (data) data->execute("ROLLBACK");
   }
   out.revisions = g ? g->size() : 0;
   out.database_checked = with_database && g != nullptr;
@@ -1020,6 +1060,7 @@ CheckResult Project::check(const CheckOptions& options) {
     if (level == p.settings.check_levels.end() && rule)
       level = p.settings.check_levels.find(rule->group);
     if (level != p.settings.check_levels.end()) f.severity = level->second;
+    if (f.confirmed && f.severity == "warning") f.severity = "error";
     if (f.severity != "off") kept.push_back(std::move(f));
   }
   out.findings = std::move(kept);

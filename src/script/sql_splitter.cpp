@@ -508,34 +508,65 @@ std::vector<SqlChunk> scan_sql(std::string_view text, Dialect dialect, const std
   return Scanner(text, dialect, origin).run();
 }
 
-std::vector<std::string> leading_tokens(std::string_view sql, size_t count) {
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < sql.size() && out.size() < count) {
+namespace {
+
+// Calls EMIT(begin, end) for each of the first COUNT tokens of SQL (see
+// leading_tokens), comments skipped.
+template <typename Emit>
+void each_token(std::string_view sql, size_t count, Emit emit) {
+  size_t i = 0, n = 0;
+  while (i < sql.size() && n < count) {
     char c = sql[i];
+    size_t start = i;
     if (is_space(c) || c == '\n') {
       ++i;
+      continue;
     } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
       while (i < sql.size() && sql[i] != '\n') ++i;
+      continue;
     } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
       size_t close = sql.find("*/", i + 2);
       i = close == std::string_view::npos ? sql.size() : close + 2;
+      continue;
     } else if (is_word_char(c)) {
-      size_t start = i;
       while (i < sql.size() && is_word_char(sql[i])) ++i;
-      std::string word(sql.substr(start, i - start));
-      for (char& ch : word) ch = to_upper(ch);
-      out.push_back(std::move(word));
     } else if (c == '"' || c == '`' || c == '\'') {
       size_t close = sql.find(c, i + 1);
-      size_t end = close == std::string_view::npos ? sql.size() : close + 1;
-      out.push_back(c == '\'' ? std::string(1, c) : std::string(sql.substr(i, end - i)));
-      i = end;
+      i = close == std::string_view::npos ? sql.size() : close + 1;
     } else {
-      out.push_back(std::string(1, c));
       ++i;
     }
+    emit(start, i);
+    ++n;
   }
+}
+
+}  // namespace
+
+std::vector<std::string> leading_tokens(std::string_view sql, size_t count) {
+  std::vector<std::string> out;
+  each_token(sql, count, [&](size_t begin, size_t end) {
+    if (sql[begin] == '\'') {
+      out.emplace_back(1, '\'');
+      return;
+    }
+    std::string token(sql.substr(begin, end - begin));
+    if (is_word_char(sql[begin]))
+      for (char& ch : token) ch = to_upper(ch);
+    out.push_back(std::move(token));
+  });
+  return out;
+}
+
+std::vector<SqlToken> sql_tokens(std::string_view sql) {
+  std::vector<SqlToken> out;
+  each_token(sql, std::string_view::npos, [&](size_t begin, size_t end) {
+    SqlToken t{std::string(sql.substr(begin, end - begin)), {}, begin, end};
+    t.upper = t.text;
+    if (is_word_char(sql[begin]))
+      for (char& ch : t.upper) ch = to_upper(ch);
+    out.push_back(std::move(t));
+  });
   return out;
 }
 

@@ -45,6 +45,16 @@ std::vector<SqlChunk> scan_sql(std::string_view text, Dialect dialect, const std
 // and any other character as itself ("(", ",", "."). Comments are skipped.
 std::vector<std::string> leading_tokens(std::string_view sql, size_t count);
 
+// Every token of one statement, as leading_tokens reads them but with words
+// as written (`upper`: upper-cased) and string literals whole, and where
+// each is in SQL.
+struct SqlToken {
+  std::string text;
+  std::string upper;
+  size_t begin = 0, end = 0;
+};
+std::vector<SqlToken> sql_tokens(std::string_view sql);
+
 // Only the statements; any other directive is an error.
 std::vector<Statement> split_statements(std::string_view text, Dialect dialect,
                                         const std::string& origin);

@@ -2,12 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "../graph_support.h"
 #include "errors.h"
 #include "script/revision_file.h"
 
 namespace mig {
 namespace {
+
+using V = std::vector<std::string>;
 
 std::string kind(const std::string& sql, Dialect d = Dialect::PostgreSQL) {
   auto sts = split_statements(sql, d, "t.sql");
@@ -91,12 +96,241 @@ TEST(Lint, DroppingATableTheUpgradeMadeItselfIsNotDestructive) {
     std::vector<Revision> one = {parse(std::string("-- mig:revision b001\n-- mig:upgrade\n") + sql +
                                        "\n-- mig:downgrade\nSELECT 1;\n")};
     auto found = lint(RevisionGraph(one), LintOptions{});
-    EXPECT_EQ(found.size(), 1u) << sql;
+    // (Renaming users is also BC101.)
+    EXPECT_EQ(std::count_if(found.begin(), found.end(),
+                            [](const Finding& f) { return f.code == "DS102"; }),
+              1)
+        << sql;
   }
   std::vector<Revision> bracketed = {
       parse("-- mig:revision c001\n-- mig:upgrade\nCREATE TABLE [tmp] (x INT);\n"
             "ALTER TABLE tmp ADD COLUMN y INT;\nDROP TABLE [tmp];\n-- mig:downgrade\nSELECT 1;\n")};
   EXPECT_TRUE(lint(RevisionGraph(bracketed), LintOptions{}).empty());
+}
+
+// PostgreSQL: statements read by PostgreSQL's own parser (from the module
+// beside this executable), every rule triggered and passed.
+std::vector<std::string> pg(const std::string& upgrade, const std::string& header = "") {
+  Revision r = parse_revision("-- mig:revision p001\n" + header + "-- mig:upgrade\n" + upgrade +
+                                  "\n-- mig:downgrade\nSELECT 1;\n",
+                              "p.sql", Dialect::PostgreSQL);
+  LintOptions options;
+  options.dialect = Dialect::PostgreSQL;
+  options.parser = postgresql_parser("");
+  std::vector<std::string> out;
+  for (const auto& f : lint(RevisionGraph({r}), options))
+    out.push_back(f.code + "@" + std::to_string(f.line) + " " + f.message);
+  return out;
+}
+
+std::vector<std::string> codes(const std::vector<std::string>& findings) {
+  std::vector<std::string> out;
+  for (const auto& f : findings) out.push_back(f.substr(0, f.find('@')));
+  return out;
+}
+
+const std::string kTimeout = "SET lock_timeout = '2s';\n";
+
+TEST(LintPostgresql, DestructiveChangesNameWhatTheyLose) {
+  EXPECT_EQ(pg(kTimeout + "DROP TABLE account, app.log;"),
+            (V{"DS102@4 table account dropped", "DS102@4 table app.log dropped"}));
+  EXPECT_EQ(pg(kTimeout + "ALTER TABLE account DROP COLUMN email;"),
+            (V{"DS103@4 column account.email dropped"}));
+  EXPECT_EQ(codes(pg("DROP SCHEMA s CASCADE;")), (V{"DS101"}));
+  EXPECT_EQ(codes(pg(kTimeout + "TRUNCATE account;")), (V{"DS104"}));
+  EXPECT_EQ(codes(pg("DELETE FROM account;")), (V{"DS104"}));
+  EXPECT_EQ(codes(pg("UPDATE account SET v = 1;")), (V{"DS105"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE account ALTER COLUMN id TYPE bigint;")),
+            (V{"DS106", "PG107"}));
+  // text does not rewrite, but it is still a type change.
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE account ALTER name TYPE text;")), (V{"DS106"}));
+  // What passes: a WHERE, a table the upgrade made, words in strings,
+  // comments and function bodies.
+  EXPECT_EQ(pg("DELETE FROM account WHERE id = 1;\nUPDATE account SET v = 1 WHERE v IS NULL;\n"
+               "INSERT INTO log VALUES ('DROP TABLE account');\n-- DROP TABLE account\n"
+               "CREATE FUNCTION f() RETURNS void AS $$ DELETE FROM t $$ LANGUAGE sql;\n"
+               "CREATE TABLE scratch (id int PRIMARY KEY);\nTRUNCATE scratch;\n"
+               "ALTER TABLE scratch DROP COLUMN id;\nDROP TABLE public.scratch;"),
+            V{});
+  // Dropped twice: the second is another table.
+  EXPECT_EQ(codes(pg("CREATE TEMP TABLE t (a int);\nDROP TABLE t;\nDROP TABLE t;")),
+            (V{"DS102", "PG110"}));
+  // allow destructive silences this group only.
+  EXPECT_EQ(codes(pg("DROP TABLE account;", "-- mig:allow destructive\n")), (V{"PG110"}));
+}
+
+TEST(LintPostgresql, SyntaxErrorsNameTheirLine) {
+  EXPECT_EQ(pg("SELECT 1;\nCREATE TABLE t (\n  id int PRIMARY KEY,\n  v int,\n);"),
+            (V{"MG106@7 PostgreSQL's parser: syntax error at or near \")\""}));
+  EXPECT_EQ(codes(pg("-- mig:nolint MG106\nSELEC 1;")), V{});
+}
+
+TEST(LintPostgresql, DataDependentChangesToExistingTables) {
+  EXPECT_EQ(codes(pg(kTimeout + "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON a (e);",
+                     "-- mig:transaction off\n")),
+            (V{"MF101"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD COLUMN n int NOT NULL;")), (V{"MF102"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD COLUMN n int NOT NULL DEFAULT 0;")), V{});
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ALTER COLUMN e SET NOT NULL;")),
+            (V{"MF103", "PG106"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD CONSTRAINT c CHECK (n > 0) NOT VALID;")),
+            (V{"MF104"}));
+  EXPECT_EQ(
+      codes(pg(kTimeout +
+               "ALTER TABLE a ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES b (id) NOT VALID;")),
+      (V{"MF105"}));
+  // A table made in the same upgrade holds no rows yet.
+  EXPECT_EQ(pg("CREATE TABLE a (id int PRIMARY KEY, e text);\nCREATE UNIQUE INDEX i ON a (e);\n"
+               "ALTER TABLE a ADD COLUMN n int NOT NULL;\nALTER TABLE a ALTER e SET NOT NULL;\n"
+               "ALTER TABLE a ADD CHECK (n > 0), ADD FOREIGN KEY (n) REFERENCES b (id);"),
+            V{});
+}
+
+TEST(LintPostgresql, LocksAndRewrites) {
+  EXPECT_EQ(pg("CREATE INDEX i ON a (e);"),
+            (V{"PG101@3 index on existing table a created without CONCURRENTLY",
+               "PG110@3 no lock_timeout set before this statement locks a"}));
+  EXPECT_EQ(codes(pg(kTimeout + "DROP INDEX i;")), (V{"PG102"}));
+  // Alone in its section it runs outside a transaction: passes.
+  EXPECT_EQ(codes(pg("DROP INDEX CONCURRENTLY i;")), V{});
+  EXPECT_EQ(codes(pg("CREATE INDEX CONCURRENTLY i ON a (e);")), V{});
+  EXPECT_EQ(codes(pg("-- mig:statement begin\nSELECT 1; CREATE INDEX CONCURRENTLY i ON a (e);\n"
+                     "-- mig:statement end")),
+            (V{"PG103"}));
+  EXPECT_EQ(codes(pg("BEGIN;\nCREATE INDEX CONCURRENTLY i ON a (e);\nCOMMIT;\n"
+                     "CREATE INDEX CONCURRENTLY j ON a (f);",
+                     "-- mig:transaction off\n")),
+            (V{"PG103"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES b;")),
+            (V{"MF105", "PG104"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD CHECK (n > 0);")), (V{"MF104", "PG105"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a VALIDATE CONSTRAINT c;\n"
+                                "ALTER TABLE a ALTER e SET NOT NULL;")),
+            (V{"MF103"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD COLUMN t uuid DEFAULT gen_random_uuid();\n"
+                                "ALTER TABLE a ADD COLUMN s bigserial;\n"
+                                "ALTER TABLE a ADD COLUMN x int GENERATED ALWAYS AS IDENTITY;\n"
+                                "ALTER TABLE a ADD COLUMN at timestamptz DEFAULT now();")),
+            (V{"PG108", "PG108", "PG108"}));
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD CONSTRAINT u UNIQUE (e);\n"
+                                "ALTER TABLE a ADD PRIMARY KEY USING INDEX a_pk;")),
+            (V{"MF101", "PG109", "MF101"}));
+  // lock_timeout = 0 turns it off again; SET LOCAL counts.
+  EXPECT_EQ(codes(pg("SET lock_timeout = 0;\nALTER TABLE a ADD COLUMN n int;")), (V{"PG110"}));
+  EXPECT_EQ(codes(pg("SET LOCAL lock_timeout TO '1s';\nALTER TABLE a ADD COLUMN n int;")), V{});
+}
+
+TEST(LintPostgresql, RenamesBreakTheCodeStillRunning) {
+  EXPECT_EQ(pg(kTimeout + "ALTER TABLE a RENAME TO b;\nALTER TABLE c RENAME COLUMN x TO y;"),
+            (V{"BC101@4 table a renamed to b", "BC102@5 column c.x renamed to y"}));
+  // Renaming what the upgrade made is not; what it then holds is the old
+  // table's data.
+  EXPECT_EQ(codes(pg("CREATE TABLE n (id int PRIMARY KEY);\nALTER TABLE n RENAME TO m;\n"
+                     "ALTER TABLE m RENAME id TO key;\nDROP TABLE m;")),
+            V{});
+}
+
+TEST(LintPostgresql, DesignOfNewTables) {
+  EXPECT_EQ(pg("CREATE TABLE t (a int);"), (V{"DE101@3 table t has no primary key"}));
+  EXPECT_EQ(
+      pg("CREATE TABLE t (id int PRIMARY KEY, at timestamp, code char(3), name varchar(20), "
+         "price float8, ok_float float8);"),
+      (V{"DE102@3 column t.at is timestamp without time zone", "DE103@3 column t.code is char(n)",
+         "DE104@3 column t.name is varchar(20)", "DE105@3 column t.price is double precision"}));
+  EXPECT_EQ(pg("CREATE TABLE t (id int, at timestamptz, name text, price numeric(10,2), "
+               "PRIMARY KEY (id));\nCREATE TEMP TABLE s (a int);\n"
+               "CREATE TABLE p PARTITION OF t FOR VALUES IN (1);\n"
+               "CREATE TABLE c AS SELECT 1 AS a;"),
+            V{});
+  EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD COLUMN total_cost real;")), (V{"DE105"}));
+  // Exempted per statement, by code or group.
+  EXPECT_EQ(pg("-- mig:nolint DE101\nCREATE TABLE t (a int);\n-- mig:nolint design\n"
+               "CREATE TABLE u (at timestamp);"),
+            V{});
+}
+
+// SQLite and MySQL: the same rules where the splitter's tokens tell them.
+std::vector<std::string> by_tokens(const std::string& upgrade, Dialect d,
+                                   std::map<std::string, std::string> naming = {}) {
+  Revision r = parse_revision(
+      "-- mig:revision t001\n-- mig:upgrade\n" + upgrade + "\n-- mig:downgrade\nSELECT 1;\n",
+      "t.sql", d);
+  LintOptions options;
+  options.dialect = d;
+  options.naming = std::move(naming);
+  std::vector<std::string> out;
+  for (const auto& f : lint(RevisionGraph({r}), options))
+    out.push_back(f.code + "@" + std::to_string(f.line) + " " + f.message);
+  return out;
+}
+
+TEST(LintTokens, MysqlChangesToExistingTables) {
+  auto my = [](const std::string& sql) { return codes(by_tokens(sql, Dialect::MySQL)); };
+  EXPECT_EQ(by_tokens("CREATE TABLE `Log` (a int);", Dialect::MySQL),
+            (V{"DE101@3 table Log has no primary key"}));
+  EXPECT_EQ(my("CREATE TABLE t (id int NOT NULL, PRIMARY KEY (id)) ENGINE=InnoDB;\n"
+               "CREATE TEMPORARY TABLE s (a int);\nCREATE TABLE c AS SELECT 1 AS a;\n"
+               "CREATE TABLE l LIKE t;"),
+            V{});
+  EXPECT_EQ(by_tokens("CREATE UNIQUE INDEX i ON account (email);", Dialect::MySQL),
+            (V{"MF101@3 unique index on existing table account"}));
+  EXPECT_EQ(my("ALTER TABLE account ADD COLUMN n int NOT NULL, ADD m int NOT NULL DEFAULT 0, "
+               "ADD k int NOT NULL AUTO_INCREMENT, ADD UNIQUE KEY u (email), "
+               "ADD CONSTRAINT fk FOREIGN KEY (plan_id) REFERENCES plan (id), "
+               "ADD CONSTRAINT c CHECK (n > 0), ADD INDEX (n);"),
+            (V{"MF102", "MF101", "MF105", "MF104"}));
+  EXPECT_EQ(by_tokens("RENAME TABLE a TO b, c TO d;", Dialect::MySQL),
+            (V{"BC101@3 table a renamed to b", "BC101@3 table c renamed to d"}));
+  EXPECT_EQ(my("ALTER TABLE a CHANGE old_name new_name INT, RENAME INDEX x TO y;"),
+            (V{"DS106", "BC102"}));
+  EXPECT_EQ(my("ALTER TABLE a CHANGE COLUMN same SAME BIGINT;"), (V{"DS106"}));
+  EXPECT_EQ(my("ALTER TABLE a RENAME COLUMN x TO y;\nALTER TABLE a RENAME TO b;\n"
+               "ALTER TABLE c RENAME d;"),
+            (V{"BC102", "BC101", "BC101"}));
+  // What the upgrade made itself, in any case of its name.
+  EXPECT_EQ(my("CREATE TABLE New (id int PRIMARY KEY, e text);\n"
+               "CREATE UNIQUE INDEX i ON new (e);\nALTER TABLE new ADD n int NOT NULL;\n"
+               "ALTER TABLE new RENAME COLUMN e TO f;\nRENAME TABLE new TO newer;\n"
+               "ALTER TABLE newer ADD UNIQUE (f);"),
+            V{});
+}
+
+TEST(LintTokens, MysqlNames) {
+  std::map<std::string, std::string> naming = {{"table", "[a-z_]+"},
+                                               {"column", "[a-z_]+"},
+                                               {"index", "ix_[a-z_]+"},
+                                               {"foreign_key", "fk_[a-z_]+"},
+                                               {"check", "ck_[a-z_]+"}};
+  EXPECT_EQ(by_tokens("CREATE TABLE `t` (id int PRIMARY KEY, `Bad` int CONSTRAINT positive CHECK "
+                      "(`Bad` > 0));\n"
+                      "CREATE UNIQUE INDEX ix_ok ON t (id);\nCREATE INDEX BadIdx ON t (id);\n"
+                      "ALTER TABLE t ADD COLUMN good int, ADD CONSTRAINT plan FOREIGN KEY (id) "
+                      "REFERENCES p (id), ADD CONSTRAINT ck_fine CHECK (id > 0);\n"
+                      "ALTER TABLE t RENAME COLUMN good TO Better;\nRENAME TABLE t TO T2;",
+                      Dialect::MySQL, naming),
+            (V{"NM102@3 column Bad does not match [check.naming] column ([a-z_]+)",
+               "NM105@3 CHECK constraint positive does not match [check.naming] check (ck_[a-z_]+)",
+               "NM103@5 index BadIdx does not match [check.naming] index (ix_[a-z_]+)",
+               "NM104@6 foreign key plan does not match [check.naming] foreign_key (fk_[a-z_]+)",
+               "NM102@7 column Better does not match [check.naming] column ([a-z_]+)",
+               "NM101@8 table T2 does not match [check.naming] table ([a-z_]+)"}));
+}
+
+TEST(LintTokens, SqliteChangesToExistingTables) {
+  auto lite = [](const std::string& sql) { return codes(by_tokens(sql, Dialect::SQLite)); };
+  EXPECT_EQ(lite("CREATE TABLE t (a int);"), V{});  // its rowid serves as a key
+  EXPECT_EQ(lite("CREATE UNIQUE INDEX IF NOT EXISTS i ON \"account\" (email);\n"
+                 "CREATE INDEX j ON account (email);\n"
+                 "CREATE UNIQUE INDEX k ON account (lower(email));"),
+            (V{"MF101", "MF101"}));
+  EXPECT_EQ(lite("ALTER TABLE account ADD COLUMN n INTEGER NOT NULL;\n"
+                 "ALTER TABLE account ADD COLUMN m INTEGER NOT NULL DEFAULT 0;"),
+            (V{"MF102"}));
+  EXPECT_EQ(by_tokens("ALTER TABLE account RENAME TO person;\nALTER TABLE person RENAME a TO b;",
+                      Dialect::SQLite),
+            (V{"BC101@3 table account renamed to person", "BC102@4 column person.a renamed to b"}));
+  // No locking rules off PostgreSQL.
+  EXPECT_EQ(lite("CREATE TABLE x (id INTEGER PRIMARY KEY);\nALTER TABLE x RENAME TO y;"), V{});
 }
 
 TEST(Lint, IrreversibleWithADowngradeIsContradictory) {

@@ -1,6 +1,7 @@
 // End-to-end: `mig check` for CI, files alone and with a database.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -119,6 +120,80 @@ TEST(Check, LevelsFromMigToml) {
   EXPECT_EQ(codes(json::parse(one.out)["findings"]), (std::set<std::string>{"MG104"}));
 }
 
+// On PostgreSQL the statements are read by its own parser (no server
+// needed): the locking, data-dependent and design rules, warnings unless
+// [check.rules] says otherwise.
+TEST(Check, PostgresqlStatementsReadByItsParser) {
+  Project p;
+  p.write("mig.toml", "[database]\nurl = \"postgresql://nobody@%2Fnonexistent-mig-dir/app\"\n");
+  p.revision("a001", "", "CREATE TABLE account (id bigint PRIMARY KEY, email text);",
+             "DROP TABLE account;");
+  Result clean = p.mig({"check"});
+  EXPECT_EQ(clean.code, 0) << clean.out << clean.err;
+  EXPECT_NE(clean.out.find("check: 1 revision(s), 0 problem(s)"), std::string::npos) << clean.out;
+
+  p.revision("a002", "a001",
+             "ALTER TABLE account ADD COLUMN created timestamp;\n"
+             "CREATE INDEX account_email ON account (email);",
+             "DROP INDEX account_email;\nALTER TABLE account DROP COLUMN created;");
+  Result warned = p.mig({"check"});
+  EXPECT_EQ(warned.code, 0) << warned.out << warned.err;
+  EXPECT_NE(warned.out.find("migrations/a002.sql:7: PG101 warning: index on existing table "
+                            "account created without CONCURRENTLY (it blocks writes"),
+            std::string::npos)
+      << warned.out;
+  EXPECT_NE(warned.out.find("a002.sql:6: DE102 warning: column account.created is timestamp "
+                            "without time zone"),
+            std::string::npos)
+      << warned.out;
+  EXPECT_NE(warned.out.find("a002.sql:6: PG110 warning: no lock_timeout"), std::string::npos)
+      << warned.out;
+  EXPECT_NE(warned.out.find("0 problem(s), 3 warning(s)"), std::string::npos) << warned.out;
+
+  // A group made an error fails the check; a nolint still exempts.
+  p.write("mig.toml",
+          "[database]\nurl = \"postgresql://nobody@%2Fnonexistent-mig-dir/app\"\n"
+          "[check.rules]\nlocking = \"error\"\n");
+  Result strict = p.mig({"check", "--json"});
+  EXPECT_EQ(strict.code, 1) << strict.out;
+  json j = json::parse(strict.out);
+  EXPECT_EQ(codes(j["findings"]), (std::set<std::string>{"DE102", "PG101", "PG110"}));
+  EXPECT_EQ(j["errors"], 2);
+  p.revision("a002", "a001",
+             "SET lock_timeout = '3s';\nALTER TABLE account ADD COLUMN created timestamptz;\n"
+             "-- mig:nolint PG101\nCREATE INDEX account_email ON account (email);",
+             "DROP INDEX account_email;\nALTER TABLE account DROP COLUMN created;");
+  Result exempt = p.mig({"check"});
+  EXPECT_EQ(exempt.code, 0) << exempt.out;
+  EXPECT_NE(exempt.out.find("0 problem(s)"), std::string::npos) << exempt.out;
+  EXPECT_EQ(exempt.out.find("warning"), std::string::npos) << exempt.out;
+
+  // A dropped column is an error by default, named as the parser read it;
+  // what the parser refuses is MG106 at its line.
+  p.revision("a003", "a002", "SET lock_timeout = '3s';\nALTER TABLE account DROP COLUMN email;",
+             "ALTER TABLE account ADD COLUMN email text;");
+  p.revision("a004", "a003", "SELECT 1;\nCREATE TABLE x (\n  id int PRIMARY KEY,\n);",
+             "DROP TABLE x;");
+  Result bad = p.mig({"check"});
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.out.find("migrations/a003.sql:7: DS103 column account.email dropped"),
+            std::string::npos)
+      << bad.out;
+  EXPECT_NE(bad.out.find("migrations/a004.sql:9: MG106 PostgreSQL's parser: syntax error at or "
+                         "near \")\""),
+            std::string::npos)
+      << bad.out;
+
+  // SARIF carries each rule's default level.
+  json sarif = json::parse(p.mig({"check", "--format", "sarif"}).out);
+  std::map<std::string, std::string> levels;
+  for (const auto& rule : sarif["runs"][0]["tool"]["driver"]["rules"])
+    levels[rule["id"]] = rule["defaultConfiguration"]["level"];
+  EXPECT_EQ(levels["PG101"], "warning");
+  EXPECT_EQ(levels["DS103"], "error");
+  EXPECT_EQ(levels["MG106"], "error");
+}
+
 TEST(Check, BadRuleSettingsAreConfigErrors) {
   Project p;
   three_problems(p);
@@ -135,11 +210,54 @@ TEST(Check, BadRuleSettingsAreConfigErrors) {
             "mig.toml:2: check.rules.MG101: files that do not parse and a broken graph are always "
             "errors"},
            {"[check.rules]\nDS102 = 1\n", "mig.toml:2: check.rules.DS102 must be a string"},
+           {"[check.naming]\ntables = \"^[a-z]+$\"\n",
+            "mig.toml:2: check.naming.tables: the kinds are table, column, index, foreign_key and "
+            "check"},
+           {"[check.naming]\ntable = \"^[a-z+$\"\n",
+            "mig.toml:2: check.naming.table is not a regular expression ("},
        }) {
     p.write("mig.toml", c.toml);
     Result r = p.mig({"check"});
     EXPECT_EQ(r.code, 2) << c.toml << r.out;
     EXPECT_NE(r.err.find(c.says), std::string::npos) << c.toml << r.err;
+  }
+}
+
+// [check.naming]: each kind's pattern, on new names only, by parser and by
+// tokens.
+TEST(Check, NamingPatterns) {
+  Project p;
+  p.revision("a001", "",
+             "CREATE TABLE Account (id INTEGER PRIMARY KEY, eMail TEXT, plan_id INTEGER,\n"
+             "  CONSTRAINT account_plan FOREIGN KEY (plan_id) REFERENCES plan (id),\n"
+             "  CONSTRAINT ck_email CHECK (eMail <> ''));\n"
+             "CREATE INDEX email_idx ON Account (eMail);",
+             "DROP TABLE Account;");
+  Result none = p.mig({"check"});
+  EXPECT_EQ(none.code, 0) << none.out;  // no pattern, no rule
+  EXPECT_EQ(none.out.find("NM1"), std::string::npos) << none.out;
+  std::string naming =
+      "[check.naming]\ntable = \"[a-z][a-z0-9_]*\"\ncolumn = \"[a-z][a-z0-9_]*\"\n"
+      "index = \"ix_.*\"\nforeign_key = \"fk_.*\"\ncheck = \"ck_.*\"\n";
+  for (const char* url :
+       {"", "[database]\nurl = \"postgresql://nobody@%2Fnonexistent-mig-dir/app\"\n"}) {
+    p.write("mig.toml", std::string(url) + naming);
+    Result r = p.mig({"check", "--json"});
+    EXPECT_EQ(r.code, 1) << url << r.out << r.err;
+    std::vector<std::string> got;
+    json parsed = json::parse(r.out);
+    for (const auto& f : parsed["findings"])
+      if (f["code"].get<std::string>().rfind("NM", 0) == 0) got.push_back(f["message"]);
+    bool pg = std::string(url).size() > 0;
+    // PostgreSQL's parser folds the unquoted names to lower case, which
+    // then match.
+    V want = {"foreign key account_plan does not match [check.naming] foreign_key (fk_.*)",
+              "index email_idx does not match [check.naming] index (ix_.*)"};
+    if (!pg)
+      want.insert(want.begin(),
+                  {"table Account does not match [check.naming] table ([a-z][a-z0-9_]*)",
+                   "column eMail does not match [check.naming] column ([a-z][a-z0-9_]*)"});
+    EXPECT_EQ(got, want) << r.out;
   }
 }
 
@@ -274,7 +392,151 @@ TEST_P(CheckDatabase, EditedAndMissingAppliedFiles) {
       << r.out;
   json j = json::parse(mig({"check", "--json"}).out);
   EXPECT_EQ(j["database_checked"], true);
-  EXPECT_EQ(j["findings"].size(), 2u);
+  // The database's two (PostgreSQL adds its design warning for `two`).
+  std::set<std::string> found = codes(j["findings"]);
+  found.erase("DE101");
+  EXPECT_EQ(found, (std::set<std::string>{"DB101", "DB102"}));
+  EXPECT_EQ(j["errors"], 2);
+}
+
+// The same counts on each backend, for what its statements say by tokens
+// (SQLite, MySQL) or by PostgreSQL's parser.
+TEST_P(CheckDatabase, RowsConfirmOrClearDataDependentFindings) {
+  p.revision("a001", "",
+             "CREATE TABLE plan (id INTEGER PRIMARY KEY);\n"
+             "CREATE TABLE account (id INTEGER PRIMARY KEY, email VARCHAR(50), plan_id INTEGER);",
+             "DROP TABLE account;\nDROP TABLE plan;");
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+  db.execute("INSERT INTO plan VALUES (1)");
+  db.execute("INSERT INTO account VALUES (1, 'a@x', 1), (2, 'a@x', 9), (3, 'b@x', 1)");
+  std::string up =
+      "CREATE UNIQUE INDEX account_email ON account (email);\n"
+      "ALTER TABLE account ADD COLUMN score INTEGER NOT NULL;";
+  if (mysql())
+    up +=
+        "\nALTER TABLE account ADD CONSTRAINT plan_fk FOREIGN KEY (plan_id) REFERENCES plan (id);";
+  p.revision("a002", "a001", up, "SELECT 1;");
+  auto findings = [&] {
+    Result r = mig({"check", "--json"});
+    std::map<std::string, json> out;
+    json parsed = json::parse(r.out);
+    for (const auto& one : parsed["findings"]) out[one["code"].get<std::string>()] = one;
+    return out;
+  };
+  auto f = findings();
+  EXPECT_EQ(f["MF101"]["confirmed"], true) << f["MF101"];
+  EXPECT_EQ(f["MF101"]["severity"], "error");
+  EXPECT_NE(f["MF101"]["message"].get<std::string>().find(
+                ": 1 value of (email) appears more than once in the database"),
+            std::string::npos)
+      << f["MF101"];
+  EXPECT_NE(f["MF102"]["message"].get<std::string>().find(": 3 rows in account in the database"),
+            std::string::npos)
+      << f["MF102"];
+  if (mysql()) {
+    EXPECT_NE(f["MF105"]["message"].get<std::string>().find(
+                  ": 1 row of account points at no row of plan in the database"),
+              std::string::npos)
+        << f["MF105"];
+  }
+  EXPECT_EQ(db.query("SELECT count(*) FROM account"), (std::vector<std::string>{"3"}));
+
+  db.execute("DELETE FROM account");
+  f = findings();
+  for (const char* code : {"MF101", "MF102", "MF105"}) EXPECT_EQ(f.count(code), 0u) << code;
+}
+
+// With a PostgreSQL database, the data-dependent rules of the revisions it
+// has not applied count the rows they would fail on: found, the warning
+// becomes an error with the count; none, it goes. Drops say what they lose.
+TEST(CheckData, PostgresqlRowsDecide) {
+  Project p;
+  TestDatabase db{Kind::PostgreSQL, p / "var/mig.db"};
+  std::map<std::string, std::string> env{{"DATABASE_URL", db.url()}};
+  p.write("mig.toml", "[database]\nurl = \"postgresql://nobody@%2Fnonexistent-mig-dir/app\"\n");
+  p.revision("a001", "",
+             "CREATE TABLE plan (id int PRIMARY KEY);\n"
+             "CREATE TABLE account (id int PRIMARY KEY, email text, plan_id int, n int);",
+             "DROP TABLE account;\nDROP TABLE plan;");
+  ASSERT_EQ(p.mig({"upgrade"}, env).code, 0);
+  db.execute("INSERT INTO plan VALUES (1)");
+  db.execute(
+      "INSERT INTO account VALUES (1, 'a@x', 1, 1), (2, 'a@x', 1, -1), (3, 'b@x', 7, 2), "
+      "(4, NULL, NULL, 3), (5, 'b@x', 8, 4), (6, 'c@x', 1, 5)");
+  std::string up =
+      "SET lock_timeout = '3s';\n"
+      "CREATE UNIQUE INDEX CONCURRENTLY account_email ON account (email);\n"
+      "ALTER TABLE account ALTER COLUMN email SET NOT NULL;\n"
+      "ALTER TABLE account ADD CONSTRAINT n_positive CHECK (n > 0 AND (n <> 99));\n"
+      "ALTER TABLE account ADD CONSTRAINT plan_fk FOREIGN KEY (plan_id) REFERENCES plan;\n"
+      "ALTER TABLE account ADD COLUMN score int NOT NULL;\n"
+      "ALTER TABLE account DROP COLUMN n;";
+  p.revision("a002", "a001", up, "SELECT 1;", "-- mig:transaction off\n");
+  auto findings = [&](const Result& r) {
+    std::map<std::string, json> out;
+    json parsed = json::parse(r.out);
+    for (const auto& one : parsed["findings"]) out[one["code"].get<std::string>()] = one;
+    return out;
+  };
+
+  // Files only: warnings, no counts.
+  Result files = p.mig({"check", "--json"});
+  EXPECT_EQ(files.code, 1) << files.out;  // DS103
+  auto f = findings(files);
+  EXPECT_EQ(f["MF101"]["severity"], "warning");
+  EXPECT_EQ(f["MF101"]["confirmed"], false);
+
+  Result live = p.mig({"check", "--json"}, env);
+  EXPECT_EQ(live.code, 1) << live.out << live.err;
+  f = findings(live);
+  auto confirmed = [&](const char* code, const std::string& says) {
+    EXPECT_EQ(f[code]["severity"], "error") << code;
+    EXPECT_EQ(f[code]["confirmed"], true) << code;
+    EXPECT_NE(f[code]["message"].get<std::string>().find(says), std::string::npos)
+        << code << ": " << f[code]["message"];
+  };
+  confirmed("MF101", ": 2 values of (email) appear more than once in the database");
+  confirmed("MF103", ": 1 row of account holds NULL there in the database");
+  confirmed("MF104", ": 1 row of account violates it in the database");
+  confirmed("MF105", ": 2 rows of account point at no row of plan in the database");
+  confirmed("MF102", ": 6 rows in account in the database");
+  EXPECT_NE(f["DS103"]["message"].get<std::string>().find(
+                "column account.n dropped (6 rows with a value in the database)"),
+            std::string::npos)
+      << f["DS103"];
+  // What the probes read is rolled back, and nothing was written.
+  EXPECT_EQ(db.query("SELECT count(*) FROM account"), (V{"6"}));
+  EXPECT_EQ(db.query("SELECT count(*) FROM pg_indexes WHERE indexname = 'account_email'"),
+            (V{"0"}));
+
+  // Clean rows: the data-dependent findings go; the rest stay.
+  db.execute("DELETE FROM account WHERE id <> 1");
+  live = p.mig({"check", "--json"}, env);
+  f = findings(live);
+  for (const char* code : {"MF101", "MF103", "MF104", "MF105"})
+    EXPECT_EQ(f.count(code), 0u) << code;
+  confirmed("MF102", ": 1 row in account in the database");
+  db.execute("DELETE FROM account");
+  live = p.mig({"check", "--json"}, env);
+  f = findings(live);
+  EXPECT_EQ(f.count("MF102"), 0u);
+  EXPECT_NE(f["DS103"]["message"].get<std::string>().find("(NULL in every row in the database)"),
+            std::string::npos)
+      << f["DS103"];
+  EXPECT_EQ(f["PG104"]["severity"], "warning");  // the static rules do not change
+
+  // An applied revision is not looked at again; one whose table is not
+  // there yet keeps its static finding.
+  p.revision("a003", "a002", "SET lock_timeout = '3s';\nCREATE TABLE later (id int PRIMARY KEY);",
+             "DROP TABLE later;");
+  p.revision("a004", "a003",
+             "SET lock_timeout = '3s';\nALTER TABLE later ADD COLUMN x int NOT NULL;",
+             "ALTER TABLE later DROP COLUMN x;");
+  live = p.mig({"check", "--json"}, env);
+  f = findings(live);
+  EXPECT_EQ(f["MF102"]["revision"], "a004");
+  EXPECT_EQ(f["MF102"]["confirmed"], false);
+  EXPECT_EQ(f["MF102"]["severity"], "warning");
 }
 
 INSTANTIATE_TEST_SUITE_P(All, CheckDatabase, ::testing::ValuesIn(all_backends()), backend_name);

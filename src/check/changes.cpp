@@ -1,0 +1,662 @@
+#include "check/changes.h"
+
+#include <algorithm>
+#include <cctype>
+#include <nlohmann/json.hpp>
+
+namespace mig {
+namespace {
+
+using json = nlohmann::json;
+
+const json& none() {
+  static const json empty = json::object();
+  return empty;
+}
+
+// j[key], or an empty object: libpg_query leaves out fields at their
+// default (false, 0, empty).
+const json& at(const json& j, const char* key) {
+  if (!j.is_object()) return none();
+  auto it = j.find(key);
+  return it == j.end() ? none() : *it;
+}
+
+std::string text(const json& j, const char* key) {
+  const json& v = at(j, key);
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+bool flag(const json& j, const char* key) {
+  const json& v = at(j, key);
+  return v.is_boolean() && v.get<bool>();
+}
+
+// A String node's text.
+std::string string_node(const json& node) { return text(at(node, "String"), "sval"); }
+
+void relation(const json& range_var, Change& c) {
+  c.schema = text(range_var, "schemaname");
+  c.table = text(range_var, "relname");
+  c.temporary = text(range_var, "relpersistence") == "t";
+}
+
+// "varchar(20)", "int4", "numeric(10,2)", "text[]".
+std::string type_name(const json& tn) {
+  const json& names = at(tn, "names");
+  std::string out = names.is_array() && !names.empty() ? string_node(names.back()) : "";
+  const json& mods = at(tn, "typmods");
+  if (mods.is_array() && !mods.empty()) {
+    std::string list;
+    for (const auto& m : mods) {
+      const json& ival = at(at(at(m, "A_Const"), "ival"), "ival");
+      list += (list.empty() ? "" : ",") +
+              (ival.is_number() ? std::to_string(ival.get<long>()) : std::string("0"));
+    }
+    out += "(" + list + ")";
+  }
+  if (at(tn, "arrayBounds").is_array()) out += "[]";
+  return out;
+}
+
+bool volatile_call(const json& expr) {
+  static const char* kVolatile[] = {
+      "random",           "gen_random_uuid",    "clock_timestamp",  "timeofday",   "nextval",
+      "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "txid_current"};
+  const json& call = at(expr, "FuncCall");
+  const json& names = at(call, "funcname");
+  if (names.is_array() && !names.empty()) {
+    std::string name = string_node(names.back());
+    if (std::any_of(std::begin(kVolatile), std::end(kVolatile),
+                    [&](const char* v) { return name == v; }))
+      return true;
+  }
+  // A cast or an expression around one: look inside.
+  if (expr.is_object())
+    for (const auto& [key, value] : expr.items())
+      if ((value.is_object() || value.is_array()) && volatile_call(value)) return true;
+  if (expr.is_array())
+    for (const auto& v : expr)
+      if (volatile_call(v)) return true;
+  return false;
+}
+
+ColumnSpec column_def(const json& def) {
+  ColumnSpec col;
+  col.name = text(def, "colname");
+  col.type = type_name(at(def, "typeName"));
+  if (col.type == "serial" || col.type == "bigserial" || col.type == "smallserial" ||
+      col.type == "serial2" || col.type == "serial4" || col.type == "serial8")
+    col.has_default = col.volatile_default = col.not_null = true;
+  const json& constraints = at(def, "constraints");
+  if (constraints.is_array())
+    for (const auto& node : constraints) {
+      const json& k = at(node, "Constraint");
+      std::string type = text(k, "contype");
+      if (type == "CONSTR_NOTNULL") col.not_null = true;
+      if (type == "CONSTR_PRIMARY") col.primary_key = col.not_null = true;
+      if (type == "CONSTR_DEFAULT") {
+        col.has_default = true;
+        col.volatile_default = col.volatile_default || volatile_call(at(k, "raw_expr"));
+      }
+      if (type == "CONSTR_IDENTITY" || type == "CONSTR_GENERATED")
+        col.has_default = col.volatile_default = true;
+    }
+  return col;
+}
+
+std::vector<std::string> names_of(const json& list) {
+  std::vector<std::string> out;
+  if (list.is_array())
+    for (const auto& n : list) out.push_back(string_node(n));
+  return out;
+}
+
+// The parenthesised condition after CHECK, from the constraint's place in
+// SQL: "(a > 0)" gives "a > 0". Quotes and nested parentheses are skipped
+// over; "" when it cannot be found.
+std::string check_condition(const std::string& sql, size_t from) {
+  std::string upper = sql;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  size_t at = upper.find("CHECK", from);
+  if (at == std::string::npos) return "";
+  size_t open = sql.find_first_not_of(" \t\r\n", at + 5);
+  if (open == std::string::npos || sql[open] != '(') return "";
+  int depth = 0;
+  for (size_t i = open; i < sql.size(); ++i) {
+    char c = sql[i];
+    if (c == '\'' || c == '"') {
+      size_t close = sql.find(c, i + 1);
+      while (close != std::string::npos && close + 1 < sql.size() && sql[close + 1] == c)
+        close = sql.find(c, close + 2);
+      if (close == std::string::npos) return "";
+      i = close;
+    } else if (c == '(') {
+      ++depth;
+    } else if (c == ')' && --depth == 0) {
+      return sql.substr(open + 1, i - open - 1);
+    }
+  }
+  return "";
+}
+
+std::string constraint_kind(const std::string& contype) {
+  if (contype == "CONSTR_PRIMARY") return "primary key";
+  if (contype == "CONSTR_UNIQUE") return "unique";
+  if (contype == "CONSTR_CHECK") return "check";
+  if (contype == "CONSTR_FOREIGN") return "foreign key";
+  if (contype == "CONSTR_EXCLUSION") return "exclude";
+  return "";
+}
+
+void alter_table(const json& stmt, Change base, const std::string& sql, std::vector<Change>& out) {
+  if (text(stmt, "objtype") != "OBJECT_TABLE") return;
+  relation(at(stmt, "relation"), base);
+  base.temporary = false;
+  const json& cmds = at(stmt, "cmds");
+  if (!cmds.is_array()) return;
+  for (const auto& node : cmds) {
+    const json& cmd = at(node, "AlterTableCmd");
+    std::string sub = text(cmd, "subtype");
+    Change c = base;
+    if (sub == "AT_AddColumn") {
+      c.kind = Change::Kind::AddColumn;
+      c.columns.push_back(column_def(at(at(cmd, "def"), "ColumnDef")));
+      c.column = c.columns.back().name;
+    } else if (sub == "AT_DropColumn") {
+      c.kind = Change::Kind::DropColumn;
+      c.column = text(cmd, "name");
+    } else if (sub == "AT_AlterColumnType") {
+      c.kind = Change::Kind::AlterType;
+      c.column = text(cmd, "name");
+      c.type = type_name(at(at(at(cmd, "def"), "ColumnDef"), "typeName"));
+    } else if (sub == "AT_SetNotNull") {
+      c.kind = Change::Kind::SetNotNull;
+      c.column = text(cmd, "name");
+    } else if (sub == "AT_AddConstraint") {
+      const json& k = at(at(cmd, "def"), "Constraint");
+      c.kind = Change::Kind::AddConstraint;
+      c.constraint = constraint_kind(text(k, "contype"));
+      c.not_valid = flag(k, "skip_validation");
+      c.using_index = !text(k, "indexname").empty();
+      c.name = text(k, "conname");
+      if (c.constraint.empty()) continue;
+      if (c.constraint == "foreign key") {
+        c.keys = names_of(at(k, "fk_attrs"));
+        c.ref_schema = text(at(k, "pktable"), "schemaname");
+        c.ref_table = text(at(k, "pktable"), "relname");
+        c.ref_keys = names_of(at(k, "pk_attrs"));
+      } else if (c.constraint == "check") {
+        const json& loc = at(k, "location");
+        c.check = check_condition(sql, loc.is_number() ? loc.get<size_t>() : 0);
+      } else {
+        c.keys = names_of(at(k, "keys"));
+      }
+    } else if (sub == "AT_ValidateConstraint") {
+      c.kind = Change::Kind::ValidateConstraint;
+      c.new_name = text(cmd, "name");
+    } else {
+      continue;
+    }
+    out.push_back(c);
+  }
+}
+
+void one_statement(const std::string& type, const json& stmt, const Change& base,
+                   const std::string& sql, std::vector<Change>& out) {
+  Change c = base;
+  if (type == "DropStmt") {
+    std::string what = text(stmt, "removeType");
+    const json& objects = at(stmt, "objects");
+    if (!objects.is_array()) return;
+    for (const auto& object : objects) {
+      Change d = base;
+      if (what == "OBJECT_SCHEMA") {
+        d.kind = Change::Kind::DropSchema;
+        d.table = string_node(object);
+      } else if (what == "OBJECT_TABLE" || what == "OBJECT_INDEX") {
+        d.kind = what == "OBJECT_TABLE" ? Change::Kind::DropTable : Change::Kind::DropIndex;
+        d.concurrently = flag(stmt, "concurrent");
+        const json& items = at(at(object, "List"), "items");
+        if (!items.is_array() || items.empty()) continue;
+        d.table = string_node(items.back());
+        if (items.size() > 1) d.schema = string_node(items[items.size() - 2]);
+      } else {
+        return;
+      }
+      out.push_back(d);
+    }
+  } else if (type == "DropdbStmt") {
+    c.kind = Change::Kind::DropDatabase;
+    c.table = text(stmt, "dbname");
+    out.push_back(c);
+  } else if (type == "TruncateStmt") {
+    const json& relations = at(stmt, "relations");
+    if (!relations.is_array()) return;
+    for (const auto& r : relations) {
+      Change t = base;
+      t.kind = Change::Kind::Truncate;
+      relation(at(r, "RangeVar"), t);
+      out.push_back(t);
+    }
+  } else if (type == "DeleteStmt" || type == "UpdateStmt") {
+    if (!at(stmt, "whereClause").empty()) return;
+    c.kind = type == "DeleteStmt" ? Change::Kind::DeleteAll : Change::Kind::UpdateAll;
+    relation(at(stmt, "relation"), c);
+    out.push_back(c);
+  } else if (type == "CreateStmt") {
+    c.kind = Change::Kind::CreateTable;
+    relation(at(stmt, "relation"), c);
+    c.if_not_exists = flag(stmt, "if_not_exists");
+    // A partition or a child table takes its keys from its parent.
+    c.has_primary_key = !at(stmt, "partbound").empty() || !at(stmt, "inhRelations").empty();
+    const json& elements = at(stmt, "tableElts");
+    if (elements.is_array())
+      for (const auto& e : elements) {
+        if (e.contains("ColumnDef")) {
+          c.columns.push_back(column_def(e["ColumnDef"]));
+          c.has_primary_key = c.has_primary_key || c.columns.back().primary_key;
+          const json& constraints = at(e["ColumnDef"], "constraints");
+          if (constraints.is_array())
+            for (const auto& k : constraints) {
+              const json& con = at(k, "Constraint");
+              if (!text(con, "conname").empty())
+                c.named.emplace_back(constraint_kind(text(con, "contype")), text(con, "conname"));
+            }
+        } else {
+          const json& con = at(e, "Constraint");
+          if (text(con, "contype") == "CONSTR_PRIMARY") c.has_primary_key = true;
+          if (!text(con, "conname").empty())
+            c.named.emplace_back(constraint_kind(text(con, "contype")), text(con, "conname"));
+        }
+      }
+    out.push_back(c);
+  } else if (type == "CreateTableAsStmt") {
+    if (text(stmt, "objtype") != "OBJECT_TABLE") return;
+    c.kind = Change::Kind::CreateTable;
+    relation(at(at(stmt, "into"), "rel"), c);
+    c.if_not_exists = flag(stmt, "if_not_exists");
+    c.as_query = true;
+    out.push_back(c);
+  } else if (type == "IndexStmt") {
+    c.kind = Change::Kind::CreateIndex;
+    relation(at(stmt, "relation"), c);
+    c.temporary = false;
+    c.unique = flag(stmt, "unique");
+    c.concurrently = flag(stmt, "concurrent");
+    c.if_not_exists = flag(stmt, "if_not_exists");
+    c.partial = !at(stmt, "whereClause").empty();
+    c.name = text(stmt, "idxname");
+    const json& params = at(stmt, "indexParams");
+    if (params.is_array())
+      for (const auto& p : params) {
+        std::string name = text(at(p, "IndexElem"), "name");
+        if (name.empty()) {  // an expression
+          c.keys.clear();
+          break;
+        }
+        c.keys.push_back(name);
+      }
+    out.push_back(c);
+  } else if (type == "AlterTableStmt") {
+    alter_table(stmt, base, sql, out);
+  } else if (type == "RenameStmt") {
+    std::string what = text(stmt, "renameType");
+    if (what != "OBJECT_TABLE" && what != "OBJECT_COLUMN") return;
+    if (what == "OBJECT_COLUMN" && text(stmt, "relationType") != "OBJECT_TABLE") return;
+    c.kind = what == "OBJECT_TABLE" ? Change::Kind::RenameTable : Change::Kind::RenameColumn;
+    relation(at(stmt, "relation"), c);
+    c.temporary = false;
+    c.column = text(stmt, "subname");
+    c.new_name = text(stmt, "newname");
+    out.push_back(c);
+  } else if (type == "VariableSetStmt") {
+    if (text(stmt, "name") != "lock_timeout" || text(stmt, "kind") != "VAR_SET_VALUE") return;
+    // SET lock_timeout = 0 turns it off.
+    const json& args = at(stmt, "args");
+    if (args.is_array() && args.size() == 1) {
+      const json& value = at(args[0], "A_Const");
+      const json& ival = at(at(value, "ival"), "ival");
+      std::string sval = text(at(value, "sval"), "sval");
+      if ((value.contains("ival") && (!ival.is_number() || ival.get<long>() == 0)) || sval == "0")
+        return;
+    }
+    c.kind = Change::Kind::SetLockTimeout;
+    out.push_back(c);
+  } else if (type == "TransactionStmt") {
+    std::string kind = text(stmt, "kind");
+    if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START")
+      c.kind = Change::Kind::Begin;
+    else if (kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK")
+      c.kind = Change::Kind::Commit;
+    else
+      return;
+    out.push_back(c);
+  }
+}
+
+}  // namespace
+
+namespace {
+
+std::string lower_words(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A name token without its quotes ("x", `x`, [x] is three tokens: not here).
+std::string unquoted(const SqlToken& t) {
+  if (t.text.size() > 1 && (t.text[0] == '"' || t.text[0] == '`'))
+    return t.text.substr(1, t.text.size() - 2);
+  return t.text;
+}
+
+bool is_name(const SqlToken& t) {
+  char c = t.text.empty() ? '\0' : t.text[0];
+  return c == '"' || c == '`' || c == '_' || std::isalnum(static_cast<unsigned char>(c)) ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+struct Tokens {
+  const std::vector<SqlToken>& t;
+  size_t i = 0;
+  bool at(const char* word) const { return i < t.size() && t[i].upper == word; }
+  bool take(const char* word) {
+    if (!at(word)) return false;
+    ++i;
+    return true;
+  }
+  // [schema.]name into c.schema, c.table; false when there is none.
+  bool relation(std::string& schema, std::string& table) {
+    if (i >= t.size() || !is_name(t[i])) return false;
+    table = unquoted(t[i++]);
+    if (i + 1 < t.size() && t[i].text == "." && is_name(t[i + 1])) {
+      schema = table;
+      table = unquoted(t[i + 1]);
+      i += 2;
+    }
+    return true;
+  }
+  // The index one past the ')' closing the '(' at I (or the end).
+  size_t closing(size_t open) const {
+    int depth = 0;
+    for (size_t k = open; k < t.size(); ++k) {
+      if (t[k].text == "(") ++depth;
+      if (t[k].text == ")" && --depth == 0) return k + 1;
+    }
+    return t.size();
+  }
+  // "(a, b DESC)" at i: the plain column names, or empty when one is an
+  // expression or a prefix; i moves past it.
+  std::vector<std::string> columns() {
+    std::vector<std::string> out;
+    if (!at("(")) return out;
+    size_t end = closing(i);
+    bool plain = true;
+    std::vector<SqlToken> item;
+    for (size_t k = i + 1; k + 1 <= end; ++k) {
+      bool last = k + 1 == end;
+      if (last || t[k].text == ",") {
+        // name [ASC|DESC]
+        if (item.empty() || !is_name(item[0]) ||
+            (item.size() > 1 &&
+             !(item.size() == 2 && (item[1].upper == "ASC" || item[1].upper == "DESC"))))
+          plain = false;
+        else
+          out.push_back(unquoted(item[0]));
+        item.clear();
+      } else {
+        item.push_back(t[k]);
+      }
+    }
+    i = end;
+    if (!plain) out.clear();
+    return out;
+  }
+};
+
+// The clauses of ALTER TABLE: token ranges split at top-level commas.
+std::vector<std::pair<size_t, size_t>> clauses(const std::vector<SqlToken>& t, size_t from) {
+  std::vector<std::pair<size_t, size_t>> out;
+  int depth = 0;
+  size_t start = from;
+  for (size_t k = from; k < t.size(); ++k) {
+    if (t[k].text == "(") ++depth;
+    if (t[k].text == ")") --depth;
+    if (depth == 0 && t[k].text == ",") {
+      out.emplace_back(start, k);
+      start = k + 1;
+    }
+  }
+  if (start < t.size()) out.emplace_back(start, t.size());
+  return out;
+}
+
+bool has_word(const std::vector<SqlToken>& t, size_t from, size_t to, const char* word) {
+  for (size_t k = from; k < to; ++k)
+    if (t[k].upper == word) return true;
+  return false;
+}
+
+// One ADD … clause of ALTER TABLE, tokens [from, to).
+void add_clause(const std::vector<SqlToken>& all, size_t from, size_t to, const std::string& sql,
+                Change c, std::vector<Change>& out) {
+  std::vector<SqlToken> t(all.begin() + static_cast<long>(from),
+                          all.begin() + static_cast<long>(to));
+  Tokens r{t};
+  if (!r.take("ADD")) return;
+  if (r.take("CONSTRAINT") && r.i < t.size() && is_name(t[r.i]) && t[r.i].upper != "UNIQUE" &&
+      t[r.i].upper != "PRIMARY" && t[r.i].upper != "FOREIGN" && t[r.i].upper != "CHECK")
+    c.name = unquoted(t[r.i++]);
+  auto skip_index_name = [&] {
+    if (r.at("INDEX") || r.at("KEY")) ++r.i;
+    if (r.i < t.size() && is_name(t[r.i]) && !r.at("USING")) ++r.i;
+    if (r.take("USING")) ++r.i;
+  };
+  c.kind = Change::Kind::AddConstraint;
+  if (r.take("UNIQUE")) {
+    c.constraint = "unique";
+    skip_index_name();
+    c.keys = r.columns();
+  } else if (r.take("PRIMARY")) {
+    r.take("KEY");
+    c.constraint = "primary key";
+    if (r.take("USING")) ++r.i;
+    c.keys = r.columns();
+  } else if (r.take("FOREIGN")) {
+    r.take("KEY");
+    c.constraint = "foreign key";
+    if (r.i < t.size() && is_name(t[r.i])) ++r.i;  // MySQL's index name
+    c.keys = r.columns();
+    if (!r.take("REFERENCES") || !r.relation(c.ref_schema, c.ref_table)) return;
+    c.ref_keys = r.columns();
+  } else if (r.at("CHECK")) {
+    c.constraint = "check";
+    size_t open = r.i + 1;
+    if (open < t.size() && t[open].text == "(") {
+      size_t end = r.closing(open);
+      if (end <= t.size() && end - 1 > open)
+        c.check = sql.substr(t[open].end, t[end - 1].begin - t[open].end);
+    }
+  } else if (r.at("INDEX") || r.at("KEY") || r.at("FULLTEXT") || r.at("SPATIAL") ||
+             r.at("PARTITION")) {
+    return;
+  } else {
+    r.take("COLUMN");
+    if (r.take("IF")) r.i += 2;  // IF NOT EXISTS
+    if (r.i >= t.size() || !is_name(t[r.i])) return;
+    c.kind = Change::Kind::AddColumn;
+    ColumnSpec col;
+    col.name = unquoted(t[r.i++]);
+    for (size_t k = r.i; k < t.size(); ++k) {
+      const std::string& w = t[k].upper;
+      if (w == "NOT" && k + 1 < t.size() && t[k + 1].upper == "NULL") col.not_null = true;
+      if (w == "PRIMARY") col.primary_key = col.not_null = true;
+      if (w == "DEFAULT" || w == "AUTO_INCREMENT" || w == "GENERATED" || w == "AS")
+        col.has_default = true;
+    }
+    c.column = col.name;
+    c.columns.push_back(col);
+  }
+  out.push_back(c);
+}
+
+// The columns (names only) and named constraints of CREATE TABLE's
+// parenthesised list at OPEN.
+void table_elements(const std::vector<SqlToken>& t, size_t open, Change& c) {
+  Tokens r{t, open};
+  size_t end = r.closing(open);
+  if (end > t.size() || end < open + 2) return;
+  std::vector<SqlToken> inner(t.begin() + static_cast<long>(open) + 1,
+                              t.begin() + static_cast<long>(end) - 1);
+  static const char* kNotColumns[] = {"PRIMARY",  "UNIQUE",  "FOREIGN", "CHECK", "KEY",   "INDEX",
+                                      "FULLTEXT", "SPATIAL", "EXCLUDE", "LIKE",  "PERIOD"};
+  for (const auto& [from, to] : clauses(inner, 0)) {
+    if (from >= to) continue;
+    const SqlToken& first = inner[from];
+    if (first.upper == "CONSTRAINT") {
+      if (from + 2 >= to || !is_name(inner[from + 1])) continue;
+      std::string kind = lower_words(inner[from + 2].upper);
+      if (kind == "primary") kind = "primary key";
+      if (kind == "foreign") kind = "foreign key";
+      c.named.emplace_back(kind, unquoted(inner[from + 1]));
+      continue;
+    }
+    if (!is_name(first) || std::any_of(std::begin(kNotColumns), std::end(kNotColumns),
+                                       [&](const char* k) { return first.upper == k; }))
+      continue;
+    ColumnSpec col;
+    col.name = unquoted(first);
+    for (size_t k = from + 1; k < to; ++k) {
+      // A column's own named constraint: CONSTRAINT name CHECK (...)
+      if (inner[k].upper == "CONSTRAINT" && k + 2 < to && is_name(inner[k + 1])) {
+        std::string kind = lower_words(inner[k + 2].upper);
+        if (kind == "references") kind = "foreign key";
+        if (kind == "primary") kind = "primary key";
+        c.named.emplace_back(kind, unquoted(inner[k + 1]));
+      }
+    }
+    c.columns.push_back(col);
+  }
+}
+
+}  // namespace
+
+std::vector<Change> token_changes(const Statement& statement) {
+  std::vector<Change> out;
+  const std::string& sql = statement.sql;
+  std::vector<SqlToken> t = sql_tokens(sql);
+  Tokens r{t};
+  Change c;
+  c.line = statement.line;
+  if (r.take("CREATE")) {
+    bool unique = r.take("UNIQUE");
+    if (r.take("INDEX")) {
+      c.kind = Change::Kind::CreateIndex;
+      c.unique = unique;
+      if (r.take("IF")) {
+        r.i += 2;
+        c.if_not_exists = true;
+      }
+      if (r.i < t.size() && !r.at("ON") && is_name(t[r.i])) c.name = unquoted(t[r.i]);
+      while (r.i < t.size() && !r.at("ON")) ++r.i;  // MySQL's USING
+      if (!r.take("ON") || !r.relation(c.schema, c.table)) return out;
+      c.keys = r.columns();
+      c.partial = has_word(t, r.i, t.size(), "WHERE");
+      out.push_back(c);
+      return out;
+    }
+    if (unique) return out;
+    c.temporary = r.take("TEMP") || r.take("TEMPORARY");
+    if (!r.take("TABLE")) return out;
+    if (r.take("IF")) {
+      r.i += 2;
+      c.if_not_exists = true;
+    }
+    if (!r.relation(c.schema, c.table)) return out;
+    c.kind = Change::Kind::CreateTable;
+    c.as_query = !r.at("(") || has_word(t, r.closing(r.i), t.size(), "AS") ||
+                 has_word(t, r.closing(r.i), t.size(), "SELECT");
+    for (size_t k = r.i; k + 1 < t.size(); ++k)
+      if (t[k].upper == "PRIMARY" && t[k + 1].upper == "KEY") c.has_primary_key = true;
+    if (!c.as_query) table_elements(t, r.i, c);
+    out.push_back(c);
+    return out;
+  }
+  if (r.take("RENAME")) {  // MySQL: RENAME TABLE a TO b, c TO d
+    if (!r.take("TABLE")) return out;
+    for (const auto& [from, to] : clauses(t, r.i)) {
+      Tokens part{t, from};
+      Change n = c;
+      n.kind = Change::Kind::RenameTable;
+      if (!part.relation(n.schema, n.table) || !part.take("TO")) continue;
+      std::string schema;
+      if (part.relation(schema, n.new_name) && part.i <= to) out.push_back(n);
+    }
+    return out;
+  }
+  if (!r.take("ALTER") || !r.take("TABLE")) return out;
+  r.take("ONLY");
+  if (r.take("IF")) r.i += 1;  // IF EXISTS
+  if (!r.relation(c.schema, c.table)) return out;
+  for (const auto& [from, to] : clauses(t, r.i)) {
+    Tokens part{t, from};
+    if (part.at("ADD")) {
+      add_clause(t, from, to, sql, c, out);
+    } else if (part.take("RENAME")) {
+      Change n = c;
+      if (part.at("INDEX") || part.at("KEY")) continue;  // MySQL: RENAME INDEX a TO b
+      if (part.take("TO") || part.take("AS") ||
+          (part.i < to && !part.at("COLUMN") &&
+           (part.i + 1 >= to || t[part.i + 1].upper != "TO"))) {  // MySQL: RENAME new
+        std::string schema;
+        n.kind = Change::Kind::RenameTable;
+        if (part.relation(schema, n.new_name)) out.push_back(n);
+      } else {
+        part.take("COLUMN");
+        if (part.i + 2 >= t.size() || t[part.i + 1].upper != "TO") continue;
+        n.kind = Change::Kind::RenameColumn;
+        n.column = unquoted(t[part.i]);
+        n.new_name = unquoted(t[part.i + 2]);
+        out.push_back(n);
+      }
+    } else if (part.take("CHANGE")) {  // MySQL: CHANGE [COLUMN] old new type
+      part.take("COLUMN");
+      if (part.i + 1 >= to) continue;
+      Change n = c;
+      n.kind = Change::Kind::RenameColumn;
+      n.column = unquoted(t[part.i]);
+      n.new_name = unquoted(t[part.i + 1]);
+      if (lower_words(n.column) != lower_words(n.new_name)) out.push_back(n);
+    }
+  }
+  return out;
+}
+
+int line_at(const Statement& statement, int offset) {
+  const std::string& sql = statement.sql;
+  size_t end = std::min(sql.size(), static_cast<size_t>(std::max(offset, 0)));
+  return statement.line + static_cast<int>(std::count(sql.begin(), sql.begin() + end, '\n'));
+}
+
+std::vector<Change> postgresql_changes(const std::string& tree, const Statement& statement) {
+  std::vector<Change> out;
+  json parsed = json::parse(tree, nullptr, false);
+  const json& stmts = at(parsed, "stmts");
+  if (!stmts.is_array()) return out;
+  for (const auto& s : stmts) {
+    const json& loc = at(s, "stmt_location");
+    int offset = loc.is_number() ? loc.get<int>() : 0;
+    // The location is where the text after the previous statement starts.
+    const std::string& sql = statement.sql;
+    size_t first = sql.find_first_not_of(" \t\r\n", static_cast<size_t>(offset));
+    Change base;
+    base.line = line_at(statement, first == std::string::npos ? offset : static_cast<int>(first));
+    const json& node = at(s, "stmt");
+    if (!node.is_object() || node.empty()) continue;
+    one_statement(node.begin().key(), node.begin().value(), base, statement.sql, out);
+  }
+  return out;
+}
+
+}  // namespace mig

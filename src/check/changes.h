@@ -1,0 +1,89 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "script/sql_splitter.h"
+
+namespace mig {
+
+// A column as a statement defines it.
+struct ColumnSpec {
+  std::string name;
+  std::string type;  // PostgreSQL's name for it, lower case: "int4", "varchar(20)", "timestamp"
+  bool not_null = false;
+  bool has_default = false;       // DEFAULT, serial, identity or generated
+  bool volatile_default = false;  // a value computed per row: random(), nextval(), serial, …
+  bool primary_key = false;
+};
+
+// One thing a statement does, as the linter's rules read it.
+struct Change {
+  enum class Kind {
+    DropSchema,
+    DropDatabase,
+    DropTable,
+    DropColumn,
+    AlterType,
+    Truncate,
+    DeleteAll,
+    UpdateAll,
+    CreateTable,
+    RenameTable,
+    RenameColumn,
+    CreateIndex,
+    DropIndex,
+    AddColumn,
+    AddConstraint,
+    ValidateConstraint,
+    SetNotNull,
+    SetLockTimeout,
+    Begin,
+    Commit,
+  };
+  Kind kind = Kind::CreateTable;
+  std::string schema;      // as written; "" when the name has none
+  std::string table;       // the table (DropSchema: the schema); PostgreSQL folds unquoted names
+  std::string column;      // DropColumn, AlterType, RenameColumn (the old name), SetNotNull
+  std::string new_name;    // RenameTable, RenameColumn
+  std::string type;        // AlterType: the new type, as ColumnSpec::type
+  std::string constraint;  // AddConstraint: "primary key", "unique", "check", "foreign key"
+  std::vector<ColumnSpec> columns{};  // CreateTable, AddColumn (one)
+  // CreateIndex, a unique or primary key: its columns (empty when one is an
+  // expression); a foreign key: the referencing columns.
+  std::vector<std::string> keys{};
+  std::string ref_schema, ref_table;    // a foreign key: the table it references
+  std::vector<std::string> ref_keys{};  // and its columns (empty: its primary key)
+  std::string check;                    // a CHECK: its condition as written
+  std::string name;                     // CreateIndex, AddConstraint: the name given it, or ""
+  // CreateTable: its constraints that are given a name, as (constraint, name).
+  std::vector<std::pair<std::string, std::string>> named{};
+  bool partial = false;          // CreateIndex: with a WHERE
+  bool temporary = false;        // CreateTable
+  bool if_not_exists = false;    // CreateTable, CreateIndex
+  bool concurrently = false;     // CreateIndex, DropIndex
+  bool unique = false;           // CreateIndex
+  bool not_valid = false;        // AddConstraint
+  bool using_index = false;      // AddConstraint: a unique or primary key USING INDEX
+  bool has_primary_key = false;  // CreateTable
+  bool as_query = false;         // CreateTable: CREATE TABLE … AS
+  int line = 0;                  // where the statement it came from starts
+};
+
+// What a statement does, by PostgreSQL's parser: TREE is libpg_query's
+// JSON for the statement's text; a block of several statements gives the
+// changes of each, on its own line.
+std::vector<Change> postgresql_changes(const std::string& tree, const Statement& statement);
+
+// What a SQLite or MySQL statement does to what exists, by its tokens:
+// CREATE TABLE (whether it has a primary key), CREATE UNIQUE INDEX, ALTER
+// TABLE's ADD COLUMN, ADD UNIQUE / PRIMARY KEY / FOREIGN KEY / CHECK and
+// RENAME (TO, COLUMN, MySQL's CHANGE), MySQL's RENAME TABLE. (The
+// destructive statements are told by check/lint.cpp's own reading.)
+std::vector<Change> token_changes(const Statement& statement);
+
+// The message PostgreSQL's parser gave and the line of STATEMENT it points
+// at (ERROR_AT: a 0-based offset into statement.sql).
+int line_at(const Statement& statement, int error_at);
+
+}  // namespace mig

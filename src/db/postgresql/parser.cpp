@@ -1,0 +1,22 @@
+// PostgreSQL's own parser (Debian's libpg_query, linked in statically), in
+// the PostgreSQL module so that only a command that lints PostgreSQL SQL
+// maps it.
+#include <pg_query.h>
+
+#include <string>
+
+#include "db/backend_module.h"
+
+extern "C" bool mig_parse_postgresql(const std::string& sql, std::string& out, int& error_at) {
+  PgQueryParseResult result = pg_query_parse(sql.c_str());
+  bool ok = result.error == nullptr;
+  if (ok) {
+    out = result.parse_tree ? result.parse_tree : "";
+    error_at = -1;
+  } else {
+    out = result.error->message ? result.error->message : "syntax error";
+    error_at = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
+  }
+  pg_query_free_parse_result(result);
+  return ok;
+}
