@@ -260,14 +260,19 @@ void one_statement(const std::string& type, const json& stmt, const Change& base
           if (constraints.is_array())
             for (const auto& k : constraints) {
               const json& con = at(k, "Constraint");
-              if (!text(con, "conname").empty())
-                c.named.emplace_back(constraint_kind(text(con, "contype")), text(con, "conname"));
+              std::string kind = constraint_kind(text(con, "contype"));
+              if (!text(con, "conname").empty()) c.named.emplace_back(kind, text(con, "conname"));
+              if (kind == "primary key" || kind == "unique" || kind == "foreign key")
+                c.table_keys.push_back({kind, {c.columns.back().name}});
             }
         } else {
           const json& con = at(e, "Constraint");
-          if (text(con, "contype") == "CONSTR_PRIMARY") c.has_primary_key = true;
-          if (!text(con, "conname").empty())
-            c.named.emplace_back(constraint_kind(text(con, "contype")), text(con, "conname"));
+          std::string kind = constraint_kind(text(con, "contype"));
+          if (kind == "primary key") c.has_primary_key = true;
+          if (!text(con, "conname").empty()) c.named.emplace_back(kind, text(con, "conname"));
+          if (kind == "primary key" || kind == "unique")
+            c.table_keys.push_back({kind, names_of(at(con, "keys"))});
+          if (kind == "foreign key") c.table_keys.push_back({kind, names_of(at(con, "fk_attrs"))});
         }
       }
     out.push_back(c);
@@ -514,20 +519,44 @@ void table_elements(const std::vector<SqlToken>& t, size_t open, Change& c) {
   for (const auto& [from, to] : clauses(inner, 0)) {
     if (from >= to) continue;
     const SqlToken& first = inner[from];
+    size_t at_kind = from;
     if (first.upper == "CONSTRAINT") {
       if (from + 2 >= to || !is_name(inner[from + 1])) continue;
       std::string kind = lower_words(inner[from + 2].upper);
       if (kind == "primary") kind = "primary key";
       if (kind == "foreign") kind = "foreign key";
       c.named.emplace_back(kind, unquoted(inner[from + 1]));
+      at_kind = from + 2;
+    }
+    // PRIMARY KEY (…), UNIQUE [KEY|INDEX] [name] (…), FOREIGN KEY [name]
+    // (…), MySQL's KEY|INDEX [name] (…): the first parenthesised list.
+    const std::string& w = inner[at_kind].upper;
+    std::string kind = w == "PRIMARY"                                    ? "primary key"
+                       : w == "UNIQUE"                                   ? "unique"
+                       : w == "FOREIGN"                                  ? "foreign key"
+                       : (w == "KEY" || w == "INDEX") && at_kind == from ? "index"
+                                                                         : "";
+    if (!kind.empty()) {
+      std::vector<SqlToken> clause(inner.begin() + static_cast<long>(at_kind),
+                                   inner.begin() + static_cast<long>(to));
+      Tokens part{clause};
+      while (part.i < clause.size() && !part.at("(")) ++part.i;
+      c.table_keys.push_back({kind, part.columns()});
       continue;
     }
+    if (first.upper == "CONSTRAINT") continue;
     if (!is_name(first) || std::any_of(std::begin(kNotColumns), std::end(kNotColumns),
                                        [&](const char* k) { return first.upper == k; }))
       continue;
     ColumnSpec col;
     col.name = unquoted(first);
     for (size_t k = from + 1; k < to; ++k) {
+      const std::string& u = inner[k].upper;
+      if (u == "PRIMARY" || u == "UNIQUE" || u == "REFERENCES")
+        c.table_keys.push_back({u == "PRIMARY"  ? "primary key"
+                                : u == "UNIQUE" ? "unique"
+                                                : "foreign key",
+                                {col.name}});
       // A column's own named constraint: CONSTRAINT name CHECK (...)
       if (inner[k].upper == "CONSTRAINT" && k + 2 < to && is_name(inner[k + 1])) {
         std::string kind = lower_words(inner[k + 2].upper);

@@ -17,6 +17,13 @@ struct ColumnSpec {
   bool primary_key = false;
 };
 
+// A key or index CREATE TABLE defines: "primary key", "unique", "foreign
+// key" or (MySQL's KEY / INDEX) "index", on COLUMNS.
+struct TableKey {
+  std::string kind;
+  std::vector<std::string> columns;
+};
+
 // One thing a statement does, as the linter's rules read it.
 struct Change {
   enum class Kind {
@@ -58,16 +65,17 @@ struct Change {
   std::string name;                     // CreateIndex, AddConstraint: the name given it, or ""
   // CreateTable: its constraints that are given a name, as (constraint, name).
   std::vector<std::pair<std::string, std::string>> named{};
-  bool partial = false;          // CreateIndex: with a WHERE
-  bool temporary = false;        // CreateTable
-  bool if_not_exists = false;    // CreateTable, CreateIndex
-  bool concurrently = false;     // CreateIndex, DropIndex
-  bool unique = false;           // CreateIndex
-  bool not_valid = false;        // AddConstraint
-  bool using_index = false;      // AddConstraint: a unique or primary key USING INDEX
-  bool has_primary_key = false;  // CreateTable
-  bool as_query = false;         // CreateTable: CREATE TABLE … AS
-  int line = 0;                  // where the statement it came from starts
+  std::vector<TableKey> table_keys{};  // CreateTable
+  bool partial = false;                // CreateIndex: with a WHERE
+  bool temporary = false;              // CreateTable
+  bool if_not_exists = false;          // CreateTable, CreateIndex
+  bool concurrently = false;           // CreateIndex, DropIndex
+  bool unique = false;                 // CreateIndex
+  bool not_valid = false;              // AddConstraint
+  bool using_index = false;            // AddConstraint: a unique or primary key USING INDEX
+  bool has_primary_key = false;        // CreateTable
+  bool as_query = false;               // CreateTable: CREATE TABLE … AS
+  int line = 0;                        // where the statement it came from starts
 };
 
 // What a statement does, by PostgreSQL's parser: TREE is libpg_query's

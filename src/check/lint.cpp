@@ -359,6 +359,91 @@ struct DataProbe {
   }
 };
 
+// The indexes (and primary and unique keys) the revisions before have made,
+// in graph order, so that a new index can be told a duplicate and a foreign
+// key told unindexed.
+struct KnownIndexes {
+  struct Index {
+    std::string schema, table, name;
+    std::vector<std::string> keys;
+    bool unique = false;
+  };
+  std::vector<Index> list;
+  bool fold = false;
+
+  bool same(const std::string& a, const std::string& b) const {
+    return fold ? lower_ascii(a) == lower_ascii(b) : a == b;
+  }
+  bool on(const Index& x, const std::string& schema, const std::string& table) const {
+    return same(x.table, table) && (schema.empty() || x.schema.empty() || same(x.schema, schema));
+  }
+  bool same_keys(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
+    if (a.size() != b.size()) return false;
+    for (size_t k = 0; k < a.size(); ++k)
+      if (!same(a[k], b[k])) return false;
+    return true;
+  }
+  void add(const std::string& schema, const std::string& table, const std::string& name,
+           const std::vector<std::string>& keys, bool unique) {
+    if (!keys.empty()) list.push_back({schema, table, name, keys, unique});
+  }
+  // An index whose first columns are KEYS (in any order): what a foreign
+  // key on KEYS is looked up by.
+  bool covers(const std::string& schema, const std::string& table,
+              const std::vector<std::string>& keys) const {
+    for (const auto& x : list) {
+      if (!on(x, schema, table) || x.keys.size() < keys.size()) continue;
+      bool all = true;
+      for (const auto& k : keys) {
+        bool found = false;
+        for (size_t n = 0; n < keys.size(); ++n) found = found || same(x.keys[n], k);
+        all = all && found;
+      }
+      if (all) return true;
+    }
+    return false;
+  }
+  // An index that makes a new one on KEYS needless: the same columns in the
+  // same order (and unique if the new one is), or, for one that is not
+  // unique, an index these columns begin.
+  const Index* covering(const std::string& schema, const std::string& table,
+                        const std::vector<std::string>& keys, bool unique) const {
+    for (const auto& x : list) {
+      if (!on(x, schema, table) || x.keys.size() < keys.size()) continue;
+      std::vector<std::string> head(x.keys.begin(),
+                                    x.keys.begin() + static_cast<long>(keys.size()));
+      if (!same_keys(head, keys)) continue;
+      if (x.keys.size() == keys.size() ? (x.unique || !unique) : !unique) return &x;
+    }
+    return nullptr;
+  }
+  void drop_index(const std::string& name) {
+    list.erase(
+        std::remove_if(list.begin(), list.end(),
+                       [&](const Index& x) { return !x.name.empty() && same(x.name, name); }),
+        list.end());
+  }
+  void drop_table(const std::string& schema, const std::string& table) {
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const Index& x) { return on(x, schema, table); }),
+               list.end());
+  }
+  void drop_column(const std::string& schema, const std::string& table, const std::string& column) {
+    list.erase(std::remove_if(list.begin(), list.end(),
+                              [&](const Index& x) {
+                                return on(x, schema, table) &&
+                                       std::any_of(
+                                           x.keys.begin(), x.keys.end(),
+                                           [&](const std::string& k) { return same(k, column); });
+                              }),
+               list.end());
+  }
+  void rename_table(const std::string& schema, const std::string& table, const std::string& to) {
+    for (auto& x : list)
+      if (on(x, schema, table)) x.table = to;
+  }
+};
+
 // The rules on what the statements of one upgrade do, in order: what it
 // made itself, whether a lock_timeout is set, whether a transaction is open.
 struct UpgradeRules {
@@ -373,11 +458,25 @@ struct UpgradeRules {
   bool in_transaction = r.runs_in_transaction(true);
   bool reported_lock_timeout = false;
   std::set<std::string> validated{};  // tables with a VALIDATE CONSTRAINT in this upgrade
+  struct ForeignKey {
+    const Statement* st;
+    int line;
+    std::string schema, table;
+    std::vector<std::string> keys;
+  };
+  std::vector<ForeignKey> foreign_keys{};  // added by this upgrade, looked at when it ends
+  KnownIndexes* indexes = nullptr;         // of the revisions before, and this one's so far
 
   std::map<std::string, std::regex> patterns{};
 
   // NM101-NM105: NAME, of KIND, against [check.naming].
   void name_rule(const Statement& st, int line, const std::string& kind, const std::string& name) {
+    static const std::map<std::string, std::string> kWhat = {{"table", "table"},
+                                                             {"column", "column"},
+                                                             {"index", "index"},
+                                                             {"foreign_key", "foreign key"},
+                                                             {"check", "constraint"}};
+    if (!name.empty()) length_rule(st, line, kWhat.at(kind), name);
     auto pattern = options.naming.find(kind);
     if (pattern == options.naming.end() || name.empty()) return;
     auto compiled = patterns.find(kind);
@@ -395,6 +494,19 @@ struct UpgradeRules {
            std::string(what) + " " + name + " does not match [check.naming] " + kind + " (" +
                pattern->second + ")",
            out);
+  }
+
+  // DE106 on MySQL, which refuses names over 64 characters (PostgreSQL's,
+  // which its parser has already cut, in postgresql_long_names).
+  void length_rule(const Statement& st, int line, const std::string& what,
+                   const std::string& name) {
+    size_t chars = 0;
+    for (unsigned char ch : name) chars += (ch & 0xC0) != 0x80;
+    if (options.dialect == Dialect::MySQL && chars > 64)
+      report(r, st, line, "DE106",
+             what + " " + name + " is " + std::to_string(chars) +
+                 " characters; MySQL refuses names over 64",
+             out);
   }
 
   void names_of(const Statement& st, const Change& c) {
@@ -420,9 +532,73 @@ struct UpgradeRules {
     }
   }
 
+  // What the change does to the known indexes; DE109 for a needless one,
+  // and the foreign keys DE108 looks at when the upgrade ends.
+  void index_rules(const Statement& st, const Change& c) {
+    using K = Change::Kind;
+    auto foreign_key = [&](const std::vector<std::string>& keys) {
+      if (postgresql && !keys.empty())
+        foreign_keys.push_back({&st, c.line, c.schema, c.table, keys});
+    };
+    switch (c.kind) {
+      case K::CreateTable:
+        if (c.if_not_exists) break;
+        for (const auto& k : c.table_keys) {
+          if (k.kind == "foreign key")
+            foreign_key(k.columns);
+          else
+            indexes->add(c.schema, c.table, "", k.columns, k.kind != "index");
+        }
+        break;
+      case K::CreateIndex:
+        if (c.keys.empty() || c.partial || c.if_not_exists) break;
+        if (const auto* x = indexes->covering(c.schema, c.table, c.keys, c.unique)) {
+          std::string which =
+              x->name.empty() ? std::string(x->unique ? "a key" : "an index") : "index " + x->name;
+          report(r, st, c.line, "DE109",
+                 (c.name.empty() ? std::string("an index") : "index " + c.name) + " on " +
+                     qualified(c.schema, c.table) + " (" + plain_list(c.keys) + ") is covered by " +
+                     which + " (" + plain_list(x->keys) + ")",
+                 out);
+        }
+        indexes->add(c.schema, c.table, c.name, c.keys, c.unique);
+        break;
+      case K::AddConstraint:
+        if (c.constraint == "foreign key") foreign_key(c.keys);
+        if (c.constraint == "unique" || c.constraint == "primary key")
+          indexes->add(c.schema, c.table, c.name, c.keys, true);
+        break;
+      case K::DropIndex:
+        indexes->drop_index(c.table);
+        break;
+      case K::DropTable:
+        indexes->drop_table(c.schema, c.table);
+        break;
+      case K::DropColumn:
+        indexes->drop_column(c.schema, c.table, c.column);
+        break;
+      case K::RenameTable:
+        indexes->rename_table(c.schema, c.table, c.new_name);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // When the upgrade ends: DE108 for each foreign key no index leads with.
+  void finish() {
+    for (const auto& fk : foreign_keys)
+      if (!indexes->covers(fk.schema, fk.table, fk.keys))
+        report(r, *fk.st, fk.line, "DE108",
+               "foreign key on " + qualified(fk.schema, fk.table) + " (" + plain_list(fk.keys) +
+                   ") has no index that starts with its columns",
+               out);
+  }
+
   void apply(const Statement& st, const Change& c) {
     using K = Change::Kind;
     names_of(st, c);
+    index_rules(st, c);
     std::string table = qualified(c.schema, c.table);
     bool existing = !made.has(c);
     // The locking rules are PostgreSQL's; a SQLite table without a primary
@@ -623,10 +799,27 @@ struct UpgradeRules {
   }
 };
 
+// DE106 on PostgreSQL: a name over 63 bytes, which the server (and its
+// parser here) cuts to 63 with no more than a notice. Read from the tokens,
+// up to the first dollar quote (a function body).
+void postgresql_long_names(const Revision& r, const Statement& st, std::vector<Finding>& out) {
+  for (const auto& t : sql_tokens(st.sql)) {
+    if (t.text == "$") return;
+    bool quoted = t.text[0] == '"';
+    if (t.text[0] == '\'' || t.text.size() - (quoted ? 2 : 0) <= 63) continue;
+    std::string name = quoted ? t.text.substr(1, t.text.size() - 2) : lower_ascii(t.text);
+    report(r, st, st.line, "DE106",
+           "name " + name + " is " + std::to_string(name.size()) +
+               " bytes; PostgreSQL keeps 63 and silently cuts the rest",
+           out);
+  }
+}
+
 // PostgreSQL: every rule, on what its parser says each statement does.
 void lint_postgresql(const Revision& r, const LintOptions& options, bool pending,
-                     std::vector<Finding>& out) {
+                     KnownIndexes& indexes, std::vector<Finding>& out) {
   UpgradeRules rules{r, options, DataProbe{options, pending && options.query != nullptr, out}, out};
+  rules.indexes = &indexes;
   for (const auto& st : r.upgrade) {
     std::string tree;
     int error_at = -1;
@@ -634,17 +827,47 @@ void lint_postgresql(const Revision& r, const LintOptions& options, bool pending
       report(r, st, line_at(st, error_at), "MG106", "PostgreSQL's parser: " + tree, out);
       continue;
     }
+    postgresql_long_names(r, st, out);
     for (const Change& c : postgresql_changes(tree, st)) rules.apply(st, c);
+  }
+  rules.finish();
+}
+
+// DE107 (MySQL): utf8 (utf8mb3) named as a character set or collation.
+void charset_rule(const Revision& r, const Statement& st, std::vector<Finding>& out) {
+  auto t = sql_tokens(st.sql);
+  if (t.empty() || (t[0].upper != "CREATE" && t[0].upper != "ALTER")) return;
+  for (size_t k = 0; k < t.size(); ++k) {
+    bool charset = t[k].upper == "CHARSET" || t[k].upper == "COLLATE" ||
+                   (t[k].upper == "CHARACTER" && k + 1 < t.size() && t[k + 1].upper == "SET");
+    if (!charset) continue;
+    size_t v = k + (t[k].upper == "CHARACTER" ? 2 : 1);
+    if (v < t.size() && t[v].text == "=") ++v;
+    if (v >= t.size()) return;
+    std::string value = lower_ascii(t[v].upper);
+    if (value.size() > 1 && (value[0] == '\'' || value[0] == '"' || value[0] == '`'))
+      value = value.substr(1, value.size() - 2);
+    bool utf8mb3 = value == "utf8" || value == "utf8mb3" || value.rfind("utf8_", 0) == 0 ||
+                   value.rfind("utf8mb3_", 0) == 0;
+    if (utf8mb3) {
+      report(r, st, st.line, "DE107",
+             "character set " + value + " (utf8mb3) holds no character beyond 3 bytes", out);
+      return;
+    }
   }
 }
 
 // SQLite and MySQL: what the tokens tell of the data-dependent,
 // backward-incompatible and (MySQL) primary key rules.
 void lint_token_changes(const Revision& r, const LintOptions& options, bool pending,
-                        std::vector<Finding>& out) {
+                        KnownIndexes& indexes, std::vector<Finding>& out) {
   UpgradeRules rules{r, options, DataProbe{options, pending && options.query != nullptr, out}, out};
-  for (const auto& st : r.upgrade)
+  rules.indexes = &indexes;
+  for (const auto& st : r.upgrade) {
+    if (options.dialect == Dialect::MySQL) charset_rule(r, st, out);
     for (const Change& c : token_changes(st)) rules.apply(st, c);
+  }
+  rules.finish();
 }
 
 }  // namespace
@@ -660,9 +883,21 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
                                    std::to_string(options.max_heads) +
                                    " allowed (check.max_heads)"));
   }
+  KnownIndexes indexes;
+  indexes.fold = options.dialect != Dialect::PostgreSQL;
   for (int i : graph.order()) {
-    if (!options.selected.empty() && !options.selected[i]) continue;
     const Revision& r = graph.at(i);
+    if (!options.selected.empty() && !options.selected[i]) {
+      // Not linted, but what it does to the indexes counts for those after.
+      std::vector<Finding> unused;
+      LintOptions quiet = options;
+      quiet.query = nullptr;
+      if (options.dialect == Dialect::PostgreSQL && options.parser)
+        lint_postgresql(r, quiet, false, indexes, unused);
+      else
+        lint_token_changes(r, quiet, false, indexes, unused);
+      continue;
+    }
     unknown_nolint(r, r.nolint, r.revision_line, out);
     for (const auto* section : {&r.upgrade, &r.downgrade})
       for (const auto& st : *section) unknown_nolint(r, st.nolint, st.line, out);
@@ -671,10 +906,10 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
       out.push_back(make_finding("MG104", r.path, r.revision_line, r.id,
                                  "schema revision " + r.id + " has no -- mig:downgrade section"));
     if (options.dialect == Dialect::PostgreSQL && options.parser)
-      lint_postgresql(r, options, !options.pending.empty() && options.pending[i], out);
+      lint_postgresql(r, options, !options.pending.empty() && options.pending[i], indexes, out);
     else {
       lint_tokens(r, out);
-      lint_token_changes(r, options, !options.pending.empty() && options.pending[i], out);
+      lint_token_changes(r, options, !options.pending.empty() && options.pending[i], indexes, out);
     }
   }
   return out;

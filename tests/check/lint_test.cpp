@@ -178,11 +178,12 @@ TEST(LintPostgresql, DataDependentChangesToExistingTables) {
   EXPECT_EQ(
       codes(pg(kTimeout +
                "ALTER TABLE a ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES b (id) NOT VALID;")),
-      (V{"MF105"}));
+      (V{"MF105", "DE108"}));
   // A table made in the same upgrade holds no rows yet.
   EXPECT_EQ(pg("CREATE TABLE a (id int PRIMARY KEY, e text);\nCREATE UNIQUE INDEX i ON a (e);\n"
                "ALTER TABLE a ADD COLUMN n int NOT NULL;\nALTER TABLE a ALTER e SET NOT NULL;\n"
-               "ALTER TABLE a ADD CHECK (n > 0), ADD FOREIGN KEY (n) REFERENCES b (id);"),
+               "ALTER TABLE a ADD CHECK (n > 0), ADD FOREIGN KEY (n) REFERENCES b (id);\n"
+               "CREATE INDEX a_n ON a (n);"),
             V{});
 }
 
@@ -202,7 +203,7 @@ TEST(LintPostgresql, LocksAndRewrites) {
                      "-- mig:transaction off\n")),
             (V{"PG103"}));
   EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD CONSTRAINT f FOREIGN KEY (b) REFERENCES b;")),
-            (V{"MF105", "PG104"}));
+            (V{"MF105", "PG104", "DE108"}));
   EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD CHECK (n > 0);")), (V{"MF104", "PG105"}));
   EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a VALIDATE CONSTRAINT c;\n"
                                 "ALTER TABLE a ALTER e SET NOT NULL;")),
@@ -303,7 +304,7 @@ TEST(LintTokens, MysqlNames) {
                                                {"check", "ck_[a-z_]+"}};
   EXPECT_EQ(by_tokens("CREATE TABLE `t` (id int PRIMARY KEY, `Bad` int CONSTRAINT positive CHECK "
                       "(`Bad` > 0));\n"
-                      "CREATE UNIQUE INDEX ix_ok ON t (id);\nCREATE INDEX BadIdx ON t (id);\n"
+                      "CREATE UNIQUE INDEX ix_ok ON t (Bad);\nCREATE INDEX BadIdx ON t (Bad, id);\n"
                       "ALTER TABLE t ADD COLUMN good int, ADD CONSTRAINT plan FOREIGN KEY (id) "
                       "REFERENCES p (id), ADD CONSTRAINT ck_fine CHECK (id > 0);\n"
                       "ALTER TABLE t RENAME COLUMN good TO Better;\nRENAME TABLE t TO T2;",
@@ -331,6 +332,88 @@ TEST(LintTokens, SqliteChangesToExistingTables) {
             (V{"BC101@3 table account renamed to person", "BC102@4 column person.a renamed to b"}));
   // No locking rules off PostgreSQL.
   EXPECT_EQ(lite("CREATE TABLE x (id INTEGER PRIMARY KEY);\nALTER TABLE x RENAME TO y;"), V{});
+}
+
+// Revisions in a line, each upgrade one string, linted as one project.
+std::vector<std::string> chain(const std::vector<std::string>& upgrades, Dialect d) {
+  std::vector<Revision> revs;
+  for (size_t i = 0; i < upgrades.size(); ++i) {
+    std::string id = "c00" + std::to_string(i + 1);
+    std::string parent = i ? "-- mig:parent c00" + std::to_string(i) + "\n" : "";
+    revs.push_back(parse_revision("-- mig:revision " + id + "\n" + parent + "-- mig:upgrade\n" +
+                                      upgrades[i] + "\n-- mig:downgrade\nSELECT 1;\n",
+                                  id + ".sql", d));
+  }
+  LintOptions options;
+  options.dialect = d;
+  if (d == Dialect::PostgreSQL) options.parser = postgresql_parser("");
+  std::vector<std::string> out;
+  for (const auto& f : lint(RevisionGraph(revs), options))
+    if (f.code.rfind("DE10", 0) == 0)
+      out.push_back(f.revision + " " + f.code + "@" + std::to_string(f.line) + " " + f.message);
+  return out;
+}
+
+TEST(LintDesign, ForeignKeysWithoutAnIndexAndNeedlessIndexes) {
+  const Dialect pg = Dialect::PostgreSQL;
+  EXPECT_EQ(chain({"CREATE TABLE plan (id int PRIMARY KEY);\n"
+                   "CREATE TABLE account (id int PRIMARY KEY, plan_id int REFERENCES plan,\n"
+                   "  team int, FOREIGN KEY (id, team) REFERENCES t (a, b));"},
+                  pg),
+            (V{"c001 DE108@4 foreign key on account (plan_id) has no index that starts with its "
+               "columns",
+               // The primary key (id) starts with only one of (id, team).
+               "c001 DE108@4 foreign key on account (id, team) has no index that starts with its "
+               "columns"}));
+  // An index made later in the same upgrade, or a key that leads with the
+  // columns, serves.
+  EXPECT_EQ(chain({"CREATE TABLE account (id int PRIMARY KEY, plan_id int REFERENCES plan);\n"
+                   "CREATE INDEX account_plan ON account (plan_id, id);",
+                   "ALTER TABLE account ADD FOREIGN KEY (id) REFERENCES x;"},
+                  pg),
+            V{});
+  EXPECT_EQ(chain({"CREATE TABLE t (id int PRIMARY KEY, a int, b int, UNIQUE (b));\n"
+                   "CREATE INDEX t_ab ON t (a, b);\nCREATE INDEX t_a ON t (a);\n"
+                   "CREATE UNIQUE INDEX t_id ON t (id);\nCREATE INDEX t_b_desc ON t (b DESC);\n"
+                   "CREATE UNIQUE INDEX t_ba ON t (b, a);",
+                   "CREATE INDEX t_ab2 ON t (a, b);",
+                   "DROP INDEX t_ab;\nDROP INDEX t_a;\nDROP INDEX t_ab2;\n"
+                   "CREATE INDEX t_a_again ON t (a);"},
+                  pg),
+            (V{"c001 DE109@5 index t_a on t (a) is covered by index t_ab (a, b)",
+               "c001 DE109@6 index t_id on t (id) is covered by a key (id)",
+               "c001 DE109@7 index t_b_desc on t (b) is covered by a key (b)",
+               "c002 DE109@4 index t_ab2 on t (a, b) is covered by index t_ab (a, b)"}));
+  std::string long_name(64, 'x');
+  EXPECT_EQ(chain({"CREATE TABLE " + long_name + " (id int PRIMARY KEY);"}, pg),
+            (V{"c001 DE106@3 name " + long_name +
+               " is 64 bytes; PostgreSQL keeps 63 and silently cuts the rest"}));
+}
+
+TEST(LintDesign, MysqlAndSqlite) {
+  const Dialect my = Dialect::MySQL;
+  EXPECT_EQ(chain({"CREATE TABLE t (id int PRIMARY KEY) DEFAULT CHARSET=utf8;\n"
+                   "CREATE TABLE u (id int PRIMARY KEY, n text CHARACTER SET utf8mb4);\n"
+                   "ALTER TABLE u CONVERT TO CHARACTER SET utf8mb3 COLLATE utf8mb3_general_ci;"},
+                  my),
+            (V{"c001 DE107@3 character set utf8 (utf8mb3) holds no character beyond 3 bytes",
+               "c001 DE107@5 character set utf8mb3 (utf8mb3) holds no character beyond 3 bytes"}));
+  std::string long_name(65, 'c');
+  EXPECT_EQ(
+      chain({"CREATE TABLE t (id int PRIMARY KEY, " + long_name +
+             " int, a int,\n"
+             "  KEY t_a (a));\nCREATE INDEX t_a2 ON t (a);"},
+            my),
+      (V{"c001 DE106@3 column " + long_name + " is 65 characters; MySQL refuses names over 64",
+         "c001 DE109@5 index t_a2 on t (a) is covered by an index (a)"}));
+  // MySQL makes the foreign key's index itself: no DE108.
+  EXPECT_EQ(
+      chain({"CREATE TABLE t (id int PRIMARY KEY, p int, FOREIGN KEY (p) REFERENCES x (id));"}, my),
+      V{});
+  EXPECT_EQ(chain({"CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT);\nCREATE INDEX t_a ON t (a);",
+                   "CREATE INDEX T_A_2 ON T (A);"},
+                  Dialect::SQLite),
+            (V{"c002 DE109@4 index T_A_2 on T (A) is covered by index t_a (a)"}));
 }
 
 TEST(Lint, IrreversibleWithADowngradeIsContradictory) {
