@@ -116,12 +116,16 @@ std::vector<std::string> names_of(const json& list) {
 // SQL: "(a > 0)" gives "a > 0". Quotes and nested parentheses are skipped
 // over; "" when it cannot be found.
 std::string check_condition(const std::string& sql, size_t from) {
-  std::string upper = sql;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  size_t at = upper.find("CHECK", from);
-  if (at == std::string::npos) return "";
-  size_t open = sql.find_first_not_of(" \t\r\n", at + 5);
-  if (open == std::string::npos || sql[open] != '(') return "";
+  // The keyword CHECK followed by "(", not a name that holds the word.
+  size_t open = std::string::npos;
+  from = std::min(from, sql.size());
+  auto tokens = sql_tokens(std::string_view(sql).substr(from));
+  for (size_t k = 0; k + 1 < tokens.size(); ++k)
+    if (tokens[k].upper == "CHECK" && tokens[k + 1].text == "(") {
+      open = from + tokens[k + 1].begin;
+      break;
+    }
+  if (open == std::string::npos) return "";
   int depth = 0;
   for (size_t i = open; i < sql.size(); ++i) {
     char c = sql[i];
@@ -186,11 +190,17 @@ void alter_table(const json& stmt, Change base, const std::string& sql, std::vec
         c.ref_schema = text(at(k, "pktable"), "schemaname");
         c.ref_table = text(at(k, "pktable"), "relname");
         c.ref_keys = names_of(at(k, "pk_attrs"));
+        c.unprobed = text(k, "fk_matchtype") == "f";  // MATCH FULL
       } else if (c.constraint == "check") {
         const json& loc = at(k, "location");
         c.check = check_condition(sql, loc.is_number() ? loc.get<size_t>() : 0);
+        std::string expr = at(k, "raw_expr").dump();
+        c.unprobed = c.check.empty() || expr.find("\"SubLink\"") != std::string::npos ||
+                     expr.find("\"FuncCall\"") != std::string::npos ||
+                     c.check.find(';') != std::string::npos;
       } else {
         c.keys = names_of(at(k, "keys"));
+        c.unprobed = flag(k, "nulls_not_distinct");
       }
     } else if (sub == "AT_ValidateConstraint") {
       c.kind = Change::Kind::ValidateConstraint;
@@ -239,9 +249,11 @@ void one_statement(const std::string& type, const json& stmt, const Change& base
       relation(at(r, "RangeVar"), t);
       out.push_back(t);
     }
-  } else if (type == "DeleteStmt" || type == "UpdateStmt") {
-    if (!at(stmt, "whereClause").empty()) return;
-    c.kind = type == "DeleteStmt" ? Change::Kind::DeleteAll : Change::Kind::UpdateAll;
+  } else if (type == "DeleteStmt" || type == "UpdateStmt" || type == "InsertStmt") {
+    bool all = type != "InsertStmt" && at(stmt, "whereClause").empty();
+    c.kind = !all                   ? Change::Kind::Write
+             : type == "DeleteStmt" ? Change::Kind::DeleteAll
+                                    : Change::Kind::UpdateAll;
     relation(at(stmt, "relation"), c);
     out.push_back(c);
   } else if (type == "CreateStmt") {
@@ -265,6 +277,8 @@ void one_statement(const std::string& type, const json& stmt, const Change& base
               if (kind == "primary key" || kind == "unique" || kind == "foreign key")
                 c.table_keys.push_back({kind, {c.columns.back().name}});
             }
+        } else if (e.contains("TableLikeClause")) {
+          c.has_primary_key = true;  // whatever the table it copies has
         } else {
           const json& con = at(e, "Constraint");
           std::string kind = constraint_kind(text(con, "contype"));
@@ -292,6 +306,7 @@ void one_statement(const std::string& type, const json& stmt, const Change& base
     c.if_not_exists = flag(stmt, "if_not_exists");
     c.partial = !at(stmt, "whereClause").empty();
     c.name = text(stmt, "idxname");
+    c.unprobed = flag(stmt, "nulls_not_distinct");
     const json& params = at(stmt, "indexParams");
     if (params.is_array())
       for (const auto& p : params) {
@@ -316,17 +331,18 @@ void one_statement(const std::string& type, const json& stmt, const Change& base
     c.new_name = text(stmt, "newname");
     out.push_back(c);
   } else if (type == "VariableSetStmt") {
-    if (text(stmt, "name") != "lock_timeout" || text(stmt, "kind") != "VAR_SET_VALUE") return;
-    // SET lock_timeout = 0 turns it off.
+    if (text(stmt, "name") != "lock_timeout") return;
+    c.kind = Change::Kind::SetLockTimeout;
+    // SET lock_timeout = 0, TO DEFAULT, RESET: none again.
+    c.clears = text(stmt, "kind") != "VAR_SET_VALUE";
     const json& args = at(stmt, "args");
     if (args.is_array() && args.size() == 1) {
       const json& value = at(args[0], "A_Const");
       const json& ival = at(at(value, "ival"), "ival");
       std::string sval = text(at(value, "sval"), "sval");
       if ((value.contains("ival") && (!ival.is_number() || ival.get<long>() == 0)) || sval == "0")
-        return;
+        c.clears = true;
     }
-    c.kind = Change::Kind::SetLockTimeout;
     out.push_back(c);
   } else if (type == "TransactionStmt") {
     std::string kind = text(stmt, "kind");
@@ -351,9 +367,14 @@ std::string lower_words(std::string s) {
 
 // A name token without its quotes ("x", `x`, [x] is three tokens: not here).
 std::string unquoted(const SqlToken& t) {
-  if (t.text.size() > 1 && (t.text[0] == '"' || t.text[0] == '`'))
-    return t.text.substr(1, t.text.size() - 2);
-  return t.text;
+  if (t.text.size() < 2 || (t.text[0] != '"' && t.text[0] != '`')) return t.text;
+  char q = t.text[0];
+  std::string out;
+  for (size_t k = 1; k + 1 < t.text.size(); ++k) {
+    out += t.text[k];
+    if (t.text[k] == q && t.text[k + 1] == q) ++k;  // "" inside: one "
+  }
+  return out;
 }
 
 bool is_name(const SqlToken& t) {
@@ -482,7 +503,21 @@ void add_clause(const std::vector<SqlToken>& all, size_t from, size_t to, const 
       size_t end = r.closing(open);
       if (end <= t.size() && end - 1 > open)
         c.check = sql.substr(t[open].end, t[end - 1].begin - t[open].end);
+      // MySQL's NOT ENFORCED checks no row.
+      if (end + 1 < t.size() && t[end].upper == "NOT" && t[end + 1].upper == "ENFORCED")
+        c.not_valid = true;
     }
+    // Only a condition of names, numbers, strings and operators is
+    // counted: the splitter's tokens do not see MySQL's # comments or
+    // backslash escapes, and a call or a subquery would run.
+    c.unprobed = c.check.empty();
+    for (const char* risky : {";", "/*", "#", "--", "\\"})
+      if (c.check.find(risky) != std::string::npos) c.unprobed = true;
+    auto words = sql_tokens(c.check);
+    for (size_t k = 0; k < words.size(); ++k)
+      if (words[k].upper == "SELECT" ||
+          (k + 1 < words.size() && is_name(words[k]) && words[k + 1].text == "("))
+        c.unprobed = true;
   } else if (r.at("INDEX") || r.at("KEY") || r.at("FULLTEXT") || r.at("SPATIAL") ||
              r.at("PARTITION")) {
     return;
@@ -612,6 +647,20 @@ std::vector<Change> token_changes(const Statement& statement) {
     out.push_back(c);
     return out;
   }
+  // INSERT [OR …] INTO t, REPLACE INTO t, UPDATE [OR …] t, DELETE FROM t:
+  // the rows of t change.
+  if (r.at("INSERT") || r.at("REPLACE") || r.at("UPDATE") || r.at("DELETE")) {
+    bool update = r.at("UPDATE");
+    ++r.i;
+    while (r.i < t.size() &&
+           (r.at("OR") || r.at("LOW_PRIORITY") || r.at("IGNORE") || r.at("DELAYED") ||
+            r.at("QUICK") || r.at("ROLLBACK") || r.at("ABORT") || r.at("FAIL") || r.at("REPLACE")))
+      ++r.i;
+    if (!update && !r.take("INTO") && !r.take("FROM")) return out;
+    c.kind = Change::Kind::Write;
+    if (r.relation(c.schema, c.table)) out.push_back(c);
+    return out;
+  }
   if (r.take("RENAME")) {  // MySQL: RENAME TABLE a TO b, c TO d
     if (!r.take("TABLE")) return out;
     for (const auto& [from, to] : clauses(t, r.i)) {
@@ -660,6 +709,106 @@ std::vector<Change> token_changes(const Statement& statement) {
     }
   }
   return out;
+}
+
+std::optional<ColumnSpec> inspected_column(const std::string& line) {
+  if (line.rfind("column ", 0) != 0) return std::nullopt;
+  ColumnSpec col;
+  size_t name_end = line.find(' ', 7);
+  col.name = line.substr(7, name_end == std::string::npos ? std::string::npos : name_end - 7);
+  std::string rest = name_end == std::string::npos ? "" : line.substr(name_end + 1);
+  size_t def = rest.find(" default ");
+  if (def == std::string::npos && rest.rfind("default ", 0) == 0) def = 0;
+  if (def != std::string::npos) {
+    col.has_default = true;
+    rest.erase(def);
+  }
+  const std::string not_null = "not null";
+  if (rest.size() >= not_null.size() &&
+      rest.compare(rest.size() - not_null.size(), not_null.size(), not_null) == 0) {
+    col.not_null = true;
+    rest.erase(rest.size() - not_null.size());
+  }
+  while (!rest.empty() && rest.back() == ' ') rest.pop_back();
+  col.type = rest;
+  return col;
+}
+
+namespace {
+
+// A type as family, rank in its family and its numbers: "varchar(20)" is
+// {"string", 1, {20}}.
+struct TypeShape {
+  std::string family;
+  int rank = 0;
+  std::vector<long> args;
+  bool is_unsigned = false;
+};
+
+TypeShape shape_of(std::string type) {
+  TypeShape t;
+  t.is_unsigned = type.find("unsigned") != std::string::npos;
+  size_t open = type.find('(');
+  if (open != std::string::npos) {
+    size_t close = type.find(')', open);
+    std::string list =
+        type.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
+    for (size_t at = 0; at <= list.size();) {
+      size_t comma = list.find(',', at);
+      std::string n = list.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+      try {
+        t.args.push_back(std::stol(n));
+      } catch (const std::exception&) {
+      }
+      if (comma == std::string::npos) break;
+      at = comma + 1;
+    }
+    type = type.substr(0, open) + (close == std::string::npos ? "" : type.substr(close + 1));
+  }
+  std::string base = type.substr(0, type.find(' '));
+  if (type.rfind("character varying", 0) == 0) base = "varchar";
+  if (type.rfind("double precision", 0) == 0) base = "double";
+  static const std::vector<std::pair<const char*, std::pair<const char*, int>>> kFamilies = {
+      {"tinyint", {"integer", 1}},   {"int1", {"integer", 1}},      {"smallint", {"integer", 2}},
+      {"int2", {"integer", 2}},      {"mediumint", {"integer", 3}}, {"int", {"integer", 4}},
+      {"integer", {"integer", 4}},   {"int4", {"integer", 4}},      {"bigint", {"integer", 5}},
+      {"int8", {"integer", 5}},      {"real", {"float", 1}},        {"float4", {"float", 1}},
+      {"float", {"float", 1}},       {"double", {"float", 2}},      {"float8", {"float", 2}},
+      {"char", {"string", 1}},       {"character", {"string", 1}},  {"bpchar", {"string", 1}},
+      {"varchar", {"string", 1}},    {"tinytext", {"string", 2}},   {"text", {"string", 3}},
+      {"mediumtext", {"string", 4}}, {"longtext", {"string", 5}},   {"clob", {"string", 5}},
+      {"numeric", {"numeric", 1}},   {"decimal", {"numeric", 1}},
+  };
+  t.family = base;
+  for (const auto& [name, family] : kFamilies)
+    if (base == name) {
+      t.family = family.first;
+      t.rank = family.second;
+    }
+  // Integers' display widths ("int(11)") say nothing of their range.
+  if (t.family == "integer") t.args.clear();
+  return t;
+}
+
+}  // namespace
+
+bool narrows(const std::string& from, const std::string& to) {
+  if (from == to) return false;
+  TypeShape a = shape_of(from), b = shape_of(to);
+  if (!a.is_unsigned && b.is_unsigned) return true;
+  if (a.family != b.family) return true;
+  if (a.rank != b.rank) return b.rank < a.rank;
+  if (a.family == "string") {  // char(n), varchar(n): no length is no limit
+    if (b.args.empty()) return false;
+    return a.args.empty() || b.args[0] < a.args[0];
+  }
+  if (a.family == "numeric") {
+    if (b.args.empty()) return false;
+    if (a.args.empty()) return true;
+    long a_scale = a.args.size() > 1 ? a.args[1] : 0, b_scale = b.args.size() > 1 ? b.args[1] : 0;
+    return b_scale < a_scale || b.args[0] - b_scale < a.args[0] - a_scale;
+  }
+  return a.args != b.args;  // the same type with other numbers: unknown, so it may
 }
 
 int line_at(const Statement& statement, int offset) {

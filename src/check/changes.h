@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ struct Change {
     SetLockTimeout,
     Begin,
     Commit,
+    Write,  // INSERT, UPDATE or DELETE (with a WHERE) into the table
   };
   Kind kind = Kind::CreateTable;
   std::string schema;      // as written; "" when the name has none
@@ -67,15 +69,20 @@ struct Change {
   std::vector<std::pair<std::string, std::string>> named{};
   std::vector<TableKey> table_keys{};  // CreateTable
   bool partial = false;                // CreateIndex: with a WHERE
-  bool temporary = false;              // CreateTable
-  bool if_not_exists = false;          // CreateTable, CreateIndex
-  bool concurrently = false;           // CreateIndex, DropIndex
-  bool unique = false;                 // CreateIndex
-  bool not_valid = false;              // AddConstraint
-  bool using_index = false;            // AddConstraint: a unique or primary key USING INDEX
-  bool has_primary_key = false;        // CreateTable
-  bool as_query = false;               // CreateTable: CREATE TABLE … AS
-  int line = 0;                        // where the statement it came from starts
+  // The rows cannot be counted as the rule would need: NULLS NOT DISTINCT,
+  // MATCH FULL, a CHECK that calls functions or holds a subquery (counting
+  // would run them) or whose text mig cannot vouch for.
+  bool unprobed = false;
+  bool clears = false;           // SetLockTimeout: to 0, DEFAULT or RESET
+  bool temporary = false;        // CreateTable
+  bool if_not_exists = false;    // CreateTable, CreateIndex
+  bool concurrently = false;     // CreateIndex, DropIndex
+  bool unique = false;           // CreateIndex
+  bool not_valid = false;        // AddConstraint
+  bool using_index = false;      // AddConstraint: a unique or primary key USING INDEX
+  bool has_primary_key = false;  // CreateTable
+  bool as_query = false;         // CreateTable: CREATE TABLE … AS
+  int line = 0;                  // where the statement it came from starts
 };
 
 // What a statement does, by PostgreSQL's parser: TREE is libpg_query's
@@ -89,6 +96,16 @@ std::vector<Change> postgresql_changes(const std::string& tree, const Statement&
 // RENAME (TO, COLUMN, MySQL's CHANGE), MySQL's RENAME TABLE. (The
 // destructive statements are told by check/lint.cpp's own reading.)
 std::vector<Change> token_changes(const Statement& statement);
+
+// A column as mig's schema inspection writes it ("column email varchar(20)
+// not null default 'x'"), or nullopt for any other line.
+std::optional<ColumnSpec> inspected_column(const std::string& line);
+
+// Whether changing a column's type from FROM to TO (as the inspection
+// writes types) may lose or refuse values: a shorter varchar, a smaller
+// integer or precision, text to varchar, signed to unsigned, or a type of
+// another kind. False when TO holds everything FROM does.
+bool narrows(const std::string& from, const std::string& to);
 
 // The message PostgreSQL's parser gave and the line of STATEMENT it points
 // at (ERROR_AT: a 0-based offset into statement.sql).

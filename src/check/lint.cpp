@@ -202,12 +202,23 @@ std::string qualified(const std::string& schema, const std::string& name) {
 }
 
 bool money_like(const std::string& column) {
-  static const char* kWords[] = {"price",  "amount",  "cost",  "total", "balance", "fee",
-                                 "salary", "payment", "money", "tax",   "charge",  "wage"};
-  std::string lower = column;
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return std::any_of(std::begin(kWords), std::end(kWords),
-                     [&](const char* w) { return lower.find(w) != std::string::npos; });
+  static const char* kWords[] = {"price",   "prices", "amount",  "amounts", "cost",   "costs",
+                                 "total",   "totals", "balance", "fee",     "fees",   "salary",
+                                 "payment", "money",  "tax",     "taxes",   "charge", "wage"};
+  // Its words: split at _ and where lower case turns upper (unitPrice).
+  std::vector<std::string> words(1);
+  for (size_t k = 0; k < column.size(); ++k) {
+    char c = column[k];
+    bool upper = std::isupper(static_cast<unsigned char>(c));
+    if (c == '_' || (upper && k > 0 && std::islower(static_cast<unsigned char>(column[k - 1])))) {
+      words.emplace_back();
+      if (c == '_') continue;
+    }
+    words.back() += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return std::any_of(words.begin(), words.end(), [](const std::string& w) {
+    return std::any_of(std::begin(kWords), std::end(kWords), [&](const char* m) { return w == m; });
+  });
 }
 
 // The design rules on one column a statement defines.
@@ -294,6 +305,15 @@ struct DataProbe {
   bool enabled;
   std::vector<Finding>& out;
 
+  // Whether [check.rules] turns CODE (or its group) off: then no rows are
+  // counted for it.
+  bool off(const std::string& code) const {
+    auto level = options.levels.find(code);
+    const CheckRule* rule = find_check_rule(code);
+    if (level == options.levels.end() && rule) level = options.levels.find(rule->group);
+    return level != options.levels.end() && level->second == "off";
+  }
+
   std::optional<long long> count(const std::string& sql) const {
     auto rows = options.query(sql);
     if (!rows || rows->empty() || rows->front().empty()) return std::nullopt;
@@ -308,7 +328,7 @@ struct DataProbe {
   // REST" of the N rows the query counts, or dropped when there are none.
   void confirm(bool said, const std::string& sql, const std::string& noun, const std::string& verb,
                const std::string& rest) const {
-    if (!said || !enabled) return;
+    if (!said || !enabled || off(out.back().code)) return;
     std::optional<long long> n = count(sql);
     if (!n) return;
     if (*n == 0) {
@@ -323,15 +343,21 @@ struct DataProbe {
   // What the finding just reported loses: NOTE(n) appended.
   template <typename Note>
   void describe(bool said, const std::string& sql, Note note) const {
-    if (!said || !enabled) return;
+    if (!said || !enabled || off(out.back().code)) return;
     if (std::optional<long long> n = count(sql)) out.back().message += " (" + note(*n) + ")";
   }
 
   // The columns of TABLE's primary key, or empty.
   std::vector<std::string> primary_key(const std::string& schema, const std::string& table) const {
-    auto literal = [](const std::string& text) {
-      std::string out = "'";
-      for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+    // A string literal: quotes doubled, and backslashes too where they
+    // escape (MySQL; PostgreSQL's E'' whatever standard_conforming_strings).
+    bool backslash = options.dialect != Dialect::SQLite;
+    auto literal = [&](const std::string& text) {
+      std::string out = options.dialect == Dialect::PostgreSQL ? "E'" : "'";
+      for (char c : text)
+        out += c == '\''                ? std::string("''")
+               : c == '\\' && backslash ? std::string("\\\\")
+                                        : std::string(1, c);
       return out + "'";
     };
     std::string sql;
@@ -370,6 +396,11 @@ struct KnownIndexes {
   };
   std::vector<Index> list;
   bool fold = false;
+  // Of the revisions the database has not applied, up to here: the tables
+  // whose rows they write and the columns ("table.column") they add, which
+  // the rows there cannot tell of; and the tables with a VALIDATE
+  // CONSTRAINT in any revision so far (lower case).
+  std::set<std::string> written, fresh, validated;
 
   bool same(const std::string& a, const std::string& b) const {
     return fold ? lower_ascii(a) == lower_ascii(b) : a == b;
@@ -451,13 +482,13 @@ struct UpgradeRules {
   const LintOptions& options;
   DataProbe probe;
   std::vector<Finding>& out;
-  char q = options.dialect == Dialect::MySQL ? '`' : '"';
+  // SQLite takes a "name" it cannot find for a string; `name` it cannot.
+  char q = options.dialect == Dialect::PostgreSQL ? '"' : '`';
   bool postgresql = options.dialect == Dialect::PostgreSQL;
   MadeTables made{{}, !postgresql};
   bool lock_timeout = false;
   bool in_transaction = r.runs_in_transaction(true);
   bool reported_lock_timeout = false;
-  std::set<std::string> validated{};  // tables with a VALIDATE CONSTRAINT in this upgrade
   struct ForeignKey {
     const Statement* st;
     int line;
@@ -466,6 +497,8 @@ struct UpgradeRules {
   };
   std::vector<ForeignKey> foreign_keys{};  // added by this upgrade, looked at when it ends
   KnownIndexes* indexes = nullptr;         // of the revisions before, and this one's so far
+  bool pending = false;                    // not applied on the database checked
+  std::set<std::string> made_indexes{};    // by this upgrade, by name
 
   std::map<std::string, std::regex> patterns{};
 
@@ -480,8 +513,13 @@ struct UpgradeRules {
     auto pattern = options.naming.find(kind);
     if (pattern == options.naming.end() || name.empty()) return;
     auto compiled = patterns.find(kind);
-    if (compiled == patterns.end())
-      compiled = patterns.emplace(kind, std::regex(pattern->second)).first;
+    if (compiled == patterns.end()) {
+      try {
+        compiled = patterns.emplace(kind, std::regex(pattern->second)).first;
+      } catch (const std::regex_error&) {
+        return;  // (settings.cpp refuses one; a library caller's is left alone)
+      }
+    }
     if (std::regex_match(name, compiled->second)) return;
     static const std::map<std::string, std::pair<const char*, const char*>> kCodes = {
         {"table", {"NM101", "table"}},
@@ -610,6 +648,16 @@ struct UpgradeRules {
       return report(r, st, c.line, code, message, out);
     };
     std::string rel = relation_sql(q, c.schema, c.table);
+    // Whether the rows there say what this change meets: not when a pending
+    // revision (this one so far, or one before) writes the table or added
+    // one of the columns.
+    std::string lower_table = lower_ascii(c.table);
+    auto countable = [&](const std::vector<std::string>& columns) {
+      if (c.unprobed || indexes->written.count(lower_table)) return false;
+      for (const auto& col : columns)
+        if (indexes->fresh.count(lower_table + "." + lower_ascii(col))) return false;
+      return true;
+    };
     // Duplicates of the key columns (and with NULLS, the NULLs a primary
     // key refuses).
     auto duplicates = [&](bool nulls) {
@@ -626,8 +674,9 @@ struct UpgradeRules {
     bool heavy = false;
     switch (c.kind) {
       case K::CreateTable:
-        if (c.if_not_exists) break;  // may make nothing
-        made.tables.emplace_back(c.temporary && c.schema.empty() ? "" : c.schema, c.table);
+        // IF NOT EXISTS may make nothing: what follows is not on a new table.
+        if (!c.if_not_exists)
+          made.tables.emplace_back(c.temporary && c.schema.empty() ? "" : c.schema, c.table);
         if (c.temporary) break;
         if (!c.has_primary_key && !c.as_query)
           say("DE101", "table " + table + " has no primary key");
@@ -696,9 +745,10 @@ struct UpgradeRules {
         if (c.concurrently && in_transaction)
           say("PG103", "CREATE INDEX CONCURRENTLY on " + table + " inside a transaction");
         if (!existing) break;
+        if (!c.name.empty()) made_indexes.insert(c.name);
         if (c.unique)
           probe.confirm(say("MF101", "unique index on existing table " + table) &&
-                            !c.keys.empty() && !c.partial,
+                            !c.keys.empty() && !c.partial && countable(c.keys),
                         duplicates(false), "value of (" + plain_list(c.keys) + ")", "appear",
                         "more than once");
         if (!c.concurrently) {
@@ -709,18 +759,21 @@ struct UpgradeRules {
       case K::DropIndex:
         if (c.concurrently && in_transaction)
           say("PG103", "DROP INDEX CONCURRENTLY " + table + " inside a transaction");
-        if (!c.concurrently) {
+        if (!c.concurrently && !made_indexes.count(c.table)) {
           say("PG102", "index " + table + " dropped without CONCURRENTLY");
           heavy = true;
         }
         break;
       case K::AddColumn: {
+        if (pending) indexes->fresh.insert(lower_table + "." + lower_ascii(c.column));
         if (!existing) break;
         const ColumnSpec& col = c.columns.front();
         std::string name = table + "." + col.name;
-        if (col.not_null && !col.has_default)
+        // (MySQL fills a NOT NULL column with its type's zero instead.)
+        if (col.not_null && !col.has_default && options.dialect != Dialect::MySQL)
           probe.confirm(
-              say("MF102", "NOT NULL column " + name + " without a default added to " + table),
+              say("MF102", "NOT NULL column " + name + " without a default added to " + table) &&
+                  countable({}),
               "SELECT count(*) FROM " + rel, "row", "", "in " + table);
         if (col.volatile_default)
           say("PG108", "column " + name + " with a volatile default added to " + table);
@@ -731,8 +784,10 @@ struct UpgradeRules {
       case K::AddConstraint:
         if (!existing) break;
         heavy = true;
+        // NOT VALID (MySQL: NOT ENFORCED) checks no existing row.
         if (c.constraint == "foreign key") {
-          bool said = say("MF105", "foreign key added to existing table " + table);
+          bool said = !c.not_valid && say("MF105", "foreign key added to existing table " + table);
+          said = said && countable(c.keys);
           std::vector<std::string> ref_keys = c.ref_keys;
           if (said && probe.enabled && ref_keys.empty())
             ref_keys = probe.primary_key(c.ref_schema, c.ref_table);
@@ -751,15 +806,18 @@ struct UpgradeRules {
           }
           if (!c.not_valid) say("PG104", "foreign key on " + table + " added without NOT VALID");
         } else if (c.constraint == "check") {
-          probe.confirm(
-              say("MF104", "CHECK constraint added to existing table " + table) && !c.check.empty(),
-              "SELECT count(*) FROM " + rel + " WHERE NOT (" + c.check + ")", "row of " + table,
-              "violate", "it");
+          probe.confirm(!c.not_valid &&
+                            say("MF104", "CHECK constraint added to existing table " + table) &&
+                            !c.check.empty() && countable({}),
+                        "SELECT count(*) FROM " + rel + " WHERE NOT (" + c.check + ")",
+                        "row of " + table, "violate", "it");
           if (!c.not_valid) say("PG105", "CHECK on " + table + " added without NOT VALID");
         } else if (c.constraint == "unique" || c.constraint == "primary key") {
+          // USING INDEX: the unique index is there already.
           probe.confirm(
-              say("MF101", c.constraint + " constraint added to existing table " + table) &&
-                  !c.keys.empty(),
+              !c.using_index &&
+                  say("MF101", c.constraint + " constraint added to existing table " + table) &&
+                  !c.keys.empty() && countable(c.keys),
               duplicates(c.constraint == "primary key"),
               (c.constraint == "primary key" ? "key of (" : "value of (") + plain_list(c.keys) +
                   ")",
@@ -770,20 +828,23 @@ struct UpgradeRules {
         }
         break;
       case K::ValidateConstraint:
-        validated.insert(table);
+        indexes->validated.insert(lower_ascii(table));
         break;
       case K::SetNotNull:
         if (!existing) break;
-        probe.confirm(say("MF103", "column " + table + "." + c.column + " made NOT NULL"),
+        probe.confirm(say("MF103", "column " + table + "." + c.column + " made NOT NULL") &&
+                          countable({c.column}),
                       "SELECT count(*) FROM " + rel + " WHERE " + ident(q, c.column) + " IS NULL",
                       "row of " + table, "hold", "NULL there");
-        if (!validated.count(table))
+        if (!indexes->validated.count(lower_ascii(table)))
           say("PG106", "SET NOT NULL on " + table + "." + c.column +
                            " without a validated CHECK (" + c.column + " IS NOT NULL)");
         heavy = true;
         break;
       case K::SetLockTimeout:
-        lock_timeout = true;
+        lock_timeout = !c.clears;
+        break;
+      case K::Write:  // (noted below)
         break;
       case K::Begin:
         in_transaction = true;
@@ -792,6 +853,9 @@ struct UpgradeRules {
         in_transaction = r.runs_in_transaction(true);
         break;
     }
+    if (pending && (c.kind == K::Write || c.kind == K::DeleteAll || c.kind == K::UpdateAll ||
+                    c.kind == K::Truncate))
+      indexes->written.insert(lower_table);
     if (heavy && !lock_timeout && !reported_lock_timeout) {
       reported_lock_timeout = true;
       say("PG110", "no lock_timeout set before this statement locks " + table);
@@ -820,6 +884,7 @@ void lint_postgresql(const Revision& r, const LintOptions& options, bool pending
                      KnownIndexes& indexes, std::vector<Finding>& out) {
   UpgradeRules rules{r, options, DataProbe{options, pending && options.query != nullptr, out}, out};
   rules.indexes = &indexes;
+  rules.pending = pending;
   for (const auto& st : r.upgrade) {
     std::string tree;
     int error_at = -1;
@@ -863,11 +928,152 @@ void lint_token_changes(const Revision& r, const LintOptions& options, bool pend
                         KnownIndexes& indexes, std::vector<Finding>& out) {
   UpgradeRules rules{r, options, DataProbe{options, pending && options.query != nullptr, out}, out};
   rules.indexes = &indexes;
+  rules.pending = pending;
   for (const auto& st : r.upgrade) {
     if (options.dialect == Dialect::MySQL) charset_rule(r, st, out);
     for (const Change& c : token_changes(st)) rules.apply(st, c);
   }
   rules.finish();
+}
+
+// The tables of a schema, by name, as their inspected columns.
+std::map<std::string, std::vector<ColumnSpec>> table_columns(const Schema& schema) {
+  std::map<std::string, std::vector<ColumnSpec>> out;
+  for (const auto& o : schema.objects) {
+    if (o.kind != "table") continue;
+    auto& cols = out[o.name];
+    for (const auto& line : o.lines)
+      if (auto col = inspected_column(line)) cols.push_back(*col);
+  }
+  return out;
+}
+
+const SchemaObject* table_object(const Schema& schema, const std::string& name) {
+  for (const auto& o : schema.objects)
+    if (o.kind == "table" && o.name == name) return &o;
+  return nullptr;
+}
+
+// The rules on what replaying a revision on the scratch database showed:
+// each table it found is compared with the same table when the revision
+// ends, whatever the statements did in between (a SQLite rebuild that
+// loses a column, MySQL's MODIFY ... NOT NULL, a DO block). A finding goes
+// on the last statement that changed the table; one the statements' own
+// reading already gave on that line is not given twice, and a type change
+// the replay shows only widens is no longer reported.
+void replay_rules(const Revision& r, const LintOptions& options, const LintOptions::Replayed& rp,
+                  bool pending, const KnownIndexes& indexes, size_t first_finding,
+                  std::vector<Finding>& out) {
+  if (rp.after.size() != r.upgrade.size() || rp.after.empty()) return;
+  auto start = table_columns(rp.before), end = table_columns(rp.after.back());
+  // The replay knows each type change and whether it narrows: the
+  // statements' own DS106 (any type change) gives way to it.
+  for (size_t k = out.size(); k-- > first_finding;)
+    if (out[k].code == "DS106") out.erase(out.begin() + static_cast<long>(k));
+  // The statement that last changed TABLE's inspected lines.
+  auto line_of = [&](const std::string& table) {
+    int line = r.upgrade.back().line;
+    const SchemaObject* prev = table_object(rp.before, table);
+    for (size_t k = 0; k < rp.after.size(); ++k) {
+      const SchemaObject* now = table_object(rp.after[k], table);
+      bool changed =
+          (prev == nullptr) != (now == nullptr) || (prev && now && prev->lines != now->lines);
+      if (changed) line = r.upgrade[k].line;
+      prev = now;
+    }
+    return line;
+  };
+  auto statement_at = [&](int line) -> const Statement& {
+    for (const auto& st : r.upgrade)
+      if (st.line == line) return st;
+    return r.upgrade.back();
+  };
+  auto given = [&](const std::string& code, int line) {
+    for (size_t k = first_finding; k < out.size(); ++k)
+      if (out[k].code == code && out[k].line == line) return true;
+    return false;
+  };
+  char q = options.dialect == Dialect::PostgreSQL ? '"' : '`';
+  DataProbe probe{options, pending && options.query != nullptr, out};
+  auto say = [&](const std::string& code, int line, const std::string& message) {
+    if (given(code, line)) return false;
+    return report(r, statement_at(line), line, code, message, out);
+  };
+  auto column = [](const std::vector<ColumnSpec>& cols, const std::string& name) {
+    for (const auto& c : cols)
+      if (c.name == name) return &c;
+    return static_cast<const ColumnSpec*>(nullptr);
+  };
+  for (const auto& [table, before] : start) {
+    auto after = end.find(table);
+    if (after == end.end()) {
+      // Gone: renamed if a new table has the same lines.
+      bool renamed = false;
+      for (const auto& entry : end) {
+        const std::string& name = entry.first;
+        if (!start.count(name) &&
+            table_object(rp.before, table)->lines == table_object(rp.after.back(), name)->lines) {
+          say("BC101", line_of(name), "table " + table + " renamed to " + name);
+          renamed = true;
+          break;
+        }
+      }
+      if (!renamed) say("DS102", line_of(table), "table " + table + " dropped");
+      continue;
+    }
+    int line = line_of(table);
+    std::string rel = relation_sql(q, "", table);
+    std::string lower_table = lower_ascii(table);
+    auto countable = [&](const std::string& col) {
+      return !indexes.written.count(lower_table) &&
+             (col.empty() || !indexes.fresh.count(lower_table + "." + lower_ascii(col)));
+    };
+    std::vector<const ColumnSpec*> added;
+    for (const auto& col : after->second)
+      if (!column(before, col.name)) added.push_back(&col);
+    for (const auto& old : before) {
+      const ColumnSpec* now = column(after->second, old.name);
+      if (!now) {
+        // Dropped, or renamed to a new column of the same type.
+        auto same = std::find_if(added.begin(), added.end(), [&](const ColumnSpec* c) {
+          return c->type == old.type && c->not_null == old.not_null;
+        });
+        if (same != added.end()) {
+          say("BC102", line, "column " + table + "." + old.name + " renamed to " + (*same)->name);
+          added.erase(same);
+        } else {
+          say("DS103", line, "column " + table + "." + old.name + " dropped");
+        }
+        continue;
+      }
+      if (now->type != old.type) {
+        if (narrows(old.type, now->type)) {
+          say("DS106", line,
+              "column " + table + "." + old.name + " changed from " + old.type + " to " +
+                  now->type + ", which may not hold every value");
+        } else if (now->type.find("char") != std::string::npos) {
+          // A wider varchar (or text) is no rewrite on PostgreSQL.
+          for (size_t k = out.size(); k-- > first_finding;)
+            if (out[k].code == "PG107" && out[k].line == line &&
+                out[k].message.find(table + "." + old.name + " ") != std::string::npos)
+              out.erase(out.begin() + static_cast<long>(k));
+        }
+      }
+      if (now->not_null && !old.not_null)
+        probe.confirm(say("MF103", line, "column " + table + "." + old.name + " made NOT NULL") &&
+                          countable(old.name),
+                      "SELECT count(*) FROM " + rel + " WHERE " + ident(q, old.name) + " IS NULL",
+                      "row of " + table, "hold", "NULL there");
+    }
+    for (const ColumnSpec* col : added)
+      if (col->not_null && !col->has_default)
+        probe.confirm(options.dialect != Dialect::MySQL &&
+                          say("MF102", line,
+                              "NOT NULL column " + table + "." + col->name +
+                                  " without a default added to " + table) &&
+                          countable(""),
+                      "SELECT count(*) FROM " + rel, "row", "", "in " + table);
+  }
 }
 
 }  // namespace
@@ -892,10 +1098,11 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
       std::vector<Finding> unused;
       LintOptions quiet = options;
       quiet.query = nullptr;
+      bool pending = !options.pending.empty() && options.pending[i];
       if (options.dialect == Dialect::PostgreSQL && options.parser)
-        lint_postgresql(r, quiet, false, indexes, unused);
+        lint_postgresql(r, quiet, pending, indexes, unused);
       else
-        lint_token_changes(r, quiet, false, indexes, unused);
+        lint_token_changes(r, quiet, pending, indexes, unused);
       continue;
     }
     unknown_nolint(r, r.nolint, r.revision_line, out);
@@ -905,12 +1112,16 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
         !names(r.nolint, *find_check_rule("MG104")))
       out.push_back(make_finding("MG104", r.path, r.revision_line, r.id,
                                  "schema revision " + r.id + " has no -- mig:downgrade section"));
+    bool pending = !options.pending.empty() && options.pending[i];
+    size_t first = out.size();
     if (options.dialect == Dialect::PostgreSQL && options.parser)
-      lint_postgresql(r, options, !options.pending.empty() && options.pending[i], indexes, out);
+      lint_postgresql(r, options, pending, indexes, out);
     else {
       lint_tokens(r, out);
-      lint_token_changes(r, options, !options.pending.empty() && options.pending[i], indexes, out);
+      lint_token_changes(r, options, pending, indexes, out);
     }
+    if (auto rp = options.replayed.find(i); rp != options.replayed.end())
+      replay_rules(r, options, rp->second, pending, indexes, first, out);
   }
   return out;
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "db/backend_module.h"
+#include "db/schema.h"
 #include "graph/revision_graph.h"
 #include "mig/results.h"
 
@@ -33,6 +34,17 @@ struct LintOptions {
   std::function<std::optional<std::vector<std::vector<std::string>>>(const std::string& sql)>
       query{};
   std::vector<bool> pending{};
+  // What replaying the revisions on a scratch database showed, by graph
+  // index: the schema before each selected revision and after each of its
+  // upgrade statements. Its rules compare a revision's tables at its start
+  // and its end.
+  struct Replayed {
+    Schema before;
+    std::vector<Schema> after;  // one per upgrade statement
+  };
+  std::map<int, Replayed> replayed{};
+  // [check.rules]: no rows are counted for a rule that is off.
+  std::map<std::string, std::string> levels{};
   // [check.naming]: object kind → the pattern new names must match in full.
   std::map<std::string, std::string> naming{};
 };

@@ -21,6 +21,11 @@ const std::vector<CheckRule>& check_rules() {
       {"MG106", "revisions", "syntax", "PostgreSQL's parser rejects a statement",
        "fix the SQL at the place named; if the server takes syntax newer than PostgreSQL 15's, "
        "set MG106 = \"off\" in [check.rules]"},
+      {"MG107", "revisions", "replay",
+       "a statement fails when the revisions are replayed on a scratch database",
+       "make the revision run on an empty database (as verify does), or check with --no-replay; "
+       "the revisions after it are not replayed",
+       "warning"},
       {"DS101", "destructive", "destructive", "a schema or database is dropped",
        "if intended: -- mig:nolint DS101 before the statement, or -- mig:allow destructive"},
       {"DS102", "destructive", "destructive",
@@ -134,8 +139,7 @@ const std::vector<CheckRule>& check_rules() {
        "a name is longer than the database keeps (PostgreSQL 63 bytes, MySQL 64 characters)",
        "shorten it: PostgreSQL cuts it silently, so two long names can become one", "warning"},
       {"DE107", "design", "utf8mb3", "utf8 (utf8mb3) is named as a character set (MySQL)",
-       "use utf8mb4: utf8mb3 cannot hold characters beyond 3 bytes, emoji among them",
-       "warning"},
+       "use utf8mb4: utf8mb3 cannot hold characters beyond 3 bytes, emoji among them", "warning"},
       {"DE108", "design", "foreign-key-index",
        "a foreign key has no index that starts with its columns (PostgreSQL)",
        "create one: without it every delete or key update on the referenced table scans this "

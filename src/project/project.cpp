@@ -6,6 +6,7 @@
 #include <boost/filesystem.hpp>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -355,6 +356,10 @@ struct Project::Impl {
   VerifiedRevision round_trip(Database& db, Migrator& migrator, const RevisionGraph& g, int r);
   // Which revisions check's per-revision rules run on.
   std::vector<bool> check_selection(const RevisionGraph& g, const CheckOptions& options);
+  // check's replay: the selected revisions' schema before and after each
+  // statement, on a scratch database (CheckOptions::scratch_url).
+  void check_replay(const RevisionGraph& g, const CheckOptions& options, LintOptions& lint,
+                    CheckResult& out);
   // check's part with a database: edited and missing files, drift.
   void check_database(const RevisionGraph& graph, CheckResult& out);
   SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
@@ -1007,6 +1012,7 @@ CheckResult Project::check(const CheckOptions& options) {
     lint_options.selected = p.check_selection(*g, options);
     lint_options.dialect = p.settings.url.dialect;
     lint_options.naming = p.settings.check_naming;
+    lint_options.levels = p.settings.check_levels;
     if (lint_options.dialect == Dialect::PostgreSQL)
       lint_options.parser = postgresql_parser(p.settings.module_dir);
     out.selected = static_cast<size_t>(
@@ -1028,15 +1034,30 @@ CheckResult Project::check(const CheckOptions& options) {
           lint_options.pending = map_state(p.applied_if_exists(false), *g).applied;
           lint_options.pending.flip();
           Database* db = data.get();
+          // A query that fails is rolled back to its savepoint; if that
+          // fails too (the connection is gone), no more are run.
+          auto broken = std::make_shared<bool>(false);
           lint_options.query =
-              [db](const std::string& sql) -> std::optional<std::vector<std::vector<std::string>>> {
-            db->execute("SAVEPOINT mig_check");
+              [db, broken](
+                  const std::string& sql) -> std::optional<std::vector<std::vector<std::string>>> {
+            if (*broken) return std::nullopt;
+            try {
+              db->execute("SAVEPOINT mig_check");
+            } catch (const std::exception&) {
+              *broken = true;
+              return std::nullopt;
+            }
             try {
               auto rows = query_rows(*db, sql);
               db->execute("RELEASE SAVEPOINT mig_check");
               return rows;
             } catch (const std::exception&) {  // DatabaseError, or SOCI's own
-              db->execute("ROLLBACK TO SAVEPOINT mig_check");
+              try {
+                db->execute("ROLLBACK TO SAVEPOINT mig_check");
+                db->execute("RELEASE SAVEPOINT mig_check");
+              } catch (const std::exception&) {
+                *broken = true;
+              }
               return std::nullopt;
             }
           };
@@ -1046,8 +1067,15 @@ CheckResult Project::check(const CheckOptions& options) {
         lint_options.query = nullptr;
       }
     }
+    p.check_replay(*g, options, lint_options, out);
     for (auto& f : lint(*g, lint_options)) out.findings.push_back(f);
-    if (data) data->execute("ROLLBACK");
+    if (data) {
+      try {
+        data->execute("ROLLBACK");
+      } catch (const std::exception&) {
+        // (nothing was written; the connection closes with it)
+      }
+    }
   }
   out.revisions = g ? g->size() : 0;
   out.database_checked = with_database && g != nullptr;
@@ -1116,6 +1144,47 @@ DatabaseUrl scratch_database(const std::string& scratch_url, const std::string& 
 }
 
 }  // namespace
+
+void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& options,
+                                 LintOptions& lint, CheckResult& out) {
+  if (options.no_replay) return;
+  if (options.scratch_url.empty() && settings.url.dialect != Dialect::SQLite) return;
+  TempDir temp;
+  DatabaseUrl url = scratch_database(options.scratch_url, settings.temp_dir, temp);
+  if (url.dialect != settings.url.dialect)
+    throw OptionError("{scratch_url}: check replays on a database of the project's kind (" +
+                      std::string(to_string(settings.url.dialect)) + "), and " +
+                      OptionError::literal(url.describe()) + " is not one");
+  Settings scratch = settings;
+  scratch.url = url;
+  redactor->add_url(url);
+  auto db = connect(scratch, false);
+  if (!inspect_schema(*db, settings.table_prefix).objects.empty())
+    throw OptionError("{scratch_url}: check needs an empty scratch database, and " +
+                      OptionError::literal(url.describe()) + " is not empty");
+  // Every revision runs, in graph order, statement by statement without
+  // mig's bookkeeping; only the selected ones are inspected.
+  for (int i : g.order()) {
+    const Revision& r = g.at(i);
+    bool look = lint.selected.empty() || lint.selected[i];
+    LintOptions::Replayed seen;
+    if (look) seen.before = inspect_schema(*db, settings.table_prefix);
+    for (const auto& st : r.upgrade) {
+      try {
+        db->run(st.sql);
+      } catch (const std::exception& e) {  // OperationError, or the driver's own
+        out.findings.push_back(
+            make_finding("MG107", r.path, st.line, r.id,
+                         "fails on the scratch database" +
+                             (options.scratch_url.empty() ? std::string() : " " + url.describe()) +
+                             ": " + redactor->apply(e.what())));
+        return;  // what comes after depends on it
+      }
+      if (look) seen.after.push_back(inspect_schema(*db, settings.table_prefix));
+    }
+    if (look) lint.replayed[i] = std::move(seen);
+  }
+}
 
 VerifiedRevision Project::Impl::round_trip(Database& db, Migrator& migrator, const RevisionGraph& g,
                                            int r) {

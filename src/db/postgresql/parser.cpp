@@ -15,7 +15,14 @@ extern "C" bool mig_parse_postgresql(const std::string& sql, std::string& out, i
     error_at = -1;
   } else {
     out = result.error->message ? result.error->message : "syntax error";
-    error_at = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
+    // cursorpos counts characters from 1; the caller wants a byte offset.
+    int chars = result.error->cursorpos > 0 ? result.error->cursorpos - 1 : 0;
+    size_t at = 0;
+    for (int n = 0; at < sql.size() && n < chars; ++n) {
+      ++at;
+      while (at < sql.size() && (static_cast<unsigned char>(sql[at]) & 0xC0) == 0x80) ++at;
+    }
+    error_at = static_cast<int>(at);
   }
   pg_query_free_parse_result(result);
   return ok;
