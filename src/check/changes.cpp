@@ -811,6 +811,50 @@ bool narrows(const std::string& from, const std::string& to) {
   return a.args != b.args;  // the same type with other numbers: unknown, so it may
 }
 
+namespace {
+
+// The members of "enum('a','b')" as written, quotes and all.
+std::vector<std::string> members(const std::string& type) {
+  std::vector<std::string> out;
+  size_t open = type.find('(');
+  if (open == std::string::npos) return out;
+  std::string item;
+  bool quoted = false;
+  for (size_t k = open + 1; k < type.size(); ++k) {
+    char c = type[k];
+    if (c == '\'') quoted = !quoted;
+    if (!quoted && (c == ',' || c == ')')) {
+      out.push_back(item);
+      item.clear();
+      if (c == ')') break;
+      continue;
+    }
+    item += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool mysql_copies(const std::string& from, const std::string& to) {
+  if (from == to) return false;
+  std::string a = from.substr(0, from.find('(')), b = to.substr(0, to.find('('));
+  if (a != b) return true;
+  if (a == "enum" || a == "set") {
+    auto old = members(from), now = members(to);
+    if (now.size() < old.size() || !std::equal(old.begin(), old.end(), now.begin())) return true;
+    // The storage grows past a byte: ENUM at 256 members, SET every 8.
+    if (a == "enum") return old.size() <= 255 && now.size() > 255;
+    return (old.size() + 7) / 8 != (now.size() + 7) / 8;
+  }
+  if (a == "varchar") {
+    TypeShape x = shape_of(from), y = shape_of(to);
+    if (x.args.empty() || y.args.empty() || y.args[0] < x.args[0]) return true;
+    return x.args[0] <= 63 && y.args[0] > 63;
+  }
+  return true;
+}
+
 int line_at(const Statement& statement, int offset) {
   const std::string& sql = statement.sql;
   size_t end = std::min(sql.size(), static_cast<size_t>(std::max(offset, 0)));

@@ -107,6 +107,12 @@ std::optional<ColumnSpec> inspected_column(const std::string& line);
 // another kind. False when TO holds everything FROM does.
 bool narrows(const std::string& from, const std::string& to);
 
+// Whether MySQL copies the whole table to change a column's type from FROM
+// to TO (ALGORITHM=COPY): any change but a varchar that grows within its
+// length prefix (assuming utf8mb4: up to 63 characters, or from 64 up) and
+// an ENUM or SET that only gains members at its end.
+bool mysql_copies(const std::string& from, const std::string& to);
+
 // The message PostgreSQL's parser gave and the line of STATEMENT it points
 // at (ERROR_AT: a 0-based offset into statement.sql).
 int line_at(const Statement& statement, int error_at);

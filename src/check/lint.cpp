@@ -988,8 +988,10 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
       if (st.line == line) return st;
     return r.upgrade.back();
   };
+  // (What the statements' own reading gave: not what the replay adds.)
+  size_t static_end = out.size();
   auto given = [&](const std::string& code, int line) {
-    for (size_t k = first_finding; k < out.size(); ++k)
+    for (size_t k = first_finding; k < std::min(static_end, out.size()); ++k)
       if (out[k].code == code && out[k].line == line) return true;
     return false;
   };
@@ -1046,6 +1048,11 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
         }
         continue;
       }
+      if (now->type != old.type && options.dialect == Dialect::MySQL &&
+          mysql_copies(old.type, now->type))
+        say("MY101", line,
+            "column " + table + "." + old.name + " changed from " + old.type + " to " + now->type +
+                ": MySQL copies the whole table");
       if (now->type != old.type) {
         if (narrows(old.type, now->type)) {
           say("DS106", line,
@@ -1055,8 +1062,10 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
           // A wider varchar (or text) is no rewrite on PostgreSQL.
           for (size_t k = out.size(); k-- > first_finding;)
             if (out[k].code == "PG107" && out[k].line == line &&
-                out[k].message.find(table + "." + old.name + " ") != std::string::npos)
+                out[k].message.find(table + "." + old.name + " ") != std::string::npos) {
               out.erase(out.begin() + static_cast<long>(k));
+              if (k < static_end) --static_end;
+            }
         }
       }
       if (now->not_null && !old.not_null)

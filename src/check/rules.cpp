@@ -120,6 +120,11 @@ const std::vector<CheckRule>& check_rules() {
        "waiting for its lock it blocks every query queued behind it: SET lock_timeout = '5s' "
        "(SET LOCAL inside a transaction) before it",
        "warning"},
+      {"MY101", "locking", "table-copy",
+       "a column's type change makes MySQL copy the whole table (ALGORITHM=COPY)",
+       "writes wait until the copy is done: on a big table use an online schema change tool "
+       "(gh-ost, pt-online-schema-change), or add a new column and fill it in batches",
+       "warning"},
       {"DE101", "design", "primary-key", "a table is created without a primary key",
        "add a PRIMARY KEY: replication, updates by row and most tools need one", "warning"},
       {"DE102", "design", "timestamp-without-time-zone",

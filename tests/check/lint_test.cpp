@@ -6,6 +6,7 @@
 #include <map>
 
 #include "../graph_support.h"
+#include "check/changes.h"
 #include "errors.h"
 #include "script/revision_file.h"
 
@@ -416,6 +417,32 @@ TEST(LintDesign, MysqlAndSqlite) {
                    "CREATE INDEX T_A_2 ON T (A);"},
                   Dialect::SQLite),
             (V{"c002 DE109@4 index T_A_2 on T (A) is covered by index t_a (a)"}));
+}
+
+// The replay's reading of inspected types.
+TEST(LintReplay, WhichTypeChangesNarrowAndWhichCopyOnMysql) {
+  EXPECT_TRUE(narrows("varchar(50)", "varchar(20)"));
+  EXPECT_FALSE(narrows("varchar(20)", "varchar(50)"));
+  EXPECT_FALSE(narrows("character varying(20)", "text"));
+  EXPECT_TRUE(narrows("text", "character varying(200)"));
+  EXPECT_FALSE(narrows("integer", "bigint"));
+  EXPECT_TRUE(narrows("bigint(20)", "int(11)"));
+  EXPECT_TRUE(narrows("int", "int unsigned"));
+  EXPECT_TRUE(narrows("numeric(10,2)", "numeric(10,1)"));
+  EXPECT_TRUE(narrows("numeric(10,2)", "numeric(9,2)"));
+  EXPECT_FALSE(narrows("numeric(10,2)", "numeric(12,3)"));
+  EXPECT_TRUE(narrows("text", "integer"));  // another kind of type
+  EXPECT_FALSE(narrows("timestamp without time zone", "timestamp with time zone"));
+
+  EXPECT_FALSE(mysql_copies("varchar(20)", "varchar(60)"));
+  EXPECT_TRUE(mysql_copies("varchar(60)", "varchar(64)"));  // a second length byte
+  EXPECT_FALSE(mysql_copies("varchar(100)", "varchar(300)"));
+  EXPECT_TRUE(mysql_copies("varchar(50)", "varchar(20)"));
+  EXPECT_TRUE(mysql_copies("int(11)", "bigint(20)"));
+  EXPECT_FALSE(mysql_copies("enum('a','b')", "enum('a','b','c')"));
+  EXPECT_TRUE(mysql_copies("enum('a','b')", "enum('b','a')"));
+  EXPECT_TRUE(mysql_copies("enum('a','b')", "enum('a')"));
+  EXPECT_FALSE(mysql_copies("set('a')", "set('a','b')"));
 }
 
 TEST(Lint, IrreversibleWithADowngradeIsContradictory) {
