@@ -1006,6 +1006,33 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
       if (c.name == name) return &c;
     return static_cast<const ColumnSpec*>(nullptr);
   };
+  // LT101: a SQLite table rebuilt (gone at some statement, there again at
+  // the end) without an index, key or trigger it had.
+  if (options.dialect == Dialect::SQLite) {
+    for (const auto& [table, cols] : start) {
+      if (!end.count(table)) continue;
+      bool rebuilt = false;
+      for (const auto& schema : rp.after) rebuilt = rebuilt || !table_object(schema, table);
+      if (!rebuilt) continue;
+      int line = line_of(table);
+      const SchemaObject* was = table_object(rp.before, table);
+      const SchemaObject* now = table_object(rp.after.back(), table);
+      for (const auto& l : was->lines) {
+        bool key = l.rfind("index ", 0) == 0 || l.rfind("unique ", 0) == 0 ||
+                   l.rfind("foreign key ", 0) == 0;
+        if (key && std::find(now->lines.begin(), now->lines.end(), l) == now->lines.end())
+          say("LT101", line, "table " + table + " rebuilt without its " + l);
+      }
+      for (const auto& o : rp.before.objects) {
+        if (o.kind != "trigger" || o.lines.empty() || o.lines[0].rfind("on " + table + ":", 0) != 0)
+          continue;
+        bool kept = false;
+        for (const auto& n : rp.after.back().objects)
+          kept = kept || (n.kind == o.kind && n.name == o.name);
+        if (!kept) say("LT101", line, "table " + table + " rebuilt without its trigger " + o.name);
+      }
+    }
+  }
   for (const auto& [table, before] : start) {
     auto after = end.find(table);
     if (after == end.end()) {

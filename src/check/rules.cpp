@@ -26,6 +26,9 @@ const std::vector<CheckRule>& check_rules() {
        "make the revision run on an empty database (as verify does), or check with --no-replay; "
        "the revisions after it are not replayed",
        "warning"},
+      {"LT101", "revisions", "rebuild",
+       "a SQLite table is rebuilt without an index, key or trigger it had (seen by the replay)",
+       "make them again after the rename: DROP TABLE took them with the old table", "warning"},
       {"DS101", "destructive", "destructive", "a schema or database is dropped",
        "if intended: -- mig:nolint DS101 before the statement, or -- mig:allow destructive"},
       {"DS102", "destructive", "destructive",

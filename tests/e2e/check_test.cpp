@@ -479,7 +479,7 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
   TestDatabase scratch{GetParam(), p / "var/scratch.db"};
   p.revision("a001", "",
              "CREATE TABLE account (id INTEGER PRIMARY KEY, email VARCHAR(50), legacy VARCHAR(10), "
-             "n INTEGER);",
+             "n INTEGER);\nCREATE INDEX account_n ON account (n);",
              "DROP TABLE account;");
   std::string up;
   switch (GetParam()) {
@@ -517,6 +517,13 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
       << f["DS106"][0];
   EXPECT_EQ(f["DS103"], (std::vector<std::string>{"column account.legacy dropped"}));
   ASSERT_EQ(f["MF103"].size(), 1u) << json(f).dump();
+  // The SQLite rebuild forgot the index.
+  if (GetParam() == Kind::SQLite) {
+    EXPECT_EQ(f["LT101"],
+              (std::vector<std::string>{"table account rebuilt without its index account_n (n)"}));
+  } else {
+    EXPECT_EQ(f.count("LT101"), 0u);
+  }
   // MySQL copies the table for both its type changes.
   EXPECT_EQ(f["MY101"].size(), GetParam() == Kind::MySQL ? 2u : 0u) << json(f).dump();
   EXPECT_EQ(f["MF103"][0].rfind("column account.email made NOT NULL", 0), 0u);
