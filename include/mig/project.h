@@ -42,11 +42,11 @@ struct CheckOptions {
   std::string git_base;        // only revision files added or changed since the commit where
                                // HEAD left GIT_BASE (git merge-base), uncommitted ones too
   bool pending_only = false;   // only revisions not applied on the database (with_database)
-  // Where the revisions are replayed to see what each changes: an empty
-  // database of the project's kind; empty: a temporary SQLite file on a
-  // SQLite project, no replay on the others.
+  // Replay the revisions on a scratch database to see what each changes:
+  // SCRATCH_URL, an empty database of the project's kind (it implies
+  // replay), or on a SQLite project a temporary file.
+  bool replay = false;
   std::string scratch_url;
-  bool no_replay = false;  // the statements' own reading only
 };
 
 struct SeedOptions {

@@ -958,30 +958,48 @@ const SchemaObject* table_object(const Schema& schema, const std::string& name) 
 // each table it found is compared with the same table when the revision
 // ends, whatever the statements did in between (a SQLite rebuild that
 // loses a column, MySQL's MODIFY ... NOT NULL, a DO block). A finding goes
-// on the last statement that changed the table; one the statements' own
+// on the last statement that names the table; one the statements' own
 // reading already gave on that line is not given twice, and a type change
 // the replay shows only widens is no longer reported.
 void replay_rules(const Revision& r, const LintOptions& options, const LintOptions::Replayed& rp,
                   bool pending, const KnownIndexes& indexes, size_t first_finding,
                   std::vector<Finding>& out) {
-  if (rp.after.size() != r.upgrade.size() || rp.after.empty()) return;
-  auto start = table_columns(rp.before), end = table_columns(rp.after.back());
+  if (r.upgrade.empty()) return;
+  auto start = table_columns(rp.before), end = table_columns(rp.after);
   // The replay knows each type change and whether it narrows: the
   // statements' own DS106 (any type change) gives way to it.
   for (size_t k = out.size(); k-- > first_finding;)
     if (out[k].code == "DS106") out.erase(out.begin() + static_cast<long>(k));
-  // The statement that last changed TABLE's inspected lines.
-  auto line_of = [&](const std::string& table) {
-    int line = r.upgrade.back().line;
-    const SchemaObject* prev = table_object(rp.before, table);
-    for (size_t k = 0; k < rp.after.size(); ++k) {
-      const SchemaObject* now = table_object(rp.after[k], table);
-      bool changed =
-          (prev == nullptr) != (now == nullptr) || (prev && now && prev->lines != now->lines);
-      if (changed) line = r.upgrade[k].line;
-      prev = now;
+  // The statements' names, as the tokens give them (lower case).
+  std::vector<std::vector<std::string>> names_in;
+  for (const auto& st : r.upgrade) {
+    names_in.emplace_back();
+    for (const auto& t : sql_tokens(st.sql)) {
+      SqlToken bare = t;
+      if (t.text.size() > 1 && (t.text[0] == '"' || t.text[0] == '`'))
+        bare.text = t.text.substr(1, t.text.size() - 2);
+      names_in.back().push_back(lower_ascii(bare.text));
     }
-    return line;
+  }
+  // The last statement that names TABLE (the last statement if none does).
+  auto line_of = [&](const std::string& table) {
+    std::string name = lower_ascii(table);
+    for (size_t k = r.upgrade.size(); k-- > 0;)
+      if (std::find(names_in[k].begin(), names_in[k].end(), name) != names_in[k].end())
+        return r.upgrade[k].line;
+    return r.upgrade.back().line;
+  };
+  // Whether a statement drops TABLE: DROP TABLE [IF EXISTS] [schema.]name.
+  auto dropped = [&](const std::string& table) {
+    std::string name = lower_ascii(table);
+    for (const auto& w : names_in) {
+      if (w.size() < 3 || w[0] != "drop" || w[1] != "table") continue;
+      size_t k = 2;
+      if (k + 1 < w.size() && w[k] == "if") k += 2;
+      if (k + 2 < w.size() && w[k + 1] == ".") k += 2;
+      if (k < w.size() && w[k] == name) return true;
+    }
+    return false;
   };
   auto statement_at = [&](int line) -> const Statement& {
     for (const auto& st : r.upgrade)
@@ -1006,17 +1024,14 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
       if (c.name == name) return &c;
     return static_cast<const ColumnSpec*>(nullptr);
   };
-  // LT101: a SQLite table rebuilt (gone at some statement, there again at
+  // LT101: a SQLite table rebuilt (dropped by a statement, there again at
   // the end) without an index, key or trigger it had.
   if (options.dialect == Dialect::SQLite) {
     for (const auto& [table, cols] : start) {
-      if (!end.count(table)) continue;
-      bool rebuilt = false;
-      for (const auto& schema : rp.after) rebuilt = rebuilt || !table_object(schema, table);
-      if (!rebuilt) continue;
+      if (!end.count(table) || !dropped(table)) continue;
       int line = line_of(table);
       const SchemaObject* was = table_object(rp.before, table);
-      const SchemaObject* now = table_object(rp.after.back(), table);
+      const SchemaObject* now = table_object(rp.after, table);
       for (const auto& l : was->lines) {
         bool key = l.rfind("index ", 0) == 0 || l.rfind("unique ", 0) == 0 ||
                    l.rfind("foreign key ", 0) == 0;
@@ -1027,7 +1042,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
         if (o.kind != "trigger" || o.lines.empty() || o.lines[0].rfind("on " + table + ":", 0) != 0)
           continue;
         bool kept = false;
-        for (const auto& n : rp.after.back().objects)
+        for (const auto& n : rp.after.objects)
           kept = kept || (n.kind == o.kind && n.name == o.name);
         if (!kept) say("LT101", line, "table " + table + " rebuilt without its trigger " + o.name);
       }
@@ -1041,7 +1056,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
       for (const auto& entry : end) {
         const std::string& name = entry.first;
         if (!start.count(name) &&
-            table_object(rp.before, table)->lines == table_object(rp.after.back(), name)->lines) {
+            table_object(rp.before, table)->lines == table_object(rp.after, name)->lines) {
           say("BC101", line_of(name), "table " + table + " renamed to " + name);
           renamed = true;
           break;

@@ -35,12 +35,12 @@ struct LintOptions {
       query{};
   std::vector<bool> pending{};
   // What replaying the revisions on a scratch database showed, by graph
-  // index: the schema before each selected revision and after each of its
-  // upgrade statements. Its rules compare a revision's tables at its start
-  // and its end.
+  // index: the objects (tables, triggers) a selected revision changed, as
+  // they were before it and as they are after it (an object only in one:
+  // made or dropped). Its rules compare the two.
   struct Replayed {
     Schema before;
-    std::vector<Schema> after;  // one per upgrade statement
+    Schema after;
   };
   std::map<int, Replayed> replayed{};
   // [check.rules]: no rows are counted for a rule that is off.

@@ -300,10 +300,11 @@ void add_checking_commands(CommandLine& cl) {
                     "BASE (uncommitted ones too)");
   check->add_flag("--pending", cl.check.pending_only,
                   "lint only the revisions the database (--url) has not applied");
+  check->add_flag("--replay", cl.check.replay,
+                  "also replay the revisions on a scratch database to see what each changes "
+                  "(SQLite: a temporary file; others: --scratch)");
   check->add_option("--scratch", cl.check.scratch_url,
-                    "replay the revisions on this empty database to see what each changes "
-                    "(default on SQLite: a temporary file)");
-  check->add_flag("--no-replay", cl.check.no_replay, "read the statements only, replay nothing");
+                    "the empty database to replay on (implies --replay)");
   check->callback(
       [&cl] { cl.action = [&cl] { return cmd_check(cl.ctx, cl.check_format, cl.check); }; });
 

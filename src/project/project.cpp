@@ -6,6 +6,7 @@
 #include <boost/filesystem.hpp>
 #include <chrono>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -1147,8 +1148,10 @@ DatabaseUrl scratch_database(const std::string& scratch_url, const std::string& 
 
 void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& options,
                                  LintOptions& lint, CheckResult& out) {
-  if (options.no_replay) return;
-  if (options.scratch_url.empty() && settings.url.dialect != Dialect::SQLite) return;
+  if (!options.replay && options.scratch_url.empty()) return;
+  if (options.scratch_url.empty() && settings.url.dialect != Dialect::SQLite)
+    throw UsageError("check --replay on " + std::string(to_string(settings.url.dialect)) +
+                     " needs --scratch URL: an empty database to replay on");
   TempDir temp;
   DatabaseUrl url = scratch_database(options.scratch_url, settings.temp_dir, temp);
   if (url.dialect != settings.url.dialect)
@@ -1162,13 +1165,21 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
   if (!inspect_schema(*db, settings.table_prefix).objects.empty())
     throw OptionError("{scratch_url}: check needs an empty scratch database, and " +
                       OptionError::literal(url.describe()) + " is not empty");
+  // A temporary file of ours: no need to wait for the disk.
+  if (options.scratch_url.empty()) {
+    db->execute("PRAGMA synchronous = OFF");
+    db->execute("PRAGMA journal_mode = MEMORY");
+  }
   // Every revision runs, in graph order, statement by statement without
-  // mig's bookkeeping; only the selected ones are inspected.
+  // mig's bookkeeping; the schema is inspected before and after each
+  // selected one, and what differs is kept.
+  std::optional<Schema> last;  // the schema now, if inspected since the last statement ran
   for (int i : g.order()) {
     const Revision& r = g.at(i);
     bool look = lint.selected.empty() || lint.selected[i];
-    LintOptions::Replayed seen;
-    if (look) seen.before = inspect_schema(*db, settings.table_prefix);
+    Schema before;
+    if (look) before = last ? *last : inspect_schema(*db, settings.table_prefix);
+    last.reset();
     for (const auto& st : r.upgrade) {
       try {
         db->run(st.sql);
@@ -1180,9 +1191,21 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
                              ": " + redactor->apply(e.what())));
         return;  // what comes after depends on it
       }
-      if (look) seen.after.push_back(inspect_schema(*db, settings.table_prefix));
     }
-    if (look) lint.replayed[i] = std::move(seen);
+    if (!look) continue;
+    last = inspect_schema(*db, settings.table_prefix);
+    LintOptions::Replayed seen;
+    auto differs = [](const Schema& from, const Schema& to, Schema& into) {
+      std::map<std::pair<std::string, std::string>, const SchemaObject*> there;
+      for (const auto& n : to.objects) there[{n.kind, n.name}] = &n;
+      for (const auto& o : from.objects) {
+        auto it = there.find({o.kind, o.name});
+        if (it == there.end() || it->second->lines != o.lines) into.objects.push_back(o);
+      }
+    };
+    differs(before, *last, seen.before);
+    differs(*last, before, seen.after);
+    lint.replayed[i] = std::move(seen);
   }
 }
 

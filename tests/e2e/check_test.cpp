@@ -533,20 +533,25 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
   EXPECT_EQ(again.code, 2) << again.out << again.err;
   EXPECT_NE(again.err.find("needs an empty scratch database"), std::string::npos) << again.err;
 
-  // Without a replay only what the statements say: nothing of the rebuild,
-  // and MySQL's statement is one DS106 (its tokens name the first change).
-  f = findings({"--no-replay"});
+  // Without a replay (the default) only what the statements say: nothing of
+  // the rebuild, and MySQL's statement is one DS106 (its tokens name the
+  // first change).
+  f = findings({});
   EXPECT_EQ(f.count("DS103"), GetParam() == Kind::PostgreSQL ? 1u : 0u);
   EXPECT_EQ(f.count("MF103"), GetParam() == Kind::PostgreSQL ? 1u : 0u);
   if (GetParam() == Kind::SQLite) {
-    // On SQLite the replay is the default, on a temporary file; a revision
+    // On SQLite --replay needs no --scratch: a temporary file; a revision
     // that fails there is a warning, and nothing after it is replayed.
-    f = findings({});
+    f = findings({"--replay"});
     EXPECT_EQ(f["DS103"].size(), 1u);
     p.revision("a003", "a002", "INSERT INTO nowhere VALUES (1);", "SELECT 1;");
-    f = findings({});
+    f = findings({"--replay"});
     ASSERT_EQ(f["MG107"].size(), 1u);
     EXPECT_EQ(f["MG107"][0], "fails on the scratch database: no such table: nowhere");
+  } else {
+    Result bare = p.mig({"check", "--replay"}, {{"DATABASE_URL", db.url()}});
+    EXPECT_EQ(bare.code, 2);
+    EXPECT_NE(bare.err.find("needs --scratch URL"), std::string::npos) << bare.err;
   }
 }
 
