@@ -711,8 +711,22 @@ std::vector<Change> token_changes(const Statement& statement) {
   return out;
 }
 
-std::optional<ColumnSpec> inspected_column(const std::string& line) {
-  if (line.rfind("column ", 0) != 0) return std::nullopt;
+std::optional<ColumnSpec> inspected_column(const std::string& text) {
+  if (text.rfind("column ", 0) != 0) return std::nullopt;
+  // MySQL's EXTRA, after the rest: not part of the type.
+  std::string line = text;
+  for (bool again = true; again;) {
+    again = false;
+    for (const char* extra :
+         {" auto_increment", " on update current_timestamp()", " on update current_timestamp",
+          " default_generated", " virtual generated", " stored generated", " invisible"}) {
+      std::string e = extra;
+      if (line.size() > e.size() && line.compare(line.size() - e.size(), e.size(), e) == 0) {
+        line.erase(line.size() - e.size());
+        again = true;
+      }
+    }
+  }
   ColumnSpec col;
   size_t name_end = line.find(' ', 7);
   col.name = line.substr(7, name_end == std::string::npos ? std::string::npos : name_end - 7);
@@ -792,11 +806,21 @@ TypeShape shape_of(std::string type) {
 
 }  // namespace
 
+namespace {
+std::vector<std::string> members(const std::string& type);
+}  // namespace
+
 bool narrows(const std::string& from, const std::string& to) {
   if (from == to) return false;
   TypeShape a = shape_of(from), b = shape_of(to);
-  if (!a.is_unsigned && b.is_unsigned) return true;
+  if (a.is_unsigned != b.is_unsigned) return true;
   if (a.family != b.family) return true;
+  if (a.family == "enum" || a.family == "set") {  // every member kept?
+    auto old = members(from), now = members(to);
+    for (const auto& m : old)
+      if (std::find(now.begin(), now.end(), m) == now.end()) return true;
+    return false;
+  }
   if (a.rank != b.rank) return b.rank < a.rank;
   if (a.family == "string") {  // char(n), varchar(n): no length is no limit
     if (b.args.empty()) return false;
@@ -808,7 +832,22 @@ bool narrows(const std::string& from, const std::string& to) {
     long a_scale = a.args.size() > 1 ? a.args[1] : 0, b_scale = b.args.size() > 1 ? b.args[1] : 0;
     return b_scale < a_scale || b.args[0] - b_scale < a.args[0] - a_scale;
   }
-  return a.args != b.args;  // the same type with other numbers: unknown, so it may
+  // The same type with another length or precision: narrower if smaller.
+  if (a.args.empty() || b.args.empty()) return a.args.empty() && !b.args.empty();
+  return b.args[0] < a.args[0];
+}
+
+std::string sqlite_affinity(const std::string& type) {
+  std::string t = lower_words(type);
+  if (t.find("int") != std::string::npos) return "integer";
+  if (t.find("char") != std::string::npos || t.find("clob") != std::string::npos ||
+      t.find("text") != std::string::npos)
+    return "text";
+  if (t.empty() || t.find("blob") != std::string::npos) return "blob";
+  if (t.find("real") != std::string::npos || t.find("floa") != std::string::npos ||
+      t.find("doub") != std::string::npos)
+    return "real";
+  return "numeric";
 }
 
 namespace {

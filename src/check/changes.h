@@ -107,6 +107,10 @@ std::optional<ColumnSpec> inspected_column(const std::string& line);
 // another kind. False when TO holds everything FROM does.
 bool narrows(const std::string& from, const std::string& to);
 
+// SQLite's affinity for a declared type: integer, text, blob, real or
+// numeric (by its rules: INT, CHAR/CLOB/TEXT, BLOB or none, REAL/FLOA/DOUB).
+std::string sqlite_affinity(const std::string& type);
+
 // Whether MySQL copies the whole table to change a column's type from FROM
 // to TO (ALGORITHM=COPY): any change but a varchar that grows within its
 // length prefix (assuming utf8mb4: up to 63 characters, or from 64 up) and

@@ -966,10 +966,6 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
                   std::vector<Finding>& out) {
   if (r.upgrade.empty()) return;
   auto start = table_columns(rp.before), end = table_columns(rp.after);
-  // The replay knows each type change and whether it narrows: the
-  // statements' own DS106 (any type change) gives way to it.
-  for (size_t k = out.size(); k-- > first_finding;)
-    if (out[k].code == "DS106") out.erase(out.begin() + static_cast<long>(k));
   // The statements' names, as the tokens give them (lower case).
   std::vector<std::vector<std::string>> names_in;
   for (const auto& st : r.upgrade) {
@@ -1001,6 +997,46 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
     }
     return false;
   };
+  auto names = [&](size_t k, const std::string& table) {
+    return std::find(names_in[k].begin(), names_in[k].end(), lower_ascii(table)) !=
+           names_in[k].end();
+  };
+  // Whether a statement writes TABLE's rows (INSERT, UPDATE, REPLACE).
+  auto writes = [&](const std::string& table) {
+    for (size_t k = 0; k < names_in.size(); ++k)
+      if (!names_in[k].empty() &&
+          (names_in[k][0] == "insert" || names_in[k][0] == "update" ||
+           names_in[k][0] == "replace") &&
+          names(k, table))
+        return true;
+    return false;
+  };
+  // The replay knows each type change on the tables it compared and
+  // whether it narrows: the statements' own DS106 on those (any type
+  // change) gives way to it.
+  for (size_t k = out.size(); k-- > first_finding;) {
+    if (out[k].code != "DS106") continue;
+    for (size_t n = 0; n < r.upgrade.size(); ++n) {
+      if (r.upgrade[n].line != out[k].line) continue;
+      bool compared = false;
+      for (const auto& entry : start)
+        compared = compared || (end.count(entry.first) && names(n, entry.first));
+      if (compared) {
+        out.erase(out.begin() + static_cast<long>(k));
+        break;
+      }
+    }
+  }
+  // The renames the statements' own reading saw ("table a renamed to b",
+  // "column t.a renamed to b"): what they move is not lost.
+  std::set<std::string> renamed;
+  for (size_t k = first_finding; k < out.size(); ++k)
+    if (out[k].code == "BC101" || out[k].code == "BC102") {
+      const std::string& m = out[k].message;
+      size_t from = m.find(' ') + 1, to = m.find(" renamed to ");
+      if (to != std::string::npos && to > from)
+        renamed.insert(lower_ascii(m.substr(from, to - from)));
+    }
   auto statement_at = [&](int line) -> const Statement& {
     for (const auto& st : r.upgrade)
       if (st.line == line) return st;
@@ -1015,8 +1051,17 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
   };
   char q = options.dialect == Dialect::PostgreSQL ? '"' : '`';
   DataProbe probe{options, pending && options.query != nullptr, out};
-  auto say = [&](const std::string& code, int line, const std::string& message) {
+  // A -- mig:nolint on any statement that names TABLE exempts it too.
+  auto say = [&](const std::string& code, int line, const std::string& message,
+                 const std::string& table) {
     if (given(code, line)) return false;
+    const CheckRule& rule = *find_check_rule(code);
+    for (size_t k = 0; k < r.upgrade.size(); ++k)
+      if (names(k, table) && (std::find(r.upgrade[k].nolint.begin(), r.upgrade[k].nolint.end(),
+                                        rule.code) != r.upgrade[k].nolint.end() ||
+                              std::find(r.upgrade[k].nolint.begin(), r.upgrade[k].nolint.end(),
+                                        rule.group) != r.upgrade[k].nolint.end()))
+        return false;
     return report(r, statement_at(line), line, code, message, out);
   };
   auto column = [](const std::vector<ColumnSpec>& cols, const std::string& name) {
@@ -1036,7 +1081,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
         bool key = l.rfind("index ", 0) == 0 || l.rfind("unique ", 0) == 0 ||
                    l.rfind("foreign key ", 0) == 0;
         if (key && std::find(now->lines.begin(), now->lines.end(), l) == now->lines.end())
-          say("LT101", line, "table " + table + " rebuilt without its " + l);
+          say("LT101", line, "table " + table + " rebuilt without its " + l, table);
       }
       for (const auto& o : rp.before.objects) {
         if (o.kind != "trigger" || o.lines.empty() || o.lines[0].rfind("on " + table + ":", 0) != 0)
@@ -1044,7 +1089,8 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
         bool kept = false;
         for (const auto& n : rp.after.objects)
           kept = kept || (n.kind == o.kind && n.name == o.name);
-        if (!kept) say("LT101", line, "table " + table + " rebuilt without its trigger " + o.name);
+        if (!kept)
+          say("LT101", line, "table " + table + " rebuilt without its trigger " + o.name, table);
       }
     }
   }
@@ -1052,17 +1098,20 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
     auto after = end.find(table);
     if (after == end.end()) {
       // Gone: renamed if a new table has the same lines.
-      bool renamed = false;
+      bool moved = false;
       for (const auto& entry : end) {
         const std::string& name = entry.first;
         if (!start.count(name) &&
             table_object(rp.before, table)->lines == table_object(rp.after, name)->lines) {
-          say("BC101", line_of(name), "table " + table + " renamed to " + name);
-          renamed = true;
+          say("BC101", line_of(name), "table " + table + " renamed to " + name, name);
+          moved = true;
           break;
         }
       }
-      if (!renamed) say("DS102", line_of(table), "table " + table + " dropped");
+      // Only a DROP TABLE loses it (a rename the statements name, or one
+      // the replay cannot tell, does not).
+      if (!moved && !renamed.count(lower_ascii(table)) && dropped(table))
+        say("DS102", line_of(table), "table " + table + " dropped", table);
       continue;
     }
     int line = line_of(table);
@@ -1083,10 +1132,11 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
           return c->type == old.type && c->not_null == old.not_null;
         });
         if (same != added.end()) {
-          say("BC102", line, "column " + table + "." + old.name + " renamed to " + (*same)->name);
+          say("BC102", line, "column " + table + "." + old.name + " renamed to " + (*same)->name,
+              table);
           added.erase(same);
-        } else {
-          say("DS103", line, "column " + table + "." + old.name + " dropped");
+        } else if (!renamed.count(lower_ascii(table + "." + old.name))) {
+          say("DS103", line, "column " + table + "." + old.name + " dropped", table);
         }
         continue;
       }
@@ -1094,13 +1144,23 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
           mysql_copies(old.type, now->type))
         say("MY101", line,
             "column " + table + "." + old.name + " changed from " + old.type + " to " + now->type +
-                ": MySQL copies the whole table");
+                ": MySQL copies the whole table",
+            table);
       if (now->type != old.type) {
-        if (narrows(old.type, now->type)) {
+        // SQLite keeps any value in any column: only a change of affinity
+        // can change what it stores.
+        bool narrower = options.dialect == Dialect::SQLite
+                            ? sqlite_affinity(old.type) != sqlite_affinity(now->type)
+                            : narrows(old.type, now->type);
+        auto varchar = [](const std::string& t) {
+          return t == "text" || t.rfind("character varying", 0) == 0 || t.rfind("varchar", 0) == 0;
+        };
+        if (narrower) {
           say("DS106", line,
               "column " + table + "." + old.name + " changed from " + old.type + " to " +
-                  now->type + ", which may not hold every value");
-        } else if (now->type.find("char") != std::string::npos) {
+                  now->type + ", which may not hold every value",
+              table);
+        } else if (varchar(old.type) && varchar(now->type)) {
           // A wider varchar (or text) is no rewrite on PostgreSQL.
           for (size_t k = out.size(); k-- > first_finding;)
             if (out[k].code == "PG107" && out[k].line == line &&
@@ -1111,17 +1171,22 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
         }
       }
       if (now->not_null && !old.not_null)
-        probe.confirm(say("MF103", line, "column " + table + "." + old.name + " made NOT NULL") &&
-                          countable(old.name),
-                      "SELECT count(*) FROM " + rel + " WHERE " + ident(q, old.name) + " IS NULL",
-                      "row of " + table, "hold", "NULL there");
+        probe.confirm(
+            say("MF103", line, "column " + table + "." + old.name + " made NOT NULL", table) &&
+                countable(old.name) && !writes(table),
+            "SELECT count(*) FROM " + rel + " WHERE " + ident(q, old.name) + " IS NULL",
+            "row of " + table, "hold", "NULL there");
     }
+    // (A rebuilt table, or one this revision fills, took its values from
+    // the statements.)
+    bool filled = dropped(table) || writes(table);
     for (const ColumnSpec* col : added)
-      if (col->not_null && !col->has_default)
+      if (col->not_null && !col->has_default && !filled)
         probe.confirm(options.dialect != Dialect::MySQL &&
                           say("MF102", line,
                               "NOT NULL column " + table + "." + col->name +
-                                  " without a default added to " + table) &&
+                                  " without a default added to " + table,
+                              table) &&
                           countable(""),
                       "SELECT count(*) FROM " + rel, "row", "", "in " + table);
   }
@@ -1142,13 +1207,15 @@ std::vector<Finding> lint(const RevisionGraph& graph, const LintOptions& options
   }
   KnownIndexes indexes;
   indexes.fold = options.dialect != Dialect::PostgreSQL;
+  // For the revisions not selected: no rows counted, no replay read.
+  LintOptions quiet = options;
+  quiet.query = nullptr;
+  quiet.replayed.clear();
   for (int i : graph.order()) {
     const Revision& r = graph.at(i);
     if (!options.selected.empty() && !options.selected[i]) {
       // Not linted, but what it does to the indexes counts for those after.
       std::vector<Finding> unused;
-      LintOptions quiet = options;
-      quiet.query = nullptr;
       bool pending = !options.pending.empty() && options.pending[i];
       if (options.dialect == Dialect::PostgreSQL && options.parser)
         lint_postgresql(r, quiet, pending, indexes, unused);

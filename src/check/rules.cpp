@@ -23,7 +23,7 @@ const std::vector<CheckRule>& check_rules() {
        "set MG106 = \"off\" in [check.rules]"},
       {"MG107", "revisions", "replay",
        "a statement fails when the revisions are replayed on a scratch database",
-       "make the revision run on an empty database (as verify does), or check with --no-replay; "
+       "make the revision run on an empty database (as verify does), or check without --replay; "
        "the revisions after it are not replayed",
        "warning"},
       {"LT101", "revisions", "rebuild",

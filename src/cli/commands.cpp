@@ -232,8 +232,11 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
 
 int cmd_check(Context& ctx, const std::string& format, CheckOptions which) {
   if (grouped(ctx)) {
-    if (!which.since.empty() || !which.git_base.empty() || which.pending_only)
-      throw UsageError("check --since, --git-base and --pending are for one database, not --group");
+    if (!which.since.empty() || !which.git_base.empty() || which.pending_only || which.replay ||
+        !which.scratch_url.empty())
+      throw UsageError(
+          "check --since, --git-base, --pending, --replay and --scratch are for one database, not "
+          "--group");
     return group_check(ctx, format);
   }
   ctx.out->set_data_on_stdout(true);

@@ -643,6 +643,10 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
 
 }  // namespace
 
+bool statement_leaves_database(const std::string& sql, Dialect dialect) {
+  return leaves_database(sql, dialect);
+}
+
 std::string baseline_revision(const Settings& s, Database& live, const std::string& message,
                               const std::string& dev_url, const Interrupt& stop,
                               const std::function<std::string(const RevisionRequest&)>& write) {

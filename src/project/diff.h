@@ -28,6 +28,11 @@ struct Interrupt {
 // the revision (unless options.check or options.sql). Throws
 // OperationError when the proof fails, naming what differs; nothing is
 // written then.
+// Whether SQL would take a connection to another database (USE, CREATE /
+// DROP / ALTER DATABASE; MySQL: SCHEMA too): what a scratch database never
+// runs.
+bool statement_leaves_database(const std::string& sql, Dialect dialect);
+
 DiffResult diff_to_schema(const Settings& settings, const RevisionGraph& graph,
                           const DiffOptions& options, const Interrupt& interrupt,
                           const std::function<std::string(const RevisionRequest&)>& write);

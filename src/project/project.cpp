@@ -1022,6 +1022,9 @@ CheckResult Project::check(const CheckOptions& options) {
     // applied look at its rows, in a transaction that only reads and is
     // rolled back (a failing query, say of a table an earlier pending
     // revision creates, only leaves its finding as it was).
+    // (The replay first: the live transaction below stays open only while
+    // its queries run.)
+    p.check_replay(*g, options, lint_options, out);
     std::unique_ptr<Database> data;
     if (with_database) {
       try {
@@ -1068,7 +1071,6 @@ CheckResult Project::check(const CheckOptions& options) {
         lint_options.query = nullptr;
       }
     }
-    p.check_replay(*g, options, lint_options, out);
     for (auto& f : lint(*g, lint_options)) out.findings.push_back(f);
     if (data) {
       try {
@@ -1158,11 +1160,18 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
     throw OptionError("{scratch_url}: check replays on a database of the project's kind (" +
                       std::string(to_string(settings.url.dialect)) + "), and " +
                       OptionError::literal(url.describe()) + " is not one");
+  if (!options.scratch_url.empty() && url.describe() == settings.url.describe())
+    throw OptionError("{scratch_url}: the scratch database must not be the project's own, " +
+                      OptionError::literal(url.describe()));
+  if (url.dialect == Dialect::MySQL && url.database.empty())
+    throw OptionError("{scratch_url}: name the scratch database in " +
+                      OptionError::literal(url.describe()));
   Settings scratch = settings;
   scratch.url = url;
   redactor->add_url(url);
   auto db = connect(scratch, false);
-  if (!inspect_schema(*db, settings.table_prefix).objects.empty())
+  if (!inspect_schema(*db, settings.table_prefix).objects.empty() ||
+      VersionStore(*db, settings.table_prefix).exists())
     throw OptionError("{scratch_url}: check needs an empty scratch database, and " +
                       OptionError::literal(url.describe()) + " is not empty");
   // A temporary file of ours: no need to wait for the disk.
@@ -1180,17 +1189,43 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
     Schema before;
     if (look) before = last ? *last : inspect_schema(*db, settings.table_prefix);
     last.reset();
-    for (const auto& st : r.upgrade) {
-      try {
-        db->run(st.sql);
-      } catch (const std::exception& e) {  // OperationError, or the driver's own
+    // As upgrade runs it: in a transaction where the database has
+    // transactional DDL, the session reset after it.
+    bool transaction = db->transactional_ddl() && r.runs_in_transaction(true) &&
+                       url.dialect == Dialect::PostgreSQL;
+    auto fail = [&](const Statement& st, const std::string& what) {
+      bool exempt = std::find(r.nolint.begin(), r.nolint.end(), "MG107") != r.nolint.end() ||
+                    std::find(st.nolint.begin(), st.nolint.end(), "MG107") != st.nolint.end();
+      if (!exempt)
         out.findings.push_back(
             make_finding("MG107", r.path, st.line, r.id,
                          "fails on the scratch database" +
                              (options.scratch_url.empty() ? std::string() : " " + url.describe()) +
-                             ": " + redactor->apply(e.what())));
-        return;  // what comes after depends on it
+                             ": " + redactor->apply(what)));
+    };
+    try {
+      if (transaction) db->execute("BEGIN");
+      for (const auto& st : r.upgrade) {
+        if (statement_leaves_database(st.sql, url.dialect)) {
+          fail(st,
+               "it leaves the scratch database (USE, CREATE or DROP DATABASE), which the "
+               "replay does not follow");
+          return;
+        }
+        try {
+          db->run(st.sql);
+        } catch (const std::exception& e) {  // OperationError, or the driver's own
+          fail(st, e.what());
+          return;  // what comes after depends on it
+        }
       }
+      if (transaction) db->execute("COMMIT");
+      std::string reset = db->end_of_revision_sql();
+      if (!reset.empty()) db->run(reset);
+      db->end_revision();
+    } catch (const std::exception& e) {
+      fail(r.upgrade.empty() ? Statement{} : r.upgrade.back(), e.what());
+      return;
     }
     if (!look) continue;
     last = inspect_schema(*db, settings.table_prefix);

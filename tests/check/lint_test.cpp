@@ -443,6 +443,25 @@ TEST(LintReplay, WhichTypeChangesNarrowAndWhichCopyOnMysql) {
   EXPECT_TRUE(mysql_copies("enum('a','b')", "enum('b','a')"));
   EXPECT_TRUE(mysql_copies("enum('a','b')", "enum('a')"));
   EXPECT_FALSE(mysql_copies("set('a')", "set('a','b')"));
+
+  EXPECT_TRUE(narrows("bigint unsigned", "bigint"));
+  EXPECT_TRUE(narrows("enum('a','b')", "enum('a')"));
+  EXPECT_FALSE(narrows("enum('a')", "enum('a','b')"));
+  EXPECT_FALSE(narrows("varbinary(10)", "varbinary(20)"));
+  EXPECT_FALSE(narrows("datetime(3)", "datetime(6)"));
+  EXPECT_EQ(sqlite_affinity("VARCHAR(20)"), "text");
+  EXPECT_EQ(sqlite_affinity("bigint"), sqlite_affinity("integer"));
+  EXPECT_EQ(sqlite_affinity(""), "blob");
+  auto id = inspected_column("column id int not null auto_increment");
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(id->type, "int");
+  EXPECT_TRUE(id->not_null);
+  auto at = inspected_column(
+      "column at timestamp default current_timestamp() on update "
+      "current_timestamp()");
+  ASSERT_TRUE(at.has_value());
+  EXPECT_EQ(at->type, "timestamp");
+  EXPECT_TRUE(at->has_default);
 }
 
 TEST(Lint, IrreversibleWithADowngradeIsContradictory) {
