@@ -4,6 +4,8 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "base/strings.h"
+
 namespace mig {
 namespace {
 
@@ -116,30 +118,19 @@ std::vector<std::string> names_of(const json& list) {
 // SQL: "(a > 0)" gives "a > 0". Quotes and nested parentheses are skipped
 // over; "" when it cannot be found.
 std::string check_condition(const std::string& sql, size_t from) {
-  // The keyword CHECK followed by "(", not a name that holds the word.
-  size_t open = std::string::npos;
+  // The keyword CHECK followed by "(", not a name that holds the word; then
+  // the tokens up to the matching ")" (quotes are single tokens).
   from = std::min(from, sql.size());
   auto tokens = sql_tokens(std::string_view(sql).substr(from));
-  for (size_t k = 0; k + 1 < tokens.size(); ++k)
-    if (tokens[k].upper == "CHECK" && tokens[k + 1].text == "(") {
-      open = from + tokens[k + 1].begin;
-      break;
+  for (size_t k = 0; k + 1 < tokens.size(); ++k) {
+    if (tokens[k].upper != "CHECK" || tokens[k + 1].text != "(") continue;
+    int depth = 0;
+    for (size_t n = k + 1; n < tokens.size(); ++n) {
+      if (tokens[n].text == "(") ++depth;
+      if (tokens[n].text == ")" && --depth == 0)
+        return sql.substr(from + tokens[k + 1].end, tokens[n].begin - tokens[k + 1].end);
     }
-  if (open == std::string::npos) return "";
-  int depth = 0;
-  for (size_t i = open; i < sql.size(); ++i) {
-    char c = sql[i];
-    if (c == '\'' || c == '"') {
-      size_t close = sql.find(c, i + 1);
-      while (close != std::string::npos && close + 1 < sql.size() && sql[close + 1] == c)
-        close = sql.find(c, close + 2);
-      if (close == std::string::npos) return "";
-      i = close;
-    } else if (c == '(') {
-      ++depth;
-    } else if (c == ')' && --depth == 0) {
-      return sql.substr(open + 1, i - open - 1);
-    }
+    return "";
   }
   return "";
 }
@@ -360,11 +351,6 @@ void one_statement(const std::string& type, const json& stmt, const Change& base
 
 namespace {
 
-std::string lower_words(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // A name token without its quotes ("x", `x`, [x] is three tokens: not here).
 std::string unquoted(const SqlToken& t) {
   if (t.text.size() < 2 || (t.text[0] != '"' && t.text[0] != '`')) return t.text;
@@ -557,7 +543,7 @@ void table_elements(const std::vector<SqlToken>& t, size_t open, Change& c) {
     size_t at_kind = from;
     if (first.upper == "CONSTRAINT") {
       if (from + 2 >= to || !is_name(inner[from + 1])) continue;
-      std::string kind = lower_words(inner[from + 2].upper);
+      std::string kind = lower_ascii(inner[from + 2].upper);
       if (kind == "primary") kind = "primary key";
       if (kind == "foreign") kind = "foreign key";
       c.named.emplace_back(kind, unquoted(inner[from + 1]));
@@ -594,7 +580,7 @@ void table_elements(const std::vector<SqlToken>& t, size_t open, Change& c) {
                                 {col.name}});
       // A column's own named constraint: CONSTRAINT name CHECK (...)
       if (inner[k].upper == "CONSTRAINT" && k + 2 < to && is_name(inner[k + 1])) {
-        std::string kind = lower_words(inner[k + 2].upper);
+        std::string kind = lower_ascii(inner[k + 2].upper);
         if (kind == "references") kind = "foreign key";
         if (kind == "primary") kind = "primary key";
         c.named.emplace_back(kind, unquoted(inner[k + 1]));
@@ -705,7 +691,7 @@ std::vector<Change> token_changes(const Statement& statement) {
       n.kind = Change::Kind::RenameColumn;
       n.column = unquoted(t[part.i]);
       n.new_name = unquoted(t[part.i + 1]);
-      if (lower_words(n.column) != lower_words(n.new_name)) out.push_back(n);
+      if (lower_ascii(n.column) != lower_ascii(n.new_name)) out.push_back(n);
     }
   }
   return out;
@@ -838,7 +824,7 @@ bool narrows(const std::string& from, const std::string& to) {
 }
 
 std::string sqlite_affinity(const std::string& type) {
-  std::string t = lower_words(type);
+  std::string t = lower_ascii(type);
   if (t.find("int") != std::string::npos) return "integer";
   if (t.find("char") != std::string::npos || t.find("clob") != std::string::npos ||
       t.find("text") != std::string::npos)

@@ -238,22 +238,28 @@ void lint_column(const Revision& r, const Statement& st, int line, const std::st
 
 // The tables an upgrade creates, so that what it then does to them (drop,
 // index, constrain) is not a change to existing data.
+// Whether two names are one: PostgreSQL's parser gives names as the server
+// compares them; SQLite (and MySQL, mostly) compare them without case
+// (FOLD).
+bool same_name(bool fold, const std::string& a, const std::string& b) {
+  return fold ? lower_ascii(a) == lower_ascii(b) : a == b;
+}
+
+// Whether [schema.]table A is B: a name without a schema matches the table
+// in any schema.
+bool same_table(bool fold, const std::string& schema_a, const std::string& table_a,
+                const std::string& schema_b, const std::string& table_b) {
+  return same_name(fold, table_a, table_b) &&
+         (schema_a.empty() || schema_b.empty() || same_name(fold, schema_a, schema_b));
+}
+
 struct MadeTables {
   std::vector<std::pair<std::string, std::string>> tables;  // schema ("" unqualified), name
-
-  // An unqualified name matches a table of any schema; a qualified one, one
-  // of that schema or made unqualified.
-  // PostgreSQL's parser gives names as the server compares them; SQLite
-  // (and MySQL, mostly) compare them without case.
-  bool fold = false;
+  bool fold = false;                                        // (same_name)
 
   std::vector<std::pair<std::string, std::string>>::iterator find(const Change& c) {
-    auto same = [this](const std::string& a, const std::string& b) {
-      return fold ? lower_ascii(a) == lower_ascii(b) : a == b;
-    };
     return std::find_if(tables.begin(), tables.end(), [&](const auto& t) {
-      return same(t.second, c.table) &&
-             (c.schema.empty() || t.first.empty() || same(t.first, c.schema));
+      return same_table(fold, t.first, t.second, c.schema, c.table);
     });
   }
   bool has(const Change& c) { return find(c) != tables.end(); }
@@ -282,12 +288,6 @@ std::string column_list(char q, const std::vector<std::string>& names,
                         const std::string& suffix = "") {
   std::string out;
   for (const auto& n : names) out += (out.empty() ? "" : separator) + prefix + ident(q, n) + suffix;
-  return out;
-}
-
-std::string plain_list(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
@@ -402,11 +402,9 @@ struct KnownIndexes {
   // CONSTRAINT in any revision so far (lower case).
   std::set<std::string> written, fresh, validated;
 
-  bool same(const std::string& a, const std::string& b) const {
-    return fold ? lower_ascii(a) == lower_ascii(b) : a == b;
-  }
+  bool same(const std::string& a, const std::string& b) const { return same_name(fold, a, b); }
   bool on(const Index& x, const std::string& schema, const std::string& table) const {
-    return same(x.table, table) && (schema.empty() || x.schema.empty() || same(x.schema, schema));
+    return same_table(fold, x.schema, x.table, schema, table);
   }
   bool same_keys(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
     if (a.size() != b.size()) return false;
@@ -595,8 +593,8 @@ struct UpgradeRules {
               x->name.empty() ? std::string(x->unique ? "a key" : "an index") : "index " + x->name;
           report(r, st, c.line, "DE109",
                  (c.name.empty() ? std::string("an index") : "index " + c.name) + " on " +
-                     qualified(c.schema, c.table) + " (" + plain_list(c.keys) + ") is covered by " +
-                     which + " (" + plain_list(x->keys) + ")",
+                     qualified(c.schema, c.table) + " (" + join(c.keys, ", ") + ") is covered by " +
+                     which + " (" + join(x->keys, ", ") + ")",
                  out);
         }
         indexes->add(c.schema, c.table, c.name, c.keys, c.unique);
@@ -628,7 +626,7 @@ struct UpgradeRules {
     for (const auto& fk : foreign_keys)
       if (!indexes->covers(fk.schema, fk.table, fk.keys))
         report(r, *fk.st, fk.line, "DE108",
-               "foreign key on " + qualified(fk.schema, fk.table) + " (" + plain_list(fk.keys) +
+               "foreign key on " + qualified(fk.schema, fk.table) + " (" + join(fk.keys, ", ") +
                    ") has no index that starts with its columns",
                out);
   }
@@ -749,7 +747,7 @@ struct UpgradeRules {
         if (c.unique)
           probe.confirm(say("MF101", "unique index on existing table " + table) &&
                             !c.keys.empty() && !c.partial && countable(c.keys),
-                        duplicates(false), "value of (" + plain_list(c.keys) + ")", "appear",
+                        duplicates(false), "value of (" + join(c.keys, ", ") + ")", "appear",
                         "more than once");
         if (!c.concurrently) {
           say("PG101", "index on existing table " + table + " created without CONCURRENTLY");
@@ -819,7 +817,7 @@ struct UpgradeRules {
                   say("MF101", c.constraint + " constraint added to existing table " + table) &&
                   !c.keys.empty() && countable(c.keys),
               duplicates(c.constraint == "primary key"),
-              (c.constraint == "primary key" ? "key of (" : "value of (") + plain_list(c.keys) +
+              (c.constraint == "primary key" ? "key of (" : "value of (") + join(c.keys, ", ") +
                   ")",
               c.constraint == "primary key" ? "" : "appear",
               c.constraint == "primary key" ? "NULL or not unique in " + table : "more than once");
@@ -971,10 +969,8 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
   for (const auto& st : r.upgrade) {
     names_in.emplace_back();
     for (const auto& t : sql_tokens(st.sql)) {
-      SqlToken bare = t;
-      if (t.text.size() > 1 && (t.text[0] == '"' || t.text[0] == '`'))
-        bare.text = t.text.substr(1, t.text.size() - 2);
-      names_in.back().push_back(lower_ascii(bare.text));
+      bool quoted = t.text.size() > 1 && (t.text[0] == '"' || t.text[0] == '`');
+      names_in.back().push_back(lower_ascii(quoted ? t.text.substr(1, t.text.size() - 2) : t.text));
     }
   }
   // The last statement that names TABLE (the last statement if none does).
@@ -997,7 +993,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
     }
     return false;
   };
-  auto names = [&](size_t k, const std::string& table) {
+  auto names_table = [&](size_t k, const std::string& table) {
     return std::find(names_in[k].begin(), names_in[k].end(), lower_ascii(table)) !=
            names_in[k].end();
   };
@@ -1007,7 +1003,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
       if (!names_in[k].empty() &&
           (names_in[k][0] == "insert" || names_in[k][0] == "update" ||
            names_in[k][0] == "replace") &&
-          names(k, table))
+          names_table(k, table))
         return true;
     return false;
   };
@@ -1020,7 +1016,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
       if (r.upgrade[n].line != out[k].line) continue;
       bool compared = false;
       for (const auto& entry : start)
-        compared = compared || (end.count(entry.first) && names(n, entry.first));
+        compared = compared || (end.count(entry.first) && names_table(n, entry.first));
       if (compared) {
         out.erase(out.begin() + static_cast<long>(k));
         break;
@@ -1057,11 +1053,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
     if (given(code, line)) return false;
     const CheckRule& rule = *find_check_rule(code);
     for (size_t k = 0; k < r.upgrade.size(); ++k)
-      if (names(k, table) && (std::find(r.upgrade[k].nolint.begin(), r.upgrade[k].nolint.end(),
-                                        rule.code) != r.upgrade[k].nolint.end() ||
-                              std::find(r.upgrade[k].nolint.begin(), r.upgrade[k].nolint.end(),
-                                        rule.group) != r.upgrade[k].nolint.end()))
-        return false;
+      if (names_table(k, table) && mig::names(r.upgrade[k].nolint, rule)) return false;
     return report(r, statement_at(line), line, code, message, out);
   };
   auto column = [](const std::vector<ColumnSpec>& cols, const std::string& name) {

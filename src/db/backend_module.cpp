@@ -94,12 +94,18 @@ Found find(const char* name, const std::string& configured, std::string symbol =
   return out;
 }
 
-// SYMBOL from the module NAME; throws OperationError saying where it
-// looked and what the loader said.
+// SYMBOL from the module NAME, loaded once per process and directory
+// (projects on several threads may connect at once); throws OperationError
+// saying where it looked and what the loader said.
 void* load(const char* name, const char* title, const std::string& configured,
            const std::string& symbol) {
+  static std::mutex mutex;
+  static std::map<std::string, void*> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  void*& slot = loaded[std::string(name) + "\n" + symbol + "\n" + configured];
+  if (slot) return slot;
   Found found = find(name, configured, symbol);
-  if (found.handle) return ::dlsym(found.handle, symbol.c_str());
+  if (found.handle) return slot = ::dlsym(found.handle, symbol.c_str());
   throw OperationError(std::string(title) + " support is not installed: cannot load mig_" + name +
                        ".so (looked for beside the mig binary and where it installs modules, "
                        "as below; MIG_MODULE_DIR or the module_dir setting names the place)" +
@@ -115,31 +121,14 @@ std::string backend_module_path(const char* name, const std::string& configured)
 
 std::unique_ptr<Database> open_with_module(const char* name, const char* title,
                                            const DatabaseUrl& url, const ConnectOptions& options) {
-  // Loaded once per process and directory; projects on several threads may
-  // connect at once.
-  static std::mutex mutex;
-  static std::map<std::string, OpenFunction> loaded;
-  OpenFunction open;
-  {
-    std::lock_guard<std::mutex> lock(mutex);
-    OpenFunction& slot = loaded[std::string(name) + "\n" + options.module_dir];
-    if (!slot)
-      slot = reinterpret_cast<OpenFunction>(
-          load(name, title, options.module_dir, std::string("mig_open_") + name));
-    open = slot;
-  }
+  auto open = reinterpret_cast<OpenFunction>(
+      load(name, title, options.module_dir, std::string("mig_open_") + name));
   return std::unique_ptr<Database>(open(url, options));
 }
 
 PostgresqlParser postgresql_parser(const std::string& module_dir) {
-  static std::mutex mutex;
-  static std::map<std::string, PostgresqlParser> loaded;
-  std::lock_guard<std::mutex> lock(mutex);
-  PostgresqlParser& slot = loaded[module_dir];
-  if (!slot)
-    slot = reinterpret_cast<PostgresqlParser>(
-        load("postgresql", "PostgreSQL", module_dir, "mig_parse_postgresql"));
-  return slot;
+  return reinterpret_cast<PostgresqlParser>(
+      load("postgresql", "PostgreSQL", module_dir, "mig_parse_postgresql"));
 }
 
 }  // namespace mig
