@@ -1,5 +1,7 @@
 #include "check/lint.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -9,6 +11,7 @@
 #include "base/strings.h"
 #include "check/changes.h"
 #include "check/rules.h"
+#include "db/dialect_traits.h"
 #include "script/sql_splitter.h"
 
 namespace mig {
@@ -473,6 +476,48 @@ struct KnownIndexes {
   }
 };
 
+// SQLite's verdict on SQL, compiled (not run) on an empty memory database
+// of this thread: true when it is a syntax error.
+bool sqlite_syntax_error(const std::string& sql) {
+  struct Memory {
+    sqlite3* db = nullptr;
+    Memory() {
+      sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nullptr);
+    }
+    ~Memory() { sqlite3_close(db); }
+  };
+  thread_local Memory memory;
+  if (!memory.db) return false;
+  sqlite3_stmt* compiled = nullptr;
+  int rc = sqlite3_prepare_v2(memory.db, sql.c_str(), -1, &compiled, nullptr);
+  sqlite3_finalize(compiled);
+  return rc != SQLITE_OK &&
+         std::string(sqlite3_errmsg(memory.db)).find("syntax error") != std::string::npos;
+}
+
+// DE110: whether NAME, written without quotes as a table (or a column) name,
+// is a syntax error: a word the database reserves. The database's own parser
+// decides (PostgreSQL's from the module, SQLite's), not a list of words;
+// MySQL has no parser here, so its names are not looked at. Only names that
+// can be written without quotes are: PostgreSQL keeps a quoted name's case,
+// so "Order" is no keyword there.
+bool reserved(const LintOptions& options, const std::string& name, bool column) {
+  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+  bool postgresql = options.dialect == Dialect::PostgreSQL;
+  for (unsigned char ch : name)
+    if (!(std::islower(ch) || ch == '_' || std::isdigit(ch) || (!postgresql && std::isupper(ch))))
+      return false;
+  std::string sql =
+      column ? "CREATE TABLE t (" + name + " int)" : "CREATE TABLE " + name + " (x int)";
+  if (postgresql) {
+    if (!options.parser) return false;
+    std::string tree;
+    int error_at = -1;
+    return !options.parser(sql, tree, error_at);
+  }
+  return options.dialect == Dialect::SQLite && sqlite_syntax_error(sql);
+}
+
 // The rules on what the statements of one upgrade do, in order: what it
 // made itself, whether a lock_timeout is set, whether a transaction is open.
 struct UpgradeRules {
@@ -508,6 +553,12 @@ struct UpgradeRules {
                                                              {"foreign_key", "foreign key"},
                                                              {"check", "constraint"}};
     if (!name.empty()) length_rule(st, line, kWhat.at(kind), name);
+    if ((kind == "table" || kind == "column") && reserved(options, name, kind == "column"))
+      report(r, st, line, "DE110",
+             kWhat.at(kind) + " " + name + " is a word " +
+                 std::string(traits(options.dialect).title) +
+                 " reserves: it must be quoted wherever it is named",
+             out);
     auto pattern = options.naming.find(kind);
     if (pattern == options.naming.end() || name.empty()) return;
     auto compiled = patterns.find(kind);

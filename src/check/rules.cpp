@@ -156,6 +156,11 @@ const std::vector<CheckRule>& check_rules() {
       {"DE109", "design", "redundant-index",
        "a new index is covered by one that already exists on the same columns",
        "drop it: it costs every write and buys nothing", "warning"},
+      {"DE110", "design", "reserved-word",
+       "a new table or column is named with a word the database reserves (PostgreSQL, SQLite)",
+       "rename it (orders, not order): every query that names it must quote it, and one that "
+       "forgets fails",
+       "warning"},
       {"NM101", "naming", "table-name", "a new table's name does not match [check.naming] table",
        "rename it to match the pattern, or change the pattern"},
       {"NM102", "naming", "column-name", "a new column's name does not match [check.naming] column",

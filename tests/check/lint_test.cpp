@@ -247,6 +247,18 @@ TEST(LintPostgresql, DesignOfNewTables) {
                "CREATE TABLE c AS SELECT 1 AS a;"),
             V{});
   EXPECT_EQ(codes(pg(kTimeout + "ALTER TABLE a ADD COLUMN total_cost real;")), (V{"DE105"}));
+  // DE110: words PostgreSQL's grammar reserves, as it decides; a keyword it
+  // takes as a name (name, key, time as a column) or a quoted capitalised
+  // name is no finding.
+  EXPECT_EQ(pg("CREATE TABLE \"user\" (id int PRIMARY KEY, \"order\" int, name text, key int, "
+               "time int, \"Select\" int);\n" +
+               kTimeout + "ALTER TABLE a ADD COLUMN \"left\" int;"),
+            (V{"DE110@3 table user is a word PostgreSQL reserves: it must be quoted wherever it is "
+               "named",
+               "DE110@3 column order is a word PostgreSQL reserves: it must be quoted wherever it "
+               "is named",
+               "DE110@5 column left is a word PostgreSQL reserves: it must be quoted wherever it "
+               "is named"}));
   // Exempted per statement, by code or group.
   EXPECT_EQ(pg("-- mig:nolint DE101\nCREATE TABLE t (a int);\n-- mig:nolint design\n"
                "CREATE TABLE u (at timestamp);"),
@@ -391,6 +403,19 @@ TEST(LintDesign, ForeignKeysWithoutAnIndexAndNeedlessIndexes) {
   EXPECT_EQ(chain({"CREATE TABLE " + long_name + " (id int PRIMARY KEY);"}, pg),
             (V{"c001 DE106@3 name " + long_name +
                " is 64 bytes; PostgreSQL keeps 63 and silently cuts the rest"}));
+}
+
+TEST(LintDesign, ReservedWordsOnSqliteAsItsParserSaysAndNotOnMysql) {
+  EXPECT_EQ(by_tokens("CREATE TABLE \"Order\" (id INTEGER PRIMARY KEY, \"group\" TEXT, key TEXT, "
+                      "action TEXT);\nALTER TABLE t ADD COLUMN \"where\" TEXT;",
+                      Dialect::SQLite),
+            (V{"DE110@3 table Order is a word SQLite reserves: it must be quoted wherever it is "
+               "named",
+               "DE110@3 column group is a word SQLite reserves: it must be quoted wherever it is "
+               "named",
+               "DE110@4 column where is a word SQLite reserves: it must be quoted wherever it is "
+               "named"}));
+  EXPECT_EQ(by_tokens("CREATE TABLE `order` (id int PRIMARY KEY);", Dialect::MySQL), V{});
 }
 
 TEST(LintDesign, MysqlAndSqlite) {
