@@ -65,7 +65,11 @@ struct Settings {
   // must match in full.
   std::map<std::string, std::string> check_naming;
   std::string check_since, check_git_base;  // [check] since, git_base: CheckOptions' defaults
-  int lock_timeout = 60;                    // seconds
+  // [check] replay, scratch_url: whether `mig check` replays the revisions
+  // (CheckOptions::replay), and where when it does (CheckOptions::scratch_url).
+  bool check_replay = false;
+  std::string check_scratch_url;
+  int lock_timeout = 60;  // seconds
   std::string file_template = "{{timestamp}}_{{id}}_{{slug}}.sql";
   // Where read-only operations keep parse summaries of revision files
   // between runs; empty: no cache (the default for a library).

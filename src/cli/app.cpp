@@ -95,6 +95,7 @@ struct CommandLine {
   bool status_exit_code = false;
   std::string range, format = "text", check_format = "text";
   CheckOptions check;  // --since, --git-base, --pending
+  bool check_no_replay = false;
   std::vector<std::string> merge_revs;
   std::string merge_message, show_target, stamp_target, rehash_rev, resolve_rev;
   bool seed_force = false, seed_dry = false, completed = false, reverted = false;
@@ -305,8 +306,14 @@ void add_checking_commands(CommandLine& cl) {
                   "(SQLite: a temporary file; others: --scratch)");
   check->add_option("--scratch", cl.check.scratch_url,
                     "the empty database to replay on (implies --replay)");
-  check->callback(
-      [&cl] { cl.action = [&cl] { return cmd_check(cl.ctx, cl.check_format, cl.check); }; });
+  check
+      ->add_flag("--no-replay", cl.check_no_replay,
+                 "do not replay, whatever [check] replay in mig.toml says")
+      ->excludes("--replay")
+      ->excludes("--scratch");
+  check->callback([&cl] {
+    cl.action = [&cl] { return cmd_check(cl.ctx, cl.check_format, cl.check, cl.check_no_replay); };
+  });
 
   cl.app
       .add_subcommand("schema", "print the live schema in normalised form (mig's tables left out)")

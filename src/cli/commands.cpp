@@ -230,7 +230,7 @@ int cmd_rehash(Context& ctx, const std::string& revision) {
   return 0;
 }
 
-int cmd_check(Context& ctx, const std::string& format, CheckOptions which) {
+int cmd_check(Context& ctx, const std::string& format, CheckOptions which, bool no_replay) {
   if (grouped(ctx)) {
     if (!which.since.empty() || !which.git_base.empty() || which.pending_only || which.replay ||
         !which.scratch_url.empty())
@@ -246,7 +246,24 @@ int cmd_check(Context& ctx, const std::string& format, CheckOptions which) {
   which.with_database = database;
   if (which.since.empty()) which.since = ctx.settings.check_since;
   if (which.git_base.empty()) which.git_base = ctx.settings.check_git_base;
-  CheckResult r = ctx.project->check(which);
+  // [check] replay turns the replay on (--no-replay off again); [check]
+  // scratch_url says where, when the command line does not.
+  if (!no_replay && !which.replay && which.scratch_url.empty())
+    which.replay = ctx.settings.check_replay;
+  bool configured_scratch = false;
+  if (which.replay && which.scratch_url.empty() && !ctx.settings.check_scratch_url.empty()) {
+    which.scratch_url = ctx.settings.check_scratch_url;
+    configured_scratch = true;
+  }
+  CheckResult r;
+  try {
+    r = ctx.project->check(which);
+  } catch (const OptionError& e) {
+    if (!configured_scratch) throw;
+    throw UsageError(e.spelled([](const std::string& name) {
+      return name == "scratch" ? std::string("[check] scratch_url in mig.toml") : "--" + name;
+    }));
+  }
   render_check(*ctx.out, r, format);
   size_t warnings = r.findings.size() - r.errors();
   if (format == "sarif") return r.ok() ? 0 : 1;  // one JSON document on stdout, nothing else

@@ -44,7 +44,8 @@ int cmd_stamp(Context& ctx, const std::string& target);
 // exit 1 when anything is found.
 // format: text, json, github or sarif; which: the selection flags (mig.toml's
 // [check] since and git_base when not given).
-int cmd_check(Context& ctx, const std::string& format, CheckOptions which);
+// no_replay: --no-replay (over [check] replay).
+int cmd_check(Context& ctx, const std::string& format, CheckOptions which, bool no_replay = false);
 // Proves every revision round-trips (upgrade, downgrade, upgrade) on a
 // scratch database: a temporary SQLite file, or --url if it is empty.
 int cmd_verify(Context& ctx);

@@ -63,6 +63,8 @@ struct Layer {
   std::map<std::string, std::string> check_levels;
   std::map<std::string, std::string> check_naming;
   std::optional<std::string> check_since, check_git_base;
+  std::optional<bool> check_replay;
+  std::optional<std::string> check_scratch_url;
 };
 
 class ConfigReader {
@@ -115,6 +117,18 @@ class ConfigReader {
           }
           if (sk == "since" || sk == "git_base") {
             (sk == "since" ? layer.check_since : layer.check_git_base) = string_value(sn, name);
+            continue;
+          }
+          if (sk == "replay") {
+            if (!sn.is_boolean()) fail(sn, name + " must be true or false");
+            layer.check_replay = sn.as_boolean()->get();
+            continue;
+          }
+          if (sk == "scratch_url") {
+            std::string url = string_value(sn, name);
+            // Refused here, with its line, rather than when check runs.
+            parse_url(url, path_ + ":" + std::to_string(sn.source().begin.line) + ": " + name);
+            layer.check_scratch_url = url;
             continue;
           }
           if (sk != "max_heads") unknown(sn, name);
@@ -294,6 +308,8 @@ void apply(const Layer& layer, Settings& s) {
   for (const auto& [kind, pattern] : layer.check_naming) s.check_naming[kind] = pattern;
   if (layer.check_since) s.check_since = *layer.check_since;
   if (layer.check_git_base) s.check_git_base = *layer.check_git_base;
+  if (layer.check_replay) s.check_replay = *layer.check_replay;
+  if (layer.check_scratch_url) s.check_scratch_url = *layer.check_scratch_url;
   for (const auto& [name, group] : layer.groups) s.groups[name] = group;
 }
 

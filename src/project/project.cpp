@@ -1136,10 +1136,11 @@ struct TempDir {
 };
 
 // The scratch database: the URL given, or a new SQLite file in `temp`.
+// `origin` names it in an error (verify's is the CLI's --url, parsed once
+// already: this names it for the library; check's is "scratch", its --scratch).
 DatabaseUrl scratch_database(const std::string& scratch_url, const std::string& temp_dir,
-                             TempDir& temp) {
-  // (The CLI's --url, parsed once already: this names it for the library.)
-  if (!scratch_url.empty()) return parse_url(scratch_url, "scratch_url");
+                             TempDir& temp, const std::string& origin = "scratch_url") {
+  if (!scratch_url.empty()) return parse_url(scratch_url, origin);
   temp.dir =
       fs::path(temp_dir.empty() ? "/tmp" : temp_dir) / fs::unique_path("mig-verify-%%%%-%%%%");
   fs::create_directories(temp.dir);
@@ -1152,19 +1153,21 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
                                  LintOptions& lint, CheckResult& out) {
   if (!options.replay && options.scratch_url.empty()) return;
   if (options.scratch_url.empty() && settings.url.dialect != Dialect::SQLite)
-    throw UsageError("check --replay on " + std::string(to_string(settings.url.dialect)) +
-                     " needs --scratch URL: an empty database to replay on");
+    throw UsageError(
+        "check --replay on " + std::string(to_string(settings.url.dialect)) +
+        " needs a scratch database: --scratch URL (or [check] scratch_url in mig.toml), an "
+        "empty database to replay on");
   TempDir temp;
-  DatabaseUrl url = scratch_database(options.scratch_url, settings.temp_dir, temp);
+  DatabaseUrl url = scratch_database(options.scratch_url, settings.temp_dir, temp, "scratch");
   if (url.dialect != settings.url.dialect)
-    throw OptionError("{scratch_url}: check replays on a database of the project's kind (" +
+    throw OptionError("{scratch}: check replays on a database of the project's kind (" +
                       std::string(to_string(settings.url.dialect)) + "), and " +
                       OptionError::literal(url.describe()) + " is not one");
   if (!options.scratch_url.empty() && url.describe() == settings.url.describe())
-    throw OptionError("{scratch_url}: the scratch database must not be the project's own, " +
+    throw OptionError("{scratch}: the scratch database must not be the project's own, " +
                       OptionError::literal(url.describe()));
   if (url.dialect == Dialect::MySQL && url.database.empty())
-    throw OptionError("{scratch_url}: name the scratch database in " +
+    throw OptionError("{scratch}: name the scratch database in " +
                       OptionError::literal(url.describe()));
   Settings scratch = settings;
   scratch.url = url;
@@ -1172,7 +1175,7 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
   auto db = connect(scratch, false);
   if (!inspect_schema(*db, settings.table_prefix).objects.empty() ||
       VersionStore(*db, settings.table_prefix).exists())
-    throw OptionError("{scratch_url}: check needs an empty scratch database, and " +
+    throw OptionError("{scratch}: check needs an empty scratch database, and " +
                       OptionError::literal(url.describe()) + " is not empty");
   // A temporary file of ours: no need to wait for the disk.
   if (options.scratch_url.empty()) {

@@ -215,6 +215,9 @@ TEST(Check, BadRuleSettingsAreConfigErrors) {
             "check"},
            {"[check.naming]\ntable = \"^[a-z+$\"\n",
             "mig.toml:2: check.naming.table is not a regular expression ("},
+           {"[check]\nreplay = \"yes\"\n", "mig.toml:2: check.replay must be true or false"},
+           {"[check]\nscratch_url = \"scratch.db\"\n",
+            "mig.toml:2: check.scratch_url: not a database URL"},
        }) {
     p.write("mig.toml", c.toml);
     Result r = p.mig({"check"});
@@ -561,8 +564,38 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
   } else {
     Result bare = p.mig({"check", "--replay"}, {{"DATABASE_URL", db.url()}});
     EXPECT_EQ(bare.code, 2);
-    EXPECT_NE(bare.err.find("needs --scratch URL"), std::string::npos) << bare.err;
+    EXPECT_NE(bare.err.find("needs a scratch database: --scratch URL (or [check] scratch_url"),
+              std::string::npos)
+        << bare.err;
   }
+
+  // [check] replay in mig.toml asks for the replay on every check (SQLite:
+  // the temporary file); --no-replay turns it off; [check] scratch_url says
+  // where, and an error about it names the setting, not a flag.
+  p.write("mig.toml", "[check]\nreplay = true\n");
+  if (GetParam() == Kind::SQLite) {
+    EXPECT_EQ(findings({})["DS103"].size(), 1u);
+  } else {
+    Result unplaced = p.mig({"check"}, {{"DATABASE_URL", db.url()}});
+    EXPECT_EQ(unplaced.code, 2) << unplaced.out;
+    EXPECT_NE(unplaced.err.find("needs a scratch database"), std::string::npos) << unplaced.err;
+    // The scratch database used above is not empty any more.
+    p.write("mig.toml", "[check]\nreplay = true\nscratch_url = \"" + scratch_url + "\"\n");
+    Result used = p.mig({"check"}, {{"DATABASE_URL", db.url()}});
+    EXPECT_EQ(used.code, 2) << used.out;
+    EXPECT_NE(used.err.find("[check] scratch_url in mig.toml: check needs an empty scratch "
+                            "database"),
+              std::string::npos)
+        << used.err;
+    EXPECT_EQ(used.err.find("mig-test-pw"), std::string::npos) << used.err;
+  }
+  EXPECT_EQ(findings({"--no-replay"}).count("DS103"), GetParam() == Kind::PostgreSQL ? 1u : 0u);
+  Result both = p.mig({"check", "--replay", "--no-replay"}, {{"DATABASE_URL", db.url()}});
+  EXPECT_EQ(both.code, 2) << both.out;
+  // A scratch_url alone does not ask for the replay.
+  p.write("mig.toml", "[check]\nscratch_url = \"" + scratch_url + "\"\n");
+  Result alone = p.mig({"check"}, {{"DATABASE_URL", db.url()}});
+  EXPECT_EQ(alone.err.find("scratch"), std::string::npos) << alone.err;
 }
 
 // With a PostgreSQL database, the data-dependent rules of the revisions it
