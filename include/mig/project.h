@@ -47,6 +47,10 @@ struct CheckOptions {
   // replay), or on a SQLite project a temporary file.
   bool replay = false;
   std::string scratch_url;
+  // How errors name scratch_url, when it came from somewhere other than the
+  // option itself (the CLI: "[check] scratch_url in mig.toml"); empty: the
+  // option, {scratch} (the CLI's --scratch).
+  std::string scratch_origin;
 };
 
 struct SeedOptions {

@@ -495,29 +495,6 @@ bool sqlite_syntax_error(const std::string& sql) {
          std::string(sqlite3_errmsg(memory.db)).find("syntax error") != std::string::npos;
 }
 
-// DE110: whether NAME, written without quotes as a table (or a column) name,
-// is a syntax error: a word the database reserves. The database's own parser
-// decides (PostgreSQL's from the module, SQLite's), not a list of words;
-// MySQL has no parser here, so its names are not looked at. Only names that
-// can be written without quotes are: PostgreSQL keeps a quoted name's case,
-// so "Order" is no keyword there.
-bool reserved(const LintOptions& options, const std::string& name, bool column) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
-  bool postgresql = options.dialect == Dialect::PostgreSQL;
-  for (unsigned char ch : name)
-    if (!(std::islower(ch) || ch == '_' || std::isdigit(ch) || (!postgresql && std::isupper(ch))))
-      return false;
-  std::string sql =
-      column ? "CREATE TABLE t (" + name + " int)" : "CREATE TABLE " + name + " (x int)";
-  if (postgresql) {
-    if (!options.parser) return false;
-    std::string tree;
-    int error_at = -1;
-    return !options.parser(sql, tree, error_at);
-  }
-  return options.dialect == Dialect::SQLite && sqlite_syntax_error(sql);
-}
-
 // The rules on what the statements of one upgrade do, in order: what it
 // made itself, whether a lock_timeout is set, whether a transaction is open.
 struct UpgradeRules {
@@ -545,6 +522,28 @@ struct UpgradeRules {
 
   std::map<std::string, std::regex> patterns{};
 
+  // DE110: whether NAME, written without quotes as a table (or a column) name,
+  // is a syntax error: a word the database reserves. The database's own parser
+  // decides (PostgreSQL's from the module, SQLite's), not a list of words;
+  // MySQL has no parser here, so its names are not looked at. Only names that
+  // can be written without quotes are: PostgreSQL keeps a quoted name's case,
+  // so "Order" is no keyword there.
+  bool reserved(const std::string& name, bool column) const {
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
+    for (unsigned char ch : name)
+      if (!(std::islower(ch) || ch == '_' || std::isdigit(ch) || (!postgresql && std::isupper(ch))))
+        return false;
+    std::string sql =
+        column ? "CREATE TABLE t (" + name + " int)" : "CREATE TABLE " + name + " (x int)";
+    if (postgresql) {
+      if (!options.parser) return false;
+      std::string tree;
+      int error_at = -1;
+      return !options.parser(sql, tree, error_at);
+    }
+    return options.dialect == Dialect::SQLite && sqlite_syntax_error(sql);
+  }
+
   // NM101-NM105: NAME, of KIND, against [check.naming].
   void name_rule(const Statement& st, int line, const std::string& kind, const std::string& name) {
     static const std::map<std::string, std::string> kWhat = {{"table", "table"},
@@ -553,7 +552,7 @@ struct UpgradeRules {
                                                              {"foreign_key", "foreign key"},
                                                              {"check", "constraint"}};
     if (!name.empty()) length_rule(st, line, kWhat.at(kind), name);
-    if ((kind == "table" || kind == "column") && reserved(options, name, kind == "column"))
+    if ((kind == "table" || kind == "column") && reserved(name, kind == "column"))
       report(r, st, line, "DE110",
              kWhat.at(kind) + " " + name + " is a word " +
                  std::string(traits(options.dialect).title) +

@@ -250,20 +250,11 @@ int cmd_check(Context& ctx, const std::string& format, CheckOptions which, bool 
   // scratch_url says where, when the command line does not.
   if (!no_replay && !which.replay && which.scratch_url.empty())
     which.replay = ctx.settings.check_replay;
-  bool configured_scratch = false;
   if (which.replay && which.scratch_url.empty() && !ctx.settings.check_scratch_url.empty()) {
     which.scratch_url = ctx.settings.check_scratch_url;
-    configured_scratch = true;
+    which.scratch_origin = "[check] scratch_url in mig.toml";
   }
-  CheckResult r;
-  try {
-    r = ctx.project->check(which);
-  } catch (const OptionError& e) {
-    if (!configured_scratch) throw;
-    throw UsageError(e.spelled([](const std::string& name) {
-      return name == "scratch" ? std::string("[check] scratch_url in mig.toml") : "--" + name;
-    }));
-  }
+  CheckResult r = ctx.project->check(which);
   render_check(*ctx.out, r, format);
   size_t warnings = r.findings.size() - r.errors();
   if (format == "sarif") return r.ok() ? 0 : 1;  // one JSON document on stdout, nothing else

@@ -1158,16 +1158,20 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
         " needs a scratch database: --scratch URL (or [check] scratch_url in mig.toml), an "
         "empty database to replay on");
   TempDir temp;
-  DatabaseUrl url = scratch_database(options.scratch_url, settings.temp_dir, temp, "scratch");
+  std::string named = options.scratch_origin.empty() ? std::string("{scratch}")
+                                                     : OptionError::literal(options.scratch_origin);
+  DatabaseUrl url =
+      scratch_database(options.scratch_url, settings.temp_dir, temp,
+                       options.scratch_origin.empty() ? "scratch" : options.scratch_origin);
   if (url.dialect != settings.url.dialect)
-    throw OptionError("{scratch}: check replays on a database of the project's kind (" +
+    throw OptionError(named + ": check replays on a database of the project's kind (" +
                       std::string(to_string(settings.url.dialect)) + "), and " +
                       OptionError::literal(url.describe()) + " is not one");
   if (!options.scratch_url.empty() && url.describe() == settings.url.describe())
-    throw OptionError("{scratch}: the scratch database must not be the project's own, " +
+    throw OptionError(named + ": the scratch database must not be the project's own, " +
                       OptionError::literal(url.describe()));
   if (url.dialect == Dialect::MySQL && url.database.empty())
-    throw OptionError("{scratch}: name the scratch database in " +
+    throw OptionError(named + ": name the scratch database in " +
                       OptionError::literal(url.describe()));
   Settings scratch = settings;
   scratch.url = url;
@@ -1175,7 +1179,7 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
   auto db = connect(scratch, false);
   if (!inspect_schema(*db, settings.table_prefix).objects.empty() ||
       VersionStore(*db, settings.table_prefix).exists())
-    throw OptionError("{scratch}: check needs an empty scratch database, and " +
+    throw OptionError(named + ": check needs an empty scratch database, and " +
                       OptionError::literal(url.describe()) + " is not empty");
   // A temporary file of ours: no need to wait for the disk.
   if (options.scratch_url.empty()) {
