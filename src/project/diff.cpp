@@ -643,6 +643,25 @@ DiffResult diff_with(const Settings& s, const RevisionGraph& g, const DiffOption
 
 }  // namespace
 
+std::string scratch_database_name(Database& db) {
+  return db.dialect() == Dialect::SQLite ? std::string() : current_database(db);
+}
+
+void empty_scratch_database(Database& db, const std::string& name) {
+  if (db.dialect() != Dialect::SQLite) return empty_database(db, name);
+  // Views first; a table takes its indexes and triggers along.
+  db.execute("PRAGMA foreign_keys = OFF");
+  for (const auto& r : query_rows(db,
+                                  "SELECT type, name FROM sqlite_master WHERE type IN ('view', "
+                                  "'table') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                  "ORDER BY type = 'table'")) {
+    std::string quoted = "\"";
+    for (char c : r[1]) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    db.execute((r[0] == "view" ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ") + quoted + "\"");
+  }
+  db.execute("PRAGMA foreign_keys = ON");
+}
+
 bool statement_leaves_database(const std::string& sql, Dialect dialect) {
   return leaves_database(sql, dialect);
 }

@@ -22,17 +22,25 @@ struct Interrupt {
   }
 };
 
+// Whether SQL would take a connection to another database (USE, CREATE /
+// DROP / ALTER DATABASE; MySQL: SCHEMA too): what a scratch database never
+// runs.
+bool statement_leaves_database(const std::string& sql, Dialect dialect);
+
+// The database a scratch connection is in (PostgreSQL, MySQL; empty on
+// SQLite), and everything in it dropped: on a server, what the connected
+// user owns in its schemas (PostgreSQL) or its tables, views, routines and
+// events (MySQL), refused when the connection is no longer in `name`; on
+// SQLite every table and view of the file.
+std::string scratch_database_name(Database& db);
+void empty_scratch_database(Database& db, const std::string& name);
+
 // mig diff: the desired schema loaded into a scratch database and read,
 // the database emptied and `graph` replayed there, the statements between
 // the two planned both ways and proved on it, then `write` asked to save
 // the revision (unless options.check or options.sql). Throws
 // OperationError when the proof fails, naming what differs; nothing is
 // written then.
-// Whether SQL would take a connection to another database (USE, CREATE /
-// DROP / ALTER DATABASE; MySQL: SCHEMA too): what a scratch database never
-// runs.
-bool statement_leaves_database(const std::string& sql, Dialect dialect);
-
 DiffResult diff_to_schema(const Settings& settings, const RevisionGraph& graph,
                           const DiffOptions& options, const Interrupt& interrupt,
                           const std::function<std::string(const RevisionRequest&)>& write);

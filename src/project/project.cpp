@@ -358,9 +358,14 @@ struct Project::Impl {
   // Which revisions check's per-revision rules run on.
   std::vector<bool> check_selection(const RevisionGraph& g, const CheckOptions& options);
   // check's replay: the selected revisions' schema before and after each
-  // statement, on a scratch database (CheckOptions::scratch_url).
+  // of them, on a scratch database (CheckOptions::scratch_url), which is
+  // emptied again afterwards.
   void check_replay(const RevisionGraph& g, const CheckOptions& options, LintOptions& lint,
                     CheckResult& out);
+  // Its run on `db`, at `url`; `open`: whether a revision's transaction is.
+  void replay_revisions(Database& db, const DatabaseUrl& url, const RevisionGraph& g,
+                        const CheckOptions& options, LintOptions& lint, CheckResult& out,
+                        bool& open);
   // check's part with a database: edited and missing files, drift.
   void check_database(const RevisionGraph& graph, CheckResult& out);
   SeedRunResult run_seeds(Database& db, VersionStore& store, const RevisionGraph& g,
@@ -1186,6 +1191,41 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
     db->execute("PRAGMA synchronous = OFF");
     db->execute("PRAGMA journal_mode = MEMORY");
   }
+  // A scratch database given is emptied again afterwards (it was empty),
+  // so the next check can use it; what a failed revision left open goes
+  // first. (The temporary file goes with its directory.)
+  std::string name = scratch_database_name(*db);
+  bool open = false;
+  auto clean = [&] {
+    if (options.scratch_url.empty()) return;
+    if (open) db->execute("ROLLBACK");
+    open = false;
+    std::string reset = db->end_of_revision_sql();  // (a failed revision's settings)
+    if (!reset.empty()) db->run(reset);
+    empty_scratch_database(*db, name);
+  };
+  try {
+    replay_revisions(*db, url, g, options, lint, out, open);
+  } catch (...) {
+    try {
+      clean();
+    } catch (const std::exception&) {
+      // (the error that stopped the replay is the one to tell)
+    }
+    throw;
+  }
+  try {
+    clean();
+  } catch (const std::exception& e) {
+    throw OperationError("cannot empty the scratch database " + url.describe() +
+                         " after the replay: " + redactor->apply(e.what()) +
+                         "; empty it before the next check");
+  }
+}
+
+void Project::Impl::replay_revisions(Database& db, const DatabaseUrl& url, const RevisionGraph& g,
+                                     const CheckOptions& options, LintOptions& lint,
+                                     CheckResult& out, bool& open) {
   // Every revision runs, in graph order, statement by statement without
   // mig's bookkeeping; the schema is inspected before and after each
   // selected one, and what differs is kept.
@@ -1194,12 +1234,12 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
     const Revision& r = g.at(i);
     bool look = lint.selected.empty() || lint.selected[i];
     Schema before;
-    if (look) before = last ? *last : inspect_schema(*db, settings.table_prefix);
+    if (look) before = last ? *last : inspect_schema(db, settings.table_prefix);
     last.reset();
     // As upgrade runs it: in a transaction where the database has
     // transactional DDL, the session reset after it.
-    bool transaction = db->transactional_ddl() && r.runs_in_transaction(true) &&
-                       url.dialect == Dialect::PostgreSQL;
+    bool transaction =
+        db.transactional_ddl() && r.runs_in_transaction(true) && url.dialect == Dialect::PostgreSQL;
     auto fail = [&](const Statement& st, const std::string& what) {
       bool exempt = std::find(r.nolint.begin(), r.nolint.end(), "MG107") != r.nolint.end() ||
                     std::find(st.nolint.begin(), st.nolint.end(), "MG107") != st.nolint.end();
@@ -1211,7 +1251,8 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
                              ": " + redactor->apply(what)));
     };
     try {
-      if (transaction) db->execute("BEGIN");
+      if (transaction) db.execute("BEGIN");
+      open = transaction;
       for (const auto& st : r.upgrade) {
         if (statement_leaves_database(st.sql, url.dialect)) {
           fail(st,
@@ -1220,22 +1261,23 @@ void Project::Impl::check_replay(const RevisionGraph& g, const CheckOptions& opt
           return;
         }
         try {
-          db->run(st.sql);
+          db.run(st.sql);
         } catch (const std::exception& e) {  // OperationError, or the driver's own
           fail(st, e.what());
           return;  // what comes after depends on it
         }
       }
-      if (transaction) db->execute("COMMIT");
-      std::string reset = db->end_of_revision_sql();
-      if (!reset.empty()) db->run(reset);
-      db->end_revision();
+      if (transaction) db.execute("COMMIT");
+      open = false;
+      std::string reset = db.end_of_revision_sql();
+      if (!reset.empty()) db.run(reset);
+      db.end_revision();
     } catch (const std::exception& e) {
       fail(r.upgrade.empty() ? Statement{} : r.upgrade.back(), e.what());
       return;
     }
     if (!look) continue;
-    last = inspect_schema(*db, settings.table_prefix);
+    last = inspect_schema(db, settings.table_prefix);
     LintOptions::Replayed seen;
     auto differs = [](const Schema& from, const Schema& to, Schema& into) {
       std::map<std::pair<std::string, std::string>, const SchemaObject*> there;

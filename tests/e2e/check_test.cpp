@@ -1,6 +1,7 @@
 // End-to-end: `mig check` for CI, files alone and with a database.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -540,11 +541,29 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
   Result own = p.mig({"check", "--scratch", db.url()}, {{"DATABASE_URL", db.url()}});
   EXPECT_EQ(own.code, 2) << own.out << own.err;
   EXPECT_NE(own.err.find("must not be the project's own"), std::string::npos) << own.err;
-  // A scratch database named keeps what the replay made (as verify's does),
-  // so a second run on it is refused.
-  Result again = p.mig({"check", "--scratch", scratch_url}, {{"DATABASE_URL", db.url()}});
-  EXPECT_EQ(again.code, 2) << again.out << again.err;
-  EXPECT_NE(again.err.find("needs an empty scratch database"), std::string::npos) << again.err;
+  // A scratch database named is emptied after the replay, so the next
+  // check can use it and finds the same.
+  EXPECT_TRUE(scratch.tables().empty()) << ::testing::PrintToString(scratch.tables());
+  EXPECT_EQ(findings({"--scratch", scratch_url})["DS103"],
+            (std::vector<std::string>{"column account.legacy dropped"}));
+  EXPECT_TRUE(scratch.tables().empty()) << ::testing::PrintToString(scratch.tables());
+  // Also when a revision fails there, in its transaction on PostgreSQL.
+  p.revision("a003", "a002",
+             "CREATE TABLE half (id INTEGER PRIMARY KEY);\nINSERT INTO nowhere VALUES (1);",
+             "SELECT 1;");
+  for (int run = 0; run < 2; ++run) {
+    f = findings({"--scratch", scratch_url});
+    ASSERT_EQ(f["MG107"].size(), 1u) << json(f).dump();
+    EXPECT_EQ(f["MG107"][0].find("empty scratch"), std::string::npos) << f["MG107"][0];
+    EXPECT_TRUE(scratch.tables().empty()) << ::testing::PrintToString(scratch.tables());
+  }
+  std::remove((p / "migrations/a003.sql").c_str());
+  // One that holds something is refused, and left as it is.
+  scratch.execute("CREATE TABLE keep (id INTEGER)");
+  Result held = p.mig({"check", "--scratch", scratch_url}, {{"DATABASE_URL", db.url()}});
+  EXPECT_EQ(held.code, 2) << held.out << held.err;
+  EXPECT_NE(held.err.find("needs an empty scratch database"), std::string::npos) << held.err;
+  EXPECT_EQ(scratch.tables(), (std::vector<std::string>{"keep"}));
 
   // Without a replay (the default) only what the statements say: nothing of
   // the rebuild, and MySQL's statement is one DS106 (its tokens name the
@@ -579,7 +598,7 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
     Result unplaced = p.mig({"check"}, {{"DATABASE_URL", db.url()}});
     EXPECT_EQ(unplaced.code, 2) << unplaced.out;
     EXPECT_NE(unplaced.err.find("needs a scratch database"), std::string::npos) << unplaced.err;
-    // The scratch database used above is not empty any more.
+    // The scratch database above holds a table now.
     p.write("mig.toml", "[check]\nreplay = true\nscratch_url = \"" + scratch_url + "\"\n");
     Result used = p.mig({"check"}, {{"DATABASE_URL", db.url()}});
     EXPECT_EQ(used.code, 2) << used.out;
