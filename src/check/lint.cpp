@@ -524,10 +524,10 @@ struct UpgradeRules {
 
   // DE110: whether NAME, written without quotes as a table (or a column) name,
   // is a syntax error: a word the database reserves. The database's own parser
-  // decides (PostgreSQL's from the module, SQLite's), not a list of words;
-  // MySQL has no parser here, so its names are not looked at. Only names that
-  // can be written without quotes are: PostgreSQL keeps a quoted name's case,
-  // so "Order" is no keyword there.
+  // decides (PostgreSQL's from the module, SQLite's, a MySQL server's when
+  // there is a database), not a list of words. Only names that can be written
+  // without quotes are: PostgreSQL keeps a quoted name's case, so "Order" is
+  // no keyword there.
   bool reserved(const std::string& name, bool column) const {
     if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return false;
     for (unsigned char ch : name)
@@ -541,7 +541,8 @@ struct UpgradeRules {
       int error_at = -1;
       return !options.parser(sql, tree, error_at);
     }
-    return options.dialect == Dialect::SQLite && sqlite_syntax_error(sql);
+    if (options.dialect == Dialect::SQLite) return sqlite_syntax_error(sql);
+    return options.syntax_error && options.syntax_error(sql);
   }
 
   // NM101-NM105: NAME, of KIND, against [check.naming].

@@ -34,6 +34,10 @@ struct LintOptions {
   std::function<std::optional<std::vector<std::vector<std::string>>>(const std::string& sql)>
       query{};
   std::vector<bool> pending{};
+  // With a MySQL database: its server's parser's verdict on SQL, prepared
+  // and never run: true when it is a syntax error (DE110 asks it whether a
+  // name is a reserved word). Unset: such names are not looked at.
+  std::function<bool(const std::string& sql)> syntax_error{};
   // What replaying the revisions on a scratch database showed, by graph
   // index: the objects (tables, triggers) a selected revision changed, as
   // they were before it and as they are after it (an object only in one:

@@ -157,7 +157,8 @@ const std::vector<CheckRule>& check_rules() {
        "a new index is covered by one that already exists on the same columns",
        "drop it: it costs every write and buys nothing", "warning"},
       {"DE110", "design", "reserved-word",
-       "a new table or column is named with a word the database reserves (PostgreSQL, SQLite)",
+       "a new table or column is named with a word the database reserves (MySQL: with a "
+       "database)",
        "rename it (orders, not order): every query that names it must quote it, and one that "
        "forgets fails",
        "warning"},

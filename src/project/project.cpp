@@ -1075,6 +1075,30 @@ CheckResult Project::check(const CheckOptions& options) {
         data.reset();  // check_database reports why (DB104)
         lint_options.query = nullptr;
       }
+      // MySQL's parser is the server's: a name is asked about by PREPAREing
+      // a CREATE TABLE (which the read-only transaction above refuses, and
+      // which is never run) on a connection of its own, opened when first
+      // needed; if it cannot be, no name is looked at.
+      if (data && lint_options.dialect == Dialect::MySQL) {
+        auto names = std::make_shared<std::unique_ptr<Database>>();
+        auto broken = std::make_shared<bool>(false);
+        lint_options.syntax_error = [&p, names, broken](const std::string& sql) {
+          if (*broken) return false;
+          try {
+            if (!*names) *names = p.connect(p.settings, false);
+          } catch (const std::exception&) {
+            *broken = true;
+            return false;
+          }
+          try {
+            (*names)->execute("PREPARE mig_check_name FROM " + (*names)->quote(sql));
+            (*names)->execute("DEALLOCATE PREPARE mig_check_name");
+            return false;
+          } catch (const std::exception& e) {  // ER_PARSE_ERROR, or another refusal
+            return std::string(e.what()).find("(error 1064)") != std::string::npos;
+          }
+        };
+      }
     }
     for (auto& f : lint(*g, lint_options)) out.findings.push_back(f);
     if (data) {

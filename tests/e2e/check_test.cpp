@@ -617,6 +617,42 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
   EXPECT_EQ(alone.err.find("scratch"), std::string::npos) << alone.err;
 }
 
+// MySQL's reserved words are the server's: with a database, each new table
+// and column name is tried unquoted in a CREATE TABLE that the server
+// prepares and never runs. `user` is no reserved word on MariaDB (it is on
+// PostgreSQL), `name` and `status` are none anywhere.
+TEST(CheckData, MysqlReservedWordsAreTheServersOwn) {
+  Project p;
+  TestDatabase db{Kind::MySQL, p / "var/mig.db"};
+  p.write("mig.toml", "[database]\nurl = \"" + db.url() + "\"\n");
+  p.revision("a001", "",
+             "CREATE TABLE `rows` (id int PRIMARY KEY, `range` int, name int, user int);\n"
+             "ALTER TABLE `rows` ADD COLUMN `div` int;\nALTER TABLE `rows` ADD COLUMN status int;",
+             "DROP TABLE `rows`;");
+  auto reserved = [&](const std::map<std::string, std::string>& env) {
+    Result r = p.mig({"check", "--json"}, env);
+    std::vector<std::string> out;
+    json parsed = json::parse(r.out);
+    for (const auto& one : parsed["findings"])
+      if (one["code"] == "DE110")
+        out.push_back(std::to_string(one["line"].get<int>()) + " " +
+                      one["message"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(reserved({{"DATABASE_URL", db.url()}}),
+            (std::vector<std::string>{
+                "5 table rows is a word MySQL/MariaDB reserves: it must be quoted wherever it is "
+                "named",
+                "5 column range is a word MySQL/MariaDB reserves: it must be quoted wherever it is "
+                "named",
+                "6 column div is a word MySQL/MariaDB reserves: it must be quoted wherever it is "
+                "named"}));
+  // The server ran nothing: no table, no prepared statement left.
+  EXPECT_TRUE(db.tables().empty()) << ::testing::PrintToString(db.tables());
+  // Without a database named there is no parser to ask.
+  EXPECT_EQ(reserved({}), std::vector<std::string>{});
+}
+
 // With a PostgreSQL database, the data-dependent rules of the revisions it
 // has not applied count the rows they would fail on: found, the warning
 // becomes an error with the count; none, it goes. Drops say what they lose.
