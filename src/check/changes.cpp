@@ -353,6 +353,8 @@ namespace {
 
 // A name token without its quotes ("x", `x`, [x] is three tokens: not here).
 std::string unquoted(const SqlToken& t) {
+  if (t.text.size() >= 2 && t.text[0] == '[' && t.text.back() == ']')  // SQLite's [name]
+    return t.text.substr(1, t.text.size() - 2);
   if (t.text.size() < 2 || (t.text[0] != '"' && t.text[0] != '`')) return t.text;
   char q = t.text[0];
   std::string out;
@@ -365,8 +367,8 @@ std::string unquoted(const SqlToken& t) {
 
 bool is_name(const SqlToken& t) {
   char c = t.text.empty() ? '\0' : t.text[0];
-  return c == '"' || c == '`' || c == '_' || std::isalnum(static_cast<unsigned char>(c)) ||
-         static_cast<unsigned char>(c) >= 0x80;
+  return c == '"' || c == '`' || c == '[' || c == '_' ||
+         std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
 }
 
 struct Tokens {
@@ -592,10 +594,35 @@ void table_elements(const std::vector<SqlToken>& t, size_t open, Change& c) {
 
 }  // namespace
 
+namespace {
+
+// The tokens of SQL, a SQLite name in brackets ([my table]) as one.
+std::vector<SqlToken> name_tokens(const std::string& sql) {
+  std::vector<SqlToken> t = sql_tokens(sql);
+  std::vector<SqlToken> out;
+  for (size_t k = 0; k < t.size(); ++k) {
+    size_t close = k + 1;
+    if (t[k].text == "[")
+      while (close < t.size() && t[close].text != "]") ++close;
+    if (t[k].text != "[" || close >= t.size() || close == k + 1) {
+      out.push_back(t[k]);
+      continue;
+    }
+    SqlToken name = t[k];
+    name.end = t[close].end;
+    name.text = name.upper = sql.substr(name.begin, name.end - name.begin);
+    out.push_back(name);
+    k = close;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<Change> token_changes(const Statement& statement) {
   std::vector<Change> out;
   const std::string& sql = statement.sql;
-  std::vector<SqlToken> t = sql_tokens(sql);
+  std::vector<SqlToken> t = name_tokens(sql);
   Tokens r{t};
   Change c;
   c.line = statement.line;
@@ -647,6 +674,17 @@ std::vector<Change> token_changes(const Statement& statement) {
     if (r.relation(c.schema, c.table)) out.push_back(c);
     return out;
   }
+  if (r.take("DROP")) {  // DROP TABLE [IF EXISTS] a, b (not MySQL's DROP TEMPORARY TABLE)
+    if (!r.take("TABLE")) return out;
+    if (r.take("IF")) r.take("EXISTS");
+    for (const auto& [from, to] : clauses(t, r.i)) {
+      Tokens part{t, from};
+      Change n = c;
+      n.kind = Change::Kind::DropTable;
+      if (part.relation(n.schema, n.table) && part.i <= to) out.push_back(n);
+    }
+    return out;
+  }
   if (r.take("RENAME")) {  // MySQL: RENAME TABLE a TO b, c TO d
     if (!r.take("TABLE")) return out;
     for (const auto& [from, to] : clauses(t, r.i)) {
@@ -684,6 +722,20 @@ std::vector<Change> token_changes(const Statement& statement) {
         n.new_name = unquoted(t[part.i + 2]);
         out.push_back(n);
       }
+    } else if (part.take("DROP")) {  // DROP [COLUMN] [IF EXISTS] c; not a key or constraint
+      bool column = part.take("COLUMN");
+      static const char* kNotColumns[] = {"CONSTRAINT", "INDEX",  "KEY",       "PRIMARY",
+                                          "FOREIGN",    "CHECK",  "PARTITION", "SYSTEM",
+                                          "UNIQUE",     "PERIOD", "DEFAULT"};
+      if (!column && std::any_of(std::begin(kNotColumns), std::end(kNotColumns),
+                                 [&](const char* word) { return part.at(word); }))
+        continue;
+      if (part.take("IF")) part.take("EXISTS");
+      if (part.i >= to || !is_name(t[part.i])) continue;
+      Change n = c;
+      n.kind = Change::Kind::DropColumn;
+      n.column = unquoted(t[part.i]);
+      out.push_back(n);
     } else if (part.take("CHANGE")) {  // MySQL: CHANGE [COLUMN] old new type
       part.take("COLUMN");
       if (part.i + 1 >= to) continue;

@@ -55,45 +55,6 @@ bool has(const std::vector<std::string>& w, const char* word) {
   return std::find(w.begin(), w.end(), word) != w.end();
 }
 
-// A table a CREATE TABLE makes, or a DROP TABLE drops: "temp.NAME" or
-// "main.NAME" (lower case, no quotes; a drop without a schema gives
-// "?.NAME"); "" for any other statement, and for CREATE TABLE IF NOT
-// EXISTS, which may make nothing.
-std::string table_named(const Statement& st, const std::string& verb) {
-  auto t = leading_tokens(st.sql, 16);
-  size_t i = 0;
-  if (t.empty() || t[i++] != verb) return "";
-  std::string schema = verb == "DROP" ? "?" : "main";
-  if (i < t.size() && (t[i] == "TEMP" || t[i] == "TEMPORARY")) schema = "temp", ++i;
-  if (i >= t.size() || t[i++] != "TABLE") return "";
-  if (i < t.size() && t[i] == "IF") {
-    if (verb == "CREATE") return "";
-    i += 2;  // IF EXISTS
-  }
-  // A name: a word, "quoted", `quoted`, or [bracketed] (three tokens).
-  auto name_at = [&](size_t& k) -> std::string {
-    if (k >= t.size()) return "";
-    std::string n = t[k++];
-    if (n == "[") {
-      n = k < t.size() ? t[k++] : "";
-      if (k >= t.size() || t[k] != "]") return "";  // [two words]: not a name this can follow
-      ++k;
-      return n;
-    }
-    if (n.size() > 1 && (n[0] == '"' || n[0] == '`')) n = n.substr(1, n.size() - 2);
-    return n;
-  };
-  std::string name = name_at(i);
-  if (i < t.size() && t[i] == ".") {
-    ++i;
-    schema = name;
-    name = name_at(i);
-  }
-  std::string key = schema + "." + name;
-  for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name.empty() ? "" : key;
-}
-
 // The code of a kind destructive_kind gives.
 std::string destructive_code(const std::string& kind) {
   if (kind == "DROP SCHEMA" || kind == "DROP DATABASE") return "DS101";
@@ -120,34 +81,50 @@ void unknown_nolint(const Revision& r, const std::vector<std::string>& nolint, i
 
 }  // namespace
 
-std::string destructive_kind(const Statement& statement) {
+namespace {
+
+// Every kind of destructive_kind's that the statement is, in the order its
+// words say them (an ALTER TABLE of MySQL's may drop a column and MODIFY
+// another), each once.
+std::vector<std::string> destructive_kinds(const Statement& statement) {
   auto w = words(statement.normalized.empty() ? statement.sql : statement.normalized);
   if (w.empty()) return {};
   if (w[0] == "DROP" && w.size() > 1 && (w[1] == "TABLE" || w[1] == "SCHEMA" || w[1] == "DATABASE"))
-    return "DROP " + w[1];
-  if (w[0] == "TRUNCATE") return "TRUNCATE";
-  if (w[0] == "DELETE" && !has(w, "WHERE")) return "DELETE without WHERE";
-  if (w[0] == "UPDATE" && !has(w, "WHERE")) return "UPDATE without WHERE";
+    return {"DROP " + w[1]};
+  if (w[0] == "TRUNCATE") return {"TRUNCATE"};
+  if (w[0] == "DELETE" && !has(w, "WHERE")) return {"DELETE without WHERE"};
+  if (w[0] == "UPDATE" && !has(w, "WHERE")) return {"UPDATE without WHERE"};
+  std::vector<std::string> out;
+  auto add = [&](const std::string& kind) {
+    if (std::find(out.begin(), out.end(), kind) == out.end()) out.push_back(kind);
+  };
   if (w[0] == "ALTER" && w.size() > 1 && w[1] == "TABLE") {
     static const char* not_columns[] = {"CONSTRAINT", "INDEX",  "KEY",   "PRIMARY",   "FOREIGN",
                                         "DEFAULT",    "NOT",    "CHECK", "PARTITION", "IDENTITY",
                                         "EXPRESSION", "UNIQUE", "SYSTEM"};
     for (size_t i = 2; i + 1 < w.size(); ++i) {
       if (w[i] == "DROP") {
-        if (w[i + 1] == "COLUMN") return "DROP COLUMN";
+        if (w[i + 1] == "COLUMN") add("DROP COLUMN");
         bool other = std::any_of(std::begin(not_columns), std::end(not_columns),
                                  [&](const char* k) { return w[i + 1] == k; });
-        if (!other && w[i - 1] != "SET" && w[i - 1] != "ALTER") return "DROP COLUMN";
+        if (!other && w[i - 1] != "SET" && w[i - 1] != "ALTER") add("DROP COLUMN");
       }
       // ALTER TABLE t ALTER [COLUMN] c [SET DATA] TYPE …; a column named
       // "type" comes straight after ALTER or COLUMN.
       if (w[i] == "TYPE" && w[i - 1] != "COLUMN" && w[i - 1] != "ALTER" &&
           std::find(w.begin() + 3, w.begin() + i, "ALTER") != w.begin() + i)
-        return "ALTER ... TYPE";
-      if (w[i] == "MODIFY" || (w[i] == "CHANGE" && i > 2)) return "ALTER ... " + w[i];
+        add("ALTER ... TYPE");
+      if (w[i] == "MODIFY" || (w[i] == "CHANGE" && i > 2)) add("ALTER ... " + w[i]);
     }
   }
-  return {};
+  return out;
+}
+
+}  // namespace
+
+std::string destructive_kind(const Statement& statement) {
+  auto kinds = destructive_kinds(statement);
+  return kinds.empty() ? std::string() : kinds.front();
 }
 
 namespace {
@@ -164,40 +141,15 @@ bool report(const Revision& r, const Statement& st, int line, const std::string&
   return true;
 }
 
-// SQLite and MySQL: the destructive rules, by the statements' tokens.
+// SQLite and MySQL: the destructive rules, by the statements' words, but
+// for a table or column dropped (DS102, DS103): the changes read from the
+// tokens name it, as PostgreSQL's do (UpgradeRules).
 void lint_tokens(const Revision& r, std::vector<Finding>& out) {
-  if (r.allow_destructive) return;
-  std::set<std::string> made;  // tables this upgrade creates: dropping them loses nothing
-  for (const auto& st : r.upgrade) {
-    if (std::string created = table_named(st, "CREATE"); !created.empty()) made.insert(created);
-    // ALTER TABLE x RENAME TO y: what was made is no longer called x, and
-    // y holds whatever x held.
-    auto t = leading_tokens(st.sql, 12);
-    auto rename = std::find(t.begin(), t.end(), "RENAME");
-    if (t.size() > 2 && t[0] == "ALTER" && t[1] == "TABLE" && rename != t.end() &&
-        rename + 1 != t.end() && rename[1] == "TO") {
-      Statement as_drop = st;
-      as_drop.sql = "DROP TABLE " + st.sql.substr(st.sql.find_first_of(" \t\n", 6));
-      std::string renamed = table_named(as_drop, "DROP");
-      if (renamed.rfind("?.", 0) == 0) {
-        made.erase("temp." + renamed.substr(2));
-        made.erase("main." + renamed.substr(2));
-      }
-      made.erase(renamed);
-    }
-    std::string kind = destructive_kind(st);
-    if (kind == "DROP TABLE") {
-      std::string dropped = table_named(st, "DROP");
-      if (dropped.rfind("?.", 0) == 0) {  // no schema: a temp table of that name goes first
-        std::string name = dropped.substr(2);
-        dropped = made.count("temp." + name) ? "temp." + name : "main." + name;
-      }
-      if (made.erase(dropped)) continue;  // once: a second drop is of another table
-    }
-    if (kind.empty()) continue;
-    report(r, st, st.line, destructive_code(kind),
-           "destructive statement (" + kind + ") in upgrade", out);
-  }
+  for (const auto& st : r.upgrade)
+    for (const auto& kind : destructive_kinds(st))
+      if (kind != "DROP TABLE" && kind != "DROP COLUMN")
+        report(r, st, st.line, destructive_code(kind),
+               "destructive statement (" + kind + ") in upgrade", out);
 }
 
 std::string qualified(const std::string& schema, const std::string& name) {
@@ -724,8 +676,13 @@ struct UpgradeRules {
     switch (c.kind) {
       case K::CreateTable:
         // IF NOT EXISTS may make nothing: what follows is not on a new table.
+        // (A temporary table is SQLite's temp.name: DROP TABLE main.name
+        // is of another.)
         if (!c.if_not_exists)
-          made.tables.emplace_back(c.temporary && c.schema.empty() ? "" : c.schema, c.table);
+          made.tables.emplace_back(!c.temporary || !c.schema.empty()    ? c.schema
+                                   : options.dialect == Dialect::SQLite ? "temp"
+                                                                        : "",
+                                   c.table);
         if (c.temporary) break;
         if (!c.has_primary_key && !c.as_query)
           say("DE101", "table " + table + " has no primary key");

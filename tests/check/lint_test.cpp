@@ -280,6 +280,27 @@ std::vector<std::string> by_tokens(const std::string& upgrade, Dialect d,
   return out;
 }
 
+// SQLite and MySQL: each table and column dropped is named, one finding
+// each, as on PostgreSQL; other destructive kinds of the same statement are
+// found beside them; SQLite's [bracketed] names are read.
+TEST(LintTokens, EveryDropIsNamed) {
+  EXPECT_EQ(by_tokens("ALTER TABLE account DROP COLUMN email, DROP legacy, MODIFY n bigint, "
+                      "DROP INDEX account_n, DROP FOREIGN KEY fk, DROP COLUMN IF EXISTS old;\n"
+                      "DROP TABLE IF EXISTS a, app.b;\nDROP TEMPORARY TABLE scratch;",
+                      Dialect::MySQL),
+            (V{"DS106@3 destructive statement (ALTER ... MODIFY) in upgrade",
+               "DS103@3 column account.email dropped", "DS103@3 column account.legacy dropped",
+               "DS103@3 column account.old dropped", "DS102@4 table a dropped",
+               "DS102@4 table app.b dropped"}));
+  EXPECT_EQ(by_tokens("ALTER TABLE [my table] DROP COLUMN [old value];\nDROP TABLE [your table];\n"
+                      "CREATE TABLE [new one] (id INTEGER PRIMARY KEY);\n"
+                      "ALTER TABLE [new one] ADD COLUMN [the note] TEXT;\n"
+                      "ALTER TABLE [new one] DROP COLUMN [the note];",
+                      Dialect::SQLite, {{"column", "[a-z_]+"}}),
+            (V{"DS103@3 column my table.old value dropped", "DS102@4 table your table dropped",
+               "NM102@6 column the note does not match [check.naming] column ([a-z_]+)"}));
+}
+
 TEST(LintTokens, MysqlChangesToExistingTables) {
   auto my = [](const std::string& sql) { return codes(by_tokens(sql, Dialect::MySQL)); };
   EXPECT_EQ(by_tokens("CREATE TABLE `Log` (a int);", Dialect::MySQL),

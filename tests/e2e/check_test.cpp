@@ -33,8 +33,7 @@ TEST(Check, CleanProjectPassesAndEveryRuleFails) {
   p.revision("a005", "a002", "DELETE FROM t;", "SELECT 1;", "-- mig:kind data\n");
   Result bad = p.mig({"check"});
   EXPECT_EQ(bad.code, 1);
-  EXPECT_NE(bad.out.find("migrations/a003.sql:6: DS102 destructive statement (DROP TABLE)"),
-            std::string::npos)
+  EXPECT_NE(bad.out.find("migrations/a003.sql:6: DS102 table t dropped"), std::string::npos)
       << bad.out;
   EXPECT_NE(
       bad.out.find("migrations/a004.sql:1: MG104 schema revision a004 has no -- mig:downgrade"),
@@ -46,7 +45,7 @@ TEST(Check, CleanProjectPassesAndEveryRuleFails) {
       << bad.out;
   EXPECT_NE(bad.out.find("MG103 2 heads (a004, a005)"), std::string::npos) << bad.out;
   // Each with its fix.
-  EXPECT_NE(bad.out.find("in upgrade (if intended: -- mig:nolint DS102 before the statement, or "
+  EXPECT_NE(bad.out.find("dropped (if intended: -- mig:nolint DS102 before the statement, or "
                          "-- mig:allow destructive)"),
             std::string::npos)
       << bad.out;
@@ -103,8 +102,7 @@ TEST(Check, LevelsFromMigToml) {
           "[check.rules]\ndestructive = \"warning\"\nDS104 = \"off\"\nMG104 = \"warning\"\n");
   Result r = p.mig({"check"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;  // warnings do not fail the check
-  EXPECT_NE(r.out.find("migrations/a002.sql:6: DS102 warning: destructive statement (DROP TABLE)"),
-            std::string::npos)
+  EXPECT_NE(r.out.find("migrations/a002.sql:6: DS102 warning: table t dropped"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("MG104 warning: schema revision a003"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("DS104"), std::string::npos) << r.out;
@@ -328,8 +326,8 @@ TEST(Check, GithubAnnotationsAndSarif) {
 
   Result gh = p.mig({"check", "--format", "github"});
   EXPECT_EQ(gh.code, 1);
-  EXPECT_NE(gh.out.find("::error file=migrations/a002.sql,line=6,title=mig DS102::destructive "
-                        "statement (DROP TABLE) in upgrade (if intended"),
+  EXPECT_NE(gh.out.find("::error file=migrations/a002.sql,line=6,title=mig DS102::table t "
+                        "dropped (if intended"),
             std::string::npos)
       << gh.out;
   EXPECT_NE(gh.out.find("::warning file=migrations/a003.sql,line=1,title=mig MG104::"),
@@ -476,6 +474,41 @@ TEST_P(CheckDatabase, RowsConfirmOrClearDataDependentFindings) {
   EXPECT_EQ(mf101, 2) << r.out;
 }
 
+// With a database, a table or column that a pending revision drops is
+// named with what it holds there, on every backend; without one, only
+// named.
+TEST_P(CheckDatabase, DropsSayWhatTheyLose) {
+  p.revision("a001", "",
+             "CREATE TABLE plan (id INTEGER PRIMARY KEY);\n"
+             "CREATE TABLE account (id INTEGER PRIMARY KEY, email VARCHAR(50), note VARCHAR(50));",
+             "DROP TABLE account;\nDROP TABLE plan;");
+  ASSERT_EQ(mig({"upgrade"}).code, 0);
+  db.execute("INSERT INTO account VALUES (1, 'a@x', NULL), (2, NULL, NULL)");
+  p.revision("a002", "a001",
+             "ALTER TABLE account DROP COLUMN email;\nALTER TABLE account DROP COLUMN note;\n"
+             "DROP TABLE plan;\nDROP TABLE account;",
+             "SELECT 1;");
+  auto drops = [&](const std::map<std::string, std::string>& env) {
+    Result r = p.mig({"check", "--json"}, env);
+    json parsed = json::parse(r.out);
+    std::vector<std::string> out;
+    for (const auto& one : parsed["findings"])
+      if (one["code"] == "DS102" || one["code"] == "DS103")
+        out.push_back(one["code"].get<std::string>() + " " + one["message"].get<std::string>());
+    return out;
+  };
+  EXPECT_EQ(drops({{"DATABASE_URL", db.url()}}),
+            (std::vector<std::string>{
+                "DS103 column account.email dropped (1 row with a value in the database)",
+                "DS103 column account.note dropped (NULL in every row in the database)",
+                "DS102 table plan dropped (empty in the database)",
+                "DS102 table account dropped (2 rows in the database)"}));
+  EXPECT_EQ(drops({}),
+            (std::vector<std::string>{"DS103 column account.email dropped",
+                                      "DS103 column account.note dropped",
+                                      "DS102 table plan dropped", "DS102 table account dropped"}));
+}
+
 // The revisions replayed on a scratch database: what a table is at the end
 // of a revision against what it was, whatever statements got it there (a
 // SQLite rebuild, MySQL's MODIFY, PostgreSQL's ALTER TYPE).
@@ -566,10 +599,18 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
   EXPECT_EQ(scratch.tables(), (std::vector<std::string>{"keep"}));
 
   // Without a replay (the default) only what the statements say: nothing of
-  // the rebuild, and MySQL's statement is one DS106 (its tokens name the
-  // first change).
+  // the rebuild; MySQL's statement is one DS106 for its MODIFYs (its words
+  // do not say what the columns were) and the column it drops, named.
   f = findings({});
-  EXPECT_EQ(f.count("DS103"), GetParam() == Kind::PostgreSQL ? 1u : 0u);
+  if (GetParam() == Kind::SQLite) {
+    EXPECT_EQ(f.count("DS103"), 0u);
+  } else {
+    EXPECT_EQ(f["DS103"], (std::vector<std::string>{"column account.legacy dropped"}));
+  }
+  EXPECT_EQ(f["DS106"].size(), GetParam() == Kind::SQLite  ? 0u
+                               : GetParam() == Kind::MySQL ? 1u
+                                                           : 2u)
+      << json(f).dump();
   EXPECT_EQ(f.count("MF103"), GetParam() == Kind::PostgreSQL ? 1u : 0u);
   if (GetParam() == Kind::SQLite) {
     // On SQLite --replay needs no --scratch: a temporary file; a revision
@@ -608,7 +649,7 @@ TEST_P(CheckDatabase, ReplayShowsWhatEachRevisionChanged) {
         << used.err;
     EXPECT_EQ(used.err.find("mig-test-pw"), std::string::npos) << used.err;
   }
-  EXPECT_EQ(findings({"--no-replay"}).count("DS103"), GetParam() == Kind::PostgreSQL ? 1u : 0u);
+  EXPECT_EQ(findings({"--no-replay"}).count("DS103"), GetParam() == Kind::SQLite ? 0u : 1u);
   Result both = p.mig({"check", "--replay", "--no-replay"}, {{"DATABASE_URL", db.url()}});
   EXPECT_EQ(both.code, 2) << both.out;
   // A scratch_url alone does not ask for the replay.
