@@ -1001,6 +1001,18 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
     }
     return false;
   };
+  // Whether a statement renames TABLE away (ALTER TABLE t RENAME TO t_old):
+  // there again at the end, it was rebuilt, the old one renamed first.
+  std::vector<std::vector<Change>> changes;
+  for (const auto& st : r.upgrade) changes.push_back(token_changes(st));
+  auto renamed_away = [&](const std::string& table) {
+    for (const auto& list : changes)
+      for (const Change& c : list)
+        if (c.kind == Change::Kind::RenameTable && lower_ascii(c.table) == lower_ascii(table))
+          return true;
+    return false;
+  };
+  auto rebuilt = [&](const std::string& table) { return dropped(table) || renamed_away(table); };
   auto names_table = [&](size_t k, const std::string& table) {
     return std::find(names_in[k].begin(), names_in[k].end(), lower_ascii(table)) !=
            names_in[k].end();
@@ -1032,14 +1044,27 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
     }
   }
   // The renames the statements' own reading saw ("table a renamed to b",
-  // "column t.a renamed to b"): what they move is not lost.
+  // "column t.a renamed to b"): what they move is not lost. A table renamed
+  // and there again at the end (a rebuild that renames the old one first)
+  // keeps its name for the code before: no BC101.
+  auto in = [](const std::map<std::string, std::vector<ColumnSpec>>& tables,
+               const std::string& name) {
+    for (const auto& entry : tables)
+      if (lower_ascii(entry.first) == name) return true;
+    return false;
+  };
   std::set<std::string> renamed;
-  for (size_t k = first_finding; k < out.size(); ++k)
+  for (size_t k = out.size(); k-- > first_finding;)
     if (out[k].code == "BC101" || out[k].code == "BC102") {
       const std::string& m = out[k].message;
       size_t from = m.find(' ') + 1, to = m.find(" renamed to ");
-      if (to != std::string::npos && to > from)
-        renamed.insert(lower_ascii(m.substr(from, to - from)));
+      if (to == std::string::npos || to <= from) continue;
+      std::string name = lower_ascii(m.substr(from, to - from));
+      if (out[k].code == "BC101" && in(start, name) && in(end, name)) {
+        out.erase(out.begin() + static_cast<long>(k));
+        continue;
+      }
+      renamed.insert(name);
     }
   auto statement_at = [&](int line) -> const Statement& {
     for (const auto& st : r.upgrade)
@@ -1069,11 +1094,11 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
       if (c.name == name) return &c;
     return static_cast<const ColumnSpec*>(nullptr);
   };
-  // LT101: a SQLite table rebuilt (dropped by a statement, there again at
-  // the end) without an index, key or trigger it had.
+  // LT101: a SQLite table rebuilt (dropped or renamed away by a statement,
+  // there again at the end) without an index, key or trigger it had.
   if (options.dialect == Dialect::SQLite) {
     for (const auto& [table, cols] : start) {
-      if (!end.count(table) || !dropped(table)) continue;
+      if (!end.count(table) || !rebuilt(table)) continue;
       int line = line_of(table);
       const SchemaObject* was = table_object(rp.before, table);
       const SchemaObject* now = table_object(rp.after, table);
@@ -1179,7 +1204,7 @@ void replay_rules(const Revision& r, const LintOptions& options, const LintOptio
     }
     // (A rebuilt table, or one this revision fills, took its values from
     // the statements.)
-    bool filled = dropped(table) || writes(table);
+    bool filled = rebuilt(table) || writes(table);
     for (const ColumnSpec* col : added)
       if (col->not_null && !col->has_default && !filled)
         probe.confirm(options.dialect != Dialect::MySQL &&

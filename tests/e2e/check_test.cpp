@@ -474,6 +474,42 @@ TEST_P(CheckDatabase, RowsConfirmOrClearDataDependentFindings) {
   EXPECT_EQ(mf101, 2) << r.out;
 }
 
+// A SQLite rebuild that renames the old table first (rename, make, copy,
+// drop the renamed one): the replay sees the table there again, so it is a
+// rebuild (LT101 for the index the rename took along) and no rename for
+// the code before (BC101, which the statements alone give).
+TEST(CheckReplay, SqliteRebuildThatRenamesFirst) {
+  Project p;
+  p.revision("a001", "",
+             "CREATE TABLE account (id INTEGER PRIMARY KEY, n INTEGER);\n"
+             "CREATE INDEX account_n ON account (n);",
+             "DROP TABLE account;");
+  p.revision("a002", "a001",
+             "ALTER TABLE account RENAME TO account_old;\n"
+             "CREATE TABLE account (id INTEGER PRIMARY KEY, n INTEGER NOT NULL DEFAULT 0);\n"
+             "INSERT INTO account SELECT id, coalesce(n, 0) FROM account_old;\n"
+             "DROP TABLE account_old;",
+             "SELECT 1;", "-- mig:nolint DS102\n");
+  auto codes_of = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"check", "--json"});
+    Result r = p.mig(args);
+    std::map<std::string, std::vector<std::string>> out;
+    json parsed = json::parse(r.out);
+    for (const auto& one : parsed["findings"])
+      out[one["code"].get<std::string>()].push_back(one["message"]);
+    return out;
+  };
+  auto f = codes_of({"--replay"});
+  EXPECT_EQ(f["LT101"],
+            (std::vector<std::string>{"table account rebuilt without its index account_n (n)"}))
+      << json(f).dump();
+  EXPECT_EQ(f.count("BC101"), 0u) << json(f).dump();
+  f = codes_of({});
+  EXPECT_EQ(f["BC101"], (std::vector<std::string>{"table account renamed to account_old"}))
+      << json(f).dump();
+  EXPECT_EQ(f.count("LT101"), 0u);
+}
+
 // With a database, a table or column that a pending revision drops is
 // named with what it holds there, on every backend; without one, only
 // named.
